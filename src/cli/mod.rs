@@ -1,0 +1,28 @@
+//! The native `conflab` command line: a thin driver around the core. Each subcommand lives in its own module.
+
+mod diagram;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// conflab: a FreeClimb conference sandbox that runs in the browser and on the command line.
+#[derive(Debug, Parser)]
+#[command(name = "conflab", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the conference state machine, generated from its transition table.
+    Diagram(diagram::Args),
+}
+
+/// Parses the command line, runs the subcommand and returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Diagram(args) => diagram::run(&args),
+    }
+}

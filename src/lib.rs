@@ -1,0 +1,13 @@
+//! conflab: a FreeClimb conference sandbox.
+//!
+//! The library is a deterministic, sans-IO core (no clocks, no I/O, no global randomness) plus thin drivers:
+//! the browser UI (`ui`, wasm32 only) and the native CLI (`cli`). See ARCHITECTURE.md for the map.
+
+pub mod conference;
+pub mod ids;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
