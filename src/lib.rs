@@ -5,6 +5,7 @@
 
 pub mod conference;
 pub mod ids;
+pub mod session;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

@@ -39,7 +39,7 @@ impl Conferences {
     }
 
     /// Every conference, in creation order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = &Conference> {
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Conference> + ExactSizeIterator {
         self.list.iter()
     }
 
@@ -73,6 +73,8 @@ impl Conferences {
     /// Adds `participant` to conference `id`; refused while its call is in any conference.
     pub fn join(&mut self, id: &str, participant: Participant) -> Result<Outcome, ConferenceError> {
         let index = self.index(id)?;
+        // Terminated first: leaving the other conference would not make this join possible.
+        self.list[index].check_live()?;
         if let Some(&other) = self.call_to_conference.get(&participant.call_id) {
             return Err(ConferenceError::AlreadyInConference {
                 call_id: participant.call_id,
