@@ -276,7 +276,7 @@ impl fmt::Display for ConferenceError {
             }
             Self::DuplicateId(id) => write!(
                 f,
-                "conference id {id} is already taken; conference ids are never reused"
+                "conference id {id} is already taken (conference ids are never reused, even after termination); create the conference with a new id"
             ),
             Self::NotAllowed {
                 conference_id,
