@@ -1,7 +1,7 @@
 //! `conflab diagram`: the conference state machine as Mermaid or as a Markdown table, printed from the one
 //! transition table the state machine itself runs on.
 
-use crate::conference::table::{self, TABLE};
+use crate::conference::table;
 use std::process::ExitCode;
 
 /// Options of `conflab diagram`.
@@ -24,31 +24,7 @@ enum Format {
 pub fn run(args: &Args) -> ExitCode {
     match args.format {
         Format::Mermaid => print!("{}", table::mermaid()),
-        Format::Markdown => print!("{}", markdown()),
+        Format::Markdown => print!("{}", table::markdown()),
     }
     ExitCode::SUCCESS
-}
-
-/// The transition table as Markdown, for ARCHITECTURE.md and the docs.
-pub fn markdown() -> String {
-    let mut out =
-        String::from("| from | trigger | reported statuses | note |\n|---|---|---|---|\n");
-    for row in TABLE {
-        let from = row.from.map_or("(new)", |s| s.as_str());
-        let to = if row.steps.is_empty() {
-            "(no change)".to_owned()
-        } else {
-            row.steps
-                .iter()
-                .map(|s| s.to.as_str())
-                .collect::<Vec<_>>()
-                .join(" → ")
-        };
-        let note = row
-            .sandbox_choice
-            .map_or(String::new(), |c| format!("sandbox choice: {c}"));
-        out.push_str(&format!("| {from} | {} | {to} | {note} |\n", row.trigger));
-    }
-    out.push_str("| terminated | anything | (rejected) | terminated is final |\n");
-    out
 }

@@ -219,32 +219,48 @@ pub fn lookup(from: Option<ConferenceStatus>, trigger: Trigger) -> Option<&'stat
         .find(|r| r.from == from && r.trigger == trigger)
 }
 
-/// The state diagram as Mermaid (`stateDiagram-v2`), printed from [`TABLE`]. Rows that change nothing appear as
-/// self-loops; a multi-step row is drawn through its intermediate status.
+/// The state diagram as Mermaid (`stateDiagram-v2`), printed from [`TABLE`]: one edge per row, from its status
+/// to its final status. A row that reports several statuses says so in its label; ‡ marks a sandbox choice.
 pub fn mermaid() -> String {
     let mut out = String::from("stateDiagram-v2\n");
     for r in TABLE {
         let from = r.from.map_or("[*]", ConferenceStatus::as_str);
-        let mut at = from;
-        let note = if r.sandbox_choice.is_some() {
-            " ‡"
-        } else {
-            ""
-        };
-        if r.steps.is_empty() {
-            out.push_str(&format!("    {at} --> {at}: {}{note}\n", r.trigger));
+        let to = r.to().map_or("[*]", ConferenceStatus::as_str);
+        let mut label = r.trigger.label().to_owned();
+        if r.steps.len() > 1 {
+            let reported: Vec<&str> = r.steps.iter().map(|s| s.to.as_str()).collect();
+            label.push_str(&format!(", reports {}", reported.join(" then ")));
         }
-        for (i, s) in r.steps.iter().enumerate() {
-            let label = if i == 0 {
-                r.trigger.label()
-            } else {
-                "(same event)"
-            };
-            out.push_str(&format!("    {at} --> {}: {label}{note}\n", s.to.as_str()));
-            at = s.to.as_str();
+        if r.sandbox_choice.is_some() {
+            label.push_str(" ‡");
         }
+        out.push_str(&format!("    {from} --> {to}: {label}\n"));
     }
     out.push_str("    terminated --> [*]\n");
+    out
+}
+
+/// The transition table as Markdown (one line per row), for ARCHITECTURE.md and the docs.
+pub fn markdown() -> String {
+    let mut out =
+        String::from("| from | trigger | reported statuses | note |\n|---|---|---|---|\n");
+    for row in TABLE {
+        let from = row.from.map_or("(new)", |s| s.as_str());
+        let to = if row.steps.is_empty() {
+            "(no change)".to_owned()
+        } else {
+            row.steps
+                .iter()
+                .map(|s| s.to.as_str())
+                .collect::<Vec<_>>()
+                .join(" → ")
+        };
+        let note = row
+            .sandbox_choice
+            .map_or(String::new(), |c| format!("sandbox choice: {c}"));
+        out.push_str(&format!("| {from} | {} | {to} | {note} |\n", row.trigger));
+    }
+    out.push_str("| terminated | anything | (rejected) | terminated is final |\n");
     out
 }
 
@@ -300,12 +316,21 @@ mod tests {
     }
 
     #[test]
-    fn the_diagram_has_one_edge_per_step_and_self_loop() {
+    fn the_diagram_has_one_edge_per_row() {
         let diagram = mermaid();
         let edges = diagram.lines().filter(|l| l.contains("-->")).count();
-        let expected: usize = TABLE.iter().map(|r| r.steps.len().max(1)).sum::<usize>() + 1;
-        assert_eq!(edges, expected);
-        assert!(diagram.contains("empty --> populated: join (startConfOnEnter=true) ‡"));
-        assert!(diagram.contains("populated --> inProgress: (same event) ‡"));
+        assert_eq!(
+            edges,
+            TABLE.len() + 1,
+            "one edge per row, plus the final state"
+        );
+        assert!(diagram.contains(
+            "empty --> inProgress: join (startConfOnEnter=true), reports populated then inProgress ‡"
+        ));
+        assert!(
+            diagram
+                .contains("populated --> terminated: terminate, reports empty then terminated\n")
+        );
+        assert!(diagram.contains("inProgress --> inProgress: leave (others remain) ‡\n"));
     }
 }
