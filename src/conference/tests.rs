@@ -1398,6 +1398,21 @@ mod properties {
         }
     }
 
+    /// The statuses an accepted operation reports, by the reference's rules: nothing when the status stays; a
+    /// join that crosses empty → inProgress reports populated then inProgress; a terminate with participants
+    /// reports empty then terminated; anything else reports its new status.
+    fn reported(
+        before: Option<ConferenceStatus>,
+        after: ConferenceStatus,
+    ) -> Vec<ConferenceStatus> {
+        match (before, after) {
+            (Some(b), a) if b == a => vec![],
+            (Some(Empty), InProgress) => vec![Populated, InProgress],
+            (Some(Populated | InProgress), Terminated) => vec![Empty, Terminated],
+            (_, a) => vec![a],
+        }
+    }
+
     fn run_op(all: &mut Conferences, op: &Op) -> Result<Outcome, ConferenceError> {
         match *op {
             Op::Create { conf, record } => all.create(conf_id(conf), settings(record), "Operator"),
@@ -1421,6 +1436,8 @@ mod properties {
         /// The model after the operation, and what it expected.
         model: &'a Model,
         expected: &'a Result<Vec<u8>, ConferenceError>,
+        /// The statuses the model says an accepted operation reports.
+        reported: Vec<ConferenceStatus>,
         /// The conference the operation addressed (for a leave: the one the call was in), if any.
         target: Option<u8>,
         /// The conferences that were terminated before this operation.
@@ -1447,7 +1464,14 @@ mod properties {
                 .map(|(&id, _)| id)
                 .collect();
             let before = all.clone();
+            let model_status =
+                |m: &Model| target.and_then(|t| m.confs.get(&t)).map(ModelConf::status);
+            let status_before = model_status(&model);
             let expected = model.apply(op);
+            let reported = match model_status(&model) {
+                Some(after) if expected.is_ok() => reported(status_before, after),
+                _ => vec![],
+            };
             let result = run_op(&mut all, op);
             check(&Step {
                 op,
@@ -1456,6 +1480,7 @@ mod properties {
                 result: &result,
                 model: &model,
                 expected: &expected,
+                reported,
                 target,
                 terminated_before: &terminated_before,
             })?;
@@ -1483,8 +1508,8 @@ mod properties {
     proptest! {
         #![proptest_config(config())]
 
-        /// The real code accepts exactly what the model accepts, rejects with exactly the model's error, and
-        /// removes exactly the participants the model removes.
+        /// The real code accepts exactly what the model accepts, rejects with exactly the model's error, removes
+        /// exactly the participants the model removes and reports exactly the statuses the model predicts.
         #[test]
         fn accepts_and_rejects_like_the_model(ops in ops()) {
             replay(&ops, |s| {
@@ -1493,6 +1518,8 @@ mod properties {
                         let got: Vec<String> = outcome.removed.iter().map(|p| p.call_id.clone()).collect();
                         let want: Vec<String> = removed.iter().map(|&c| call_id(c)).collect();
                         prop_assert_eq!(got, want, "{:?}", s.op);
+                        let statuses: Vec<ConferenceStatus> = outcome.transitions.iter().map(|t| t.to).collect();
+                        prop_assert_eq!(&statuses, &s.reported, "{:?}", s.op);
                     }
                     (Err(got), Err(want)) => prop_assert_eq!(got, want, "{:?}", s.op),
                     (got, want) => prop_assert!(false, "{:?}: got {:?}, the model expected {:?}", s.op, got, want),
