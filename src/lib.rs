@@ -5,6 +5,7 @@
 
 pub mod conference;
 pub mod ids;
+pub mod percl;
 pub mod session;
 
 #[cfg(not(target_arch = "wasm32"))]
