@@ -1,6 +1,7 @@
 //! The native `conflab` command line: a thin driver around the core. Each subcommand lives in its own module.
 
 mod diagram;
+mod percl;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -17,6 +18,8 @@ struct Cli {
 enum Command {
     /// Print the conference state machine, generated from its transition table.
     Diagram(diagram::Args),
+    /// Check PerCL scripts, or print them in the canonical form the FreeClimb SDKs write.
+    Percl(percl::Args),
 }
 
 /// Parses the command line, runs the subcommand and returns its exit code.
@@ -24,5 +27,6 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Diagram(args) => diagram::run(&args),
+        Command::Percl(args) => percl::run(&args),
     }
 }

@@ -126,6 +126,8 @@ pub enum SyntaxError {
     InvalidNumber,
     /// Arrays and objects nested deeper than [`MAX_DEPTH`].
     TooDeep,
+    /// A comma before `]` or `}` (JSON allows none).
+    TrailingComma,
 }
 
 impl std::fmt::Display for SyntaxError {
@@ -149,6 +151,7 @@ impl std::fmt::Display for SyntaxError {
                 f.write_str("invalid JSON number: write digits with an optional `-`, fraction and exponent (no leading zeros, no trailing `.`)")
             }
             SyntaxError::TooDeep => write!(f, "arrays and objects are nested more than {MAX_DEPTH} levels deep"),
+            SyntaxError::TrailingComma => f.write_str("a comma before the closing bracket: JSON does not allow a trailing comma; remove it"),
         }
     }
 }
@@ -361,6 +364,17 @@ impl<'a> Parser<'a> {
         Ok(Kind::Number(&self.src[start..i]))
     }
 
+    /// Steps over a comma, failing when only whitespace separates it from `close`.
+    fn trailing_comma(&mut self, close: u8) -> PResult<()> {
+        let comma = self.pos;
+        self.pos += 1;
+        self.skip_ws();
+        if self.bytes.get(self.pos) == Some(&close) {
+            return Err(self.fail(SyntaxError::TrailingComma, comma, comma + 1));
+        }
+        Ok(())
+    }
+
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -390,7 +404,12 @@ impl<'a> Parser<'a> {
             }
             self.skip_ws();
             match self.bytes.get(self.pos) {
-                Some(b',') => self.pos += 1,
+                Some(b',') => {
+                    if let Err(mut f) = self.trailing_comma(b']') {
+                        f.path.push(Segment::Index(items.len() - 1));
+                        return Err(f);
+                    }
+                }
                 Some(b']') => {
                     self.pos += 1;
                     break;
@@ -446,7 +465,17 @@ impl<'a> Parser<'a> {
             });
             self.skip_ws();
             match self.bytes.get(self.pos) {
-                Some(b',') => self.pos += 1,
+                Some(b',') => {
+                    if let Err(mut f) = self.trailing_comma(b'}') {
+                        f.path.push(Segment::Key(
+                            members
+                                .pop()
+                                .map(|m| m.key.into_owned())
+                                .unwrap_or_default(),
+                        ));
+                        return Err(f);
+                    }
+                }
                 Some(b'}') => {
                     self.pos += 1;
                     break;

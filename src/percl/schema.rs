@@ -106,6 +106,10 @@ impl Ty {
             Ty::Keys { single: false } => "a string of keys (0-9, * and #)".into(),
             Ty::QueueId => "a queue ID string (QU and 40 hex characters)".into(),
             Ty::Bool => "true or false".into(),
+            Ty::UInt {
+                min: 0,
+                max: u32::MAX,
+            } => "a whole number (0 or more)".into(),
             Ty::UInt { min, max } if *max == u32::MAX => {
                 format!("a whole number of at least {min}")
             }

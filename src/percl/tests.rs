@@ -64,10 +64,19 @@ fn malformed_json_is_placed_by_line_column_and_pointer() {
     let report = check(src);
     assert_eq!(report.errors, 1);
     let d = &report.diagnostics[0];
-    assert_eq!((d.line, d.column, d.pointer.as_str()), (2, 25, "/0/Say"));
+    assert_eq!(
+        (d.line, d.column, d.pointer.as_str()),
+        (2, 24, "/0/Say/text")
+    );
     assert_eq!(
         d.message(),
-        "unexpected `}` in JSON: expected a member name in double quotes"
+        "a comma before the closing bracket: JSON does not allow a trailing comma; remove it"
+    );
+    let d = &check("[{\"Say\" {}}]").diagnostics[0];
+    assert_eq!((d.column, d.pointer.as_str()), (9, "/0/Say"));
+    assert_eq!(
+        d.message(),
+        "unexpected `{` in JSON: expected `:` after the member name"
     );
     assert_eq!(codes("[1 2]"), vec!["json-syntax"]);
     assert_eq!(
