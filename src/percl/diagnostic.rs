@@ -684,7 +684,10 @@ impl Report {
     }
 }
 
-/// Renders a JSON pointer (RFC 6901: `~` is written `~0`, `/` is written `~1`).
+/// Keys longer than this many characters are shortened in pointers (with `…`). PerCL names are far shorter.
+pub const MAX_POINTER_KEY_CHARS: usize = 100;
+
+/// Renders a JSON pointer (RFC 6901: `~` is written `~0`, `/` is written `~1`); see [`MAX_POINTER_KEY_CHARS`].
 pub fn pointer<'a>(segments: impl IntoIterator<Item = PathSeg<'a>>) -> String {
     let mut out = String::new();
     for seg in segments {
@@ -692,7 +695,12 @@ pub fn pointer<'a>(segments: impl IntoIterator<Item = PathSeg<'a>>) -> String {
         match seg {
             PathSeg::Index(i) => out.push_str(&i.to_string()),
             PathSeg::Key(k) => {
-                for c in k.chars() {
+                for (n, c) in k.chars().enumerate() {
+                    if n == MAX_POINTER_KEY_CHARS {
+                        // Keeps output bounded for adversarial keys; the byte offsets stay exact.
+                        out.push('…');
+                        break;
+                    }
                     match c {
                         '~' => out.push_str("~0"),
                         '/' => out.push_str("~1"),

@@ -240,6 +240,11 @@ impl<'a> Parser<'a> {
     }
 
     fn fail(&self, error: SyntaxError, start: usize, end: usize) -> Failure {
+        // Spans are used to slice the source (editors underline them), so both ends must be char boundaries.
+        let mut end = end.clamp(start, self.src.len());
+        while !self.src.is_char_boundary(end) {
+            end += 1;
+        }
         Failure {
             error,
             span: Span::new(start, end),
