@@ -254,6 +254,18 @@ fn lone_surrogates_in_escapes() {
         );
         assert!(!report.is_valid());
     }
+    // The pointer names the string that holds it, key or value.
+    let report = check(r#"[{"Say":{"text":"ok","te\ud800xt":"a"}},{"Hangup":{}}]"#);
+    assert_eq!(
+        places(&report)[1],
+        ("lone-surrogate", "/0/Say/te\u{FFFD}xt", 1, 25)
+    );
+    let report =
+        check(r#"[{"GetDigits":{"actionUrl":"https://a","prompts":[{"Say":{"text":"\udc00"}}]}}]"#);
+    assert_eq!(
+        places(&report),
+        vec![("lone-surrogate", "/0/GetDigits/prompts/0/Say/text", 1, 67)]
+    );
     // Two lone halves in a row are two errors; a real pair is none.
     assert_eq!(
         check(r#"[{"Say":{"text":"\udfff\ud800"}},{"Hangup":{}}]"#).errors,

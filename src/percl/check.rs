@@ -47,15 +47,33 @@ impl<'t> Checker<'t> {
 
     /// Records a problem at `span`, at the current path plus `extra`.
     pub(crate) fn report_at(&mut self, problem: Problem, span: Span, extra: Option<PathSeg<'_>>) {
+        if self.count(&problem) {
+            let pointer = diagnostic::pointer(self.path.iter().copied().chain(extra));
+            self.push(problem, span, pointer);
+        }
+    }
+
+    /// Records a problem at `span` with a pointer computed by the caller.
+    pub(crate) fn report_with_pointer(&mut self, problem: Problem, span: Span, pointer: String) {
+        if self.count(&problem) {
+            self.push(problem, span, pointer);
+        }
+    }
+
+    /// Counts a problem; returns whether it is still reported (below [`MAX_DIAGNOSTICS`]).
+    fn count(&mut self, problem: &Problem) -> bool {
         match problem.severity() {
             Severity::Error => self.errors += 1,
             Severity::Warning => self.warnings += 1,
         }
         if self.diagnostics.len() >= MAX_DIAGNOSTICS {
             self.omitted += 1;
-            return;
+            return false;
         }
-        let pointer = diagnostic::pointer(self.path.iter().copied().chain(extra));
+        true
+    }
+
+    fn push(&mut self, problem: Problem, span: Span, pointer: String) {
         let (start, end) = offsets(span);
         self.diagnostics.push(Diagnostic {
             problem,
@@ -661,6 +679,44 @@ impl<'t> Checker<'t> {
             _ => {}
         }
     }
+}
+
+/// The JSON pointer of the innermost value (or member, for a key) whose text contains byte `offset`.
+pub(crate) fn pointer_to(root: &Value<'_>, offset: u32) -> String {
+    let mut path = Vec::new();
+    let mut at = root;
+    loop {
+        match &at.kind {
+            Kind::Array(items) => {
+                // Items are in source order, so a binary search finds the one that can contain the offset.
+                let i = items.partition_point(|v| v.span.end <= offset);
+                match items.get(i) {
+                    Some(item) if contains(item.span, offset) => {
+                        path.push(PathSeg::Index(i));
+                        at = item;
+                    }
+                    _ => break,
+                }
+            }
+            Kind::Object(members) => {
+                let found = members
+                    .iter()
+                    .find(|m| contains(m.key_span, offset) || contains(m.value.span, offset));
+                let Some(m) = found else { break };
+                path.push(PathSeg::Key(&m.key));
+                if contains(m.key_span, offset) {
+                    break;
+                }
+                at = &m.value;
+            }
+            _ => break,
+        }
+    }
+    diagnostic::pointer(path)
+}
+
+fn contains(span: Span, offset: u32) -> bool {
+    span.start <= offset && offset < span.end
 }
 
 /// Whether `s` looks like an absolute http or https URL with a host.

@@ -132,23 +132,22 @@ fn analyze<T>(source: &str, then: impl FnOnce(&json::Value<'_>) -> T) -> (Report
         let problem = match defect {
             json::Defect::LoneSurrogate { unit } => Problem::LoneSurrogate { unit: *unit },
         };
-        // The pointer of a defect inside a string is not tracked; the line:column places it.
-        checker.report_at(problem, *span, None);
+        // Defects sit inside strings; after a syntax error there is no tree to place them in.
+        let pointer = match &parsed.value {
+            Ok(root) => check::pointer_to(root, span.start),
+            Err(_) => String::new(),
+        };
+        checker.report_with_pointer(problem, *span, pointer);
     }
     match &parsed.value {
         Err(failure) => {
-            let path = failure.path.iter().rev().map(PathSeg::from);
-            let pointer = diagnostic::pointer(path);
-            checker.report_at(Problem::Syntax(failure.error.clone()), failure.span, None);
-            let mut report = checker.finish(source);
-            if let Some(d) = report
-                .diagnostics
-                .iter_mut()
-                .find(|d| matches!(d.problem, Problem::Syntax(_)))
-            {
-                d.pointer = pointer;
-            }
-            (report, None)
+            let pointer = diagnostic::pointer(failure.path.iter().rev().map(PathSeg::from));
+            checker.report_with_pointer(
+                Problem::Syntax(failure.error.clone()),
+                failure.span,
+                pointer,
+            );
+            (checker.finish(source), None)
         }
         Ok(root) => {
             checker.script(root);

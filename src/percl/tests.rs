@@ -375,7 +375,7 @@ fn lone_surrogates_and_invalid_utf8_are_reported() {
     let report = check(r#"[{"Say":{"text":"a\ud800b"}},{"Hangup":{}}]"#);
     assert_eq!(
         summary(r#"[{"Say":{"text":"a\ud800b"}},{"Hangup":{}}]"#),
-        vec![(E, "lone-surrogate", "".into(), 1, 19)]
+        vec![(E, "lone-surrogate", "/0/Say/text".into(), 1, 19)]
     );
     assert!(
         report.diagnostics[0]
