@@ -180,3 +180,201 @@ async fn talk_and_listen_switches_change_the_participant_and_not_the_status() {
         Some("Dan now has talk=false; participant changes never change the status")
     );
 }
+
+// ---- The PerCL editor ----------------------------------------------------------------------------------------
+
+fn editor_text(root: &Element) -> web_sys::HtmlTextAreaElement {
+    find(root, "#percl-source").dyn_into().unwrap()
+}
+
+/// Types `text` into the editor as a user would: the value changes and an `input` event bubbles up to Yew.
+fn type_into_editor(root: &Element, text: &str) {
+    let area = editor_text(root);
+    area.set_value(text);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
+    area.dispatch_event(&event).unwrap();
+}
+
+/// Waits past the editor's debounce, then until the summary says it checked `bytes` bytes.
+async fn checked(root: &Element, bytes: usize) -> Element {
+    for _ in 0..100 {
+        settle().await;
+        let summary = find(root, "#percl-summary");
+        if summary.get_attribute("data-checked-bytes") == Some(bytes.to_string())
+            && !summary.text_content().unwrap().contains("checking")
+        {
+            return summary;
+        }
+    }
+    panic!("the editor never checked the {bytes}-byte script");
+}
+
+#[wasm_bindgen_test]
+async fn the_editor_offers_a_clean_example_for_every_conference_command() {
+    let root = mount();
+    settle().await;
+    let titles = all_text(&root, "#percl-example option");
+    for command in [
+        "CreateConference",
+        "AddToConference",
+        "RemoveFromConference",
+        "TerminateConference",
+        "SetTalk",
+        "SetListen",
+        "SetDTMFPassThrough",
+    ] {
+        assert!(
+            titles.iter().any(|t| t.starts_with(command)),
+            "no example for {command} in {titles:?}"
+        );
+    }
+    // Choose each example in turn: each one checks with no problems.
+    let select: web_sys::HtmlSelectElement = find(&root, "#percl-example").dyn_into().unwrap();
+    for i in 0..titles.len() {
+        select.set_value(&i.to_string());
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        select
+            .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
+            .unwrap();
+        settle().await;
+        let summary = find(&root, "#percl-summary");
+        assert_eq!(
+            summary.get_attribute("data-errors").as_deref(),
+            Some("0"),
+            "{}",
+            titles[i]
+        );
+        assert_eq!(
+            summary.get_attribute("data-warnings").as_deref(),
+            Some("0"),
+            "{}",
+            titles[i]
+        );
+        assert_eq!(
+            editor_text(&root).value(),
+            conflab::percl::examples::EXAMPLES[i].script
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn typing_bad_percl_lists_every_problem_with_its_place_and_marks_it_inline() {
+    let root = mount();
+    settle().await;
+    let script = "[{\"say\":{\"text\":\"hi\"}},\n {\"Pause\":{\"length\":\"x\"}}]";
+    type_into_editor(&root, script);
+    let summary = checked(&root, script.len()).await;
+    assert_eq!(summary.get_attribute("data-errors").as_deref(), Some("2"));
+    let places: Vec<(String, String, String)> = {
+        let list = root.query_selector_all("#percl-diagnostics li").unwrap();
+        (0..list.length())
+            .map(|i| {
+                let li: Element = list.item(i).unwrap().dyn_into().unwrap();
+                let attr = |a: &str| li.get_attribute(a).unwrap();
+                (
+                    attr("data-pointer"),
+                    format!("{}:{}", attr("data-line"), attr("data-column")),
+                    li.class_name(),
+                )
+            })
+            .collect()
+    };
+    assert!(
+        places.contains(&("/0/say".into(), "1:3".into(), "diagnostic error".into())),
+        "{places:?}"
+    );
+    assert!(
+        places.contains(&(
+            "/1/Pause/length".into(),
+            "2:21".into(),
+            "diagnostic error".into()
+        )),
+        "{places:?}"
+    );
+    let messages = all_text(&root, "#percl-diagnostics .message");
+    assert!(
+        messages.iter().any(|m| m.contains("did you mean \"Say\"")),
+        "{messages:?}"
+    );
+    assert_eq!(
+        all_text(&root, ".backdrop mark.error"),
+        ["\"say\"", "\"x\""]
+    );
+    assert_eq!(
+        editor_text(&root).get_attribute("aria-invalid").as_deref(),
+        Some("true")
+    );
+
+    // Clicking a problem's place selects it in the script.
+    click(
+        &root,
+        "#percl-diagnostics li[data-pointer='/1/Pause/length'] button.place",
+    );
+    let area = editor_text(&root);
+    let (start, end) = (
+        area.selection_start().unwrap().unwrap(),
+        area.selection_end().unwrap().unwrap(),
+    );
+    assert_eq!(&script[start as usize..end as usize], "\"x\"");
+}
+
+#[wasm_bindgen_test]
+async fn format_writes_the_canonical_form_and_refuses_broken_scripts() {
+    let root = mount();
+    settle().await;
+    let messy = "[ {\"Say\" : {\"text\":\"hi\"}} ,{\"Hangup\":{}} ]";
+    type_into_editor(&root, messy);
+    checked(&root, messy.len()).await;
+    click(&root, "#percl-format");
+    settle().await;
+    assert_eq!(
+        editor_text(&root).value(),
+        r#"[{"Say": {"text": "hi", "loop": 1}}, {"Hangup": {}}]"#
+    );
+
+    let broken = "[{\"Say\": {}}]";
+    type_into_editor(&root, broken);
+    click(&root, "#percl-format");
+    settle().await;
+    assert_eq!(
+        editor_text(&root).value(),
+        broken,
+        "a broken script is left as it is"
+    );
+    assert_eq!(
+        all_text(&root, ".percl [role=alert]"),
+        ["Not formatted: fix the 1 error first."]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_100_kb_script_is_checked_without_freezing_the_page() {
+    let root = mount();
+    settle().await;
+    let mut script = String::from("[");
+    while script.len() < 100 * 1024 {
+        script.push_str("{\"Say\": {\"text\": \"Welcome to the standup. Press one to join the conference.\", \"loop\": 1}},\n");
+    }
+    script.push_str("{\"Hangup\": {}}]");
+    let started = web_sys::window().unwrap().performance().unwrap().now();
+    type_into_editor(&root, &script);
+    let summary = checked(&root, script.len()).await;
+    let elapsed = web_sys::window().unwrap().performance().unwrap().now() - started;
+    assert_eq!(summary.get_attribute("data-errors").as_deref(), Some("0"));
+    let timing = summary.text_content().unwrap();
+    wasm_bindgen_test::console_log!(
+        "100 KB PerCL in the browser: {timing}; typed to rendered in {elapsed:.0} ms"
+    );
+    // Not a benchmark: a bound far above the measured time, so only a freeze (a blocked event loop) fails it.
+    let ms: f64 = timing
+        .split(" checked in ")
+        .nth(1)
+        .unwrap()
+        .trim_end_matches(" ms")
+        .parse()
+        .unwrap();
+    assert!(ms < 250.0, "checking 100 KB took {ms} ms");
+}

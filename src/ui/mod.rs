@@ -6,6 +6,7 @@
 mod conference_card;
 mod create_form;
 mod event_log;
+mod percl_editor;
 mod transition_table;
 
 use crate::session::{Command, EntryKind, Session};
@@ -88,6 +89,9 @@ pub fn App() -> Html {
                 <div class="column">
                     <event_log::EventLog session={state.session.clone()} {transitions} />
                     <transition_table::TransitionTable />
+                </div>
+                <div class="wide">
+                    <percl_editor::PerclEditor />
                 </div>
             </main>
         </>
