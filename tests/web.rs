@@ -232,7 +232,7 @@ async fn the_editor_offers_a_clean_example_for_every_conference_command() {
     }
     // Choose each example in turn: each one checks with no problems.
     let select: web_sys::HtmlSelectElement = find(&root, "#percl-example").dyn_into().unwrap();
-    for i in 0..titles.len() {
+    for (i, title) in titles.iter().enumerate() {
         select.set_value(&i.to_string());
         let init = web_sys::EventInit::new();
         init.set_bubbles(true);
