@@ -244,14 +244,12 @@ async fn the_editor_offers_a_clean_example_for_every_conference_command() {
         assert_eq!(
             summary.get_attribute("data-errors").as_deref(),
             Some("0"),
-            "{}",
-            titles[i]
+            "{title}"
         );
         assert_eq!(
             summary.get_attribute("data-warnings").as_deref(),
             Some("0"),
-            "{}",
-            titles[i]
+            "{title}"
         );
         assert_eq!(
             editor_text(&root).value(),
