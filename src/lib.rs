@@ -7,6 +7,7 @@ pub mod conference;
 pub mod ids;
 pub mod percl;
 pub mod session;
+pub mod wire;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
