@@ -15,76 +15,21 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "support/sdk.rs"]
+mod sdk;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const SDK_VERSION: &str = "5.4.1";
 const RANDOM_SCRIPTS: usize = 300;
 const DEFAULT_SEED: u64 = 20260603;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs a command; on failure, panics with what it printed.
-#[track_caller]
-fn run(cmd: &mut Command, what: &str) -> String {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("{what}: cannot start {cmd:?}: {e}"));
-    if !out.status.success() {
-        panic!(
-            "{what} failed ({}): {cmd:?}\n--- stdout\n{}\n--- stderr\n{}",
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    String::from_utf8(out.stdout).unwrap_or_else(|e| panic!("{what} printed non-UTF-8: {e}"))
-}
+use sdk::{SDK_VERSION, root, run};
 
 /// The venv's python, with freeclimb==SDK_VERSION installed (created or repaired when needed).
 fn sdk_python() -> PathBuf {
-    let venv = root().join("target/sdk-venv");
-    let python = venv.join("bin/python");
-    let installed = || {
-        Command::new(&python)
-            .args([
-                "-c",
-                "import importlib.metadata as m; print(m.version('freeclimb'))",
-            ])
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-    };
-    if installed().as_deref() == Some(SDK_VERSION) {
-        return python;
-    }
-    if !python.exists() {
-        run(
-            Command::new("python3").args(["-m", "venv"]).arg(&venv),
-            "creating the SDK virtual environment with `python3 -m venv` (on Debian: apt-get install python3-venv)",
-        );
-    }
-    run(
-        Command::new(&python).args([
-            "-m",
-            "pip",
-            "install",
-            "--disable-pip-version-check",
-            "--quiet",
-            &format!("freeclimb=={SDK_VERSION}"),
-        ]),
-        "installing the FreeClimb SDK from PyPI with pip",
-    );
-    assert_eq!(
-        installed().as_deref(),
-        Some(SDK_VERSION),
-        "freeclimb {SDK_VERSION} is not importable after pip install"
-    );
-    python
+    sdk::python(&[])
 }
 
 /// Writes `scripts` to files in `dir` and checks them all with one `conflab percl check --format json` call;
