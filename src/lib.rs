@@ -6,6 +6,7 @@
 pub mod conference;
 pub mod ids;
 pub mod percl;
+pub mod scenario;
 pub mod session;
 pub mod wire;
 

@@ -1,0 +1,323 @@
+//! The scenario as plain Rust values: what the engine runs, with every default applied and no JSON left to
+//! interpret (except the PerCL responses and `api` bodies, which stay JSON because templates are expanded in
+//! them at run time).
+//!
+//! Maps are `BTreeMap`s so that iterating them is deterministic.
+
+use crate::wire::AccountType;
+use std::collections::BTreeMap;
+
+/// The signing secret of an account whose scenario gives none. Fixed, so that signatures in golden logs are
+/// stable.
+pub const DEFAULT_SIGNING_SECRET: &str = "sigsec_conflab0000000000000000000000000000";
+
+/// A whole scenario: the account, its numbers, the outside phones, the customer's app and the timeline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    /// Seed of every id the engine draws (`seed`, default 0).
+    pub seed: u64,
+    /// The FreeClimb account (`account`, default a full account).
+    pub account: Account,
+    /// The account's phone numbers, by E.164 number (`numbers`).
+    pub numbers: BTreeMap<String, Number>,
+    /// Outside phones that do something other than answer at once in silence, by E.164 number (`phones`).
+    pub phones: BTreeMap<String, Phone>,
+    /// The customer's webhook server: what each URL answers (`app`).
+    pub app: BTreeMap<String, AppResponse>,
+    /// The timeline, in time order (equal times keep file order).
+    pub steps: Vec<Step>,
+    /// Stop the run at this virtual time (ms), even if something is still pending (`until`).
+    pub until: Option<u64>,
+}
+
+/// The FreeClimb account the scenario runs as.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    /// `trial` or `full` (`type`, default `full`).
+    pub kind: AccountType,
+    /// Numbers a trial account may call (`verifiedNumbers`, E.164, default none).
+    pub verified_numbers: Vec<String>,
+    /// Key of the `FreeClimb-Signature` HMAC (`signingSecret`, default [`DEFAULT_SIGNING_SECRET`]).
+    pub signing_secret: String,
+    /// `AC` + 40 hex (`accountId`); when absent the engine draws it from the seed.
+    pub account_id: Option<String>,
+    /// The REST API password (`apiKey`); when absent the engine draws it from the seed.
+    pub api_key: Option<String>,
+}
+
+impl Default for Account {
+    fn default() -> Self {
+        Account {
+            kind: AccountType::Full,
+            verified_numbers: Vec::new(),
+            signing_secret: DEFAULT_SIGNING_SECRET.to_owned(),
+            account_id: None,
+            api_key: None,
+        }
+    }
+}
+
+/// One of the account's phone numbers and the application URLs it points at. Every URL is optional: a number
+/// without `voiceUrl` refuses inbound calls the way FreeClimb does (`configErrorNoVoiceUrl`, the engine's part).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Number {
+    /// Requested (`inboundCall`) when a phone dials this number (`voiceUrl`).
+    pub voice_url: Option<String>,
+    /// Requested when `voiceUrl` fails or times out (`voiceFallbackUrl`).
+    pub voice_fallback_url: Option<String>,
+    /// Receives the `callStatus` webhook of calls on this number (`statusCallbackUrl`).
+    pub status_callback_url: Option<String>,
+    /// Requested when an outbound call made from this number connects (`callConnectUrl`).
+    pub call_connect_url: Option<String>,
+    /// SMS to this number (`smsUrl`); kept for completeness, conflab simulates SMS only in the event log.
+    pub sms_url: Option<String>,
+    /// SMS fallback (`smsFallbackUrl`).
+    pub sms_fallback_url: Option<String>,
+    /// A friendly name (`alias`).
+    pub alias: Option<String>,
+}
+
+/// An outside phone: how it answers, what it sounds like and what it "says".
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Phone {
+    /// What happens when this phone is called (`answer`, default: at once).
+    pub answer: Answer,
+    /// The audio it sends (`media`, default silence). The audio issue consumes it; the engine only passes it on.
+    pub media: Media,
+    /// The phrase GetSpeech and TranscribeUtterance recognise from this phone (`says`).
+    pub says: Option<String>,
+    /// Hang up this many ms after the call is answered (`hangupAfterMs`), for calls whose answer time is not
+    /// known in advance (outbound ones).
+    pub hangup_after_ms: Option<u64>,
+}
+
+/// How a phone answers when it is called.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// It answers after this many ms of ringing (`{"afterMs": N}`; `{}` or `0` is at once).
+    After {
+        /// Ringing time.
+        after_ms: u64,
+    },
+    /// It rings until an `answer` step answers it (or the call times out as `noAnswer`) (`"manual"`).
+    Manual,
+    /// The line is busy (`"busy"`): the call ends `busy`.
+    Busy,
+    /// It rings and nobody answers (`"noAnswer"`): the call ends `noAnswer` at its timeout.
+    NoAnswer,
+    /// The call cannot be placed (`"failed"`): the call ends `failed`.
+    Failed,
+}
+
+impl Default for Answer {
+    fn default() -> Self {
+        Answer::After { after_ms: 0 }
+    }
+}
+
+/// The audio a phone sends. Parsed and kept for the audio issue; the engine does not interpret it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Media {
+    /// Nothing (`{"silence": true}`; the default).
+    #[default]
+    Silence,
+    /// A sine tone (`{"tone": HZ}`, 1 to 20000 Hz).
+    Tone {
+        /// Frequency in Hz.
+        hz: u32,
+    },
+    /// An audio file, relative to the scenario file (`{"file": "path.wav"}`).
+    File {
+        /// The path as written.
+        path: String,
+    },
+    /// Text spoken by a synthetic voice, looped (`{"speech": "text"}`).
+    Speech {
+        /// The text.
+        text: String,
+    },
+    /// A synthetic talker that alternates speech and silence (`{"talker": {...}}`).
+    Talker(Talker),
+}
+
+/// A synthetic talker: speaks for `talk_ms`, is silent for `silence_ms`, and again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Talker {
+    /// What it says (`text`, default a fixed phrase chosen by the audio issue).
+    pub text: Option<String>,
+    /// Length of each burst of speech (`talkMs`, default 2000).
+    pub talk_ms: u64,
+    /// Length of each pause (`silenceMs`, default 2000).
+    pub silence_ms: u64,
+}
+
+impl Default for Talker {
+    fn default() -> Self {
+        Talker {
+            text: None,
+            talk_ms: 2000,
+            silence_ms: 2000,
+        }
+    }
+}
+
+/// What the customer's app answers at one URL.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AppResponse {
+    /// HTTP 200 with this PerCL, after `delay_ms` (`[...]` or `{"percl": [...], "delayMs": N}`).
+    Percl {
+        /// The script, templates not yet expanded.
+        percl: Percl,
+        /// How long the app takes to answer (default 0).
+        delay_ms: u64,
+    },
+    /// Anything else (`{"status", "delayMs", "body"}` without `percl`).
+    Fault(Fault),
+}
+
+/// A PerCL response as written in the scenario: a JSON array whose strings may hold `{{…}}` templates.
+/// It was checked when the scenario was parsed (see `docs/scenarios.md`, "PerCL responses").
+#[derive(Clone, Debug, PartialEq)]
+pub struct Percl {
+    /// The array.
+    pub value: serde_json::Value,
+    /// Where it is in the scenario file (a JSON pointer such as `/app/https:~1~1app.test~1inbound`), for
+    /// messages about it at run time.
+    pub pointer: String,
+}
+
+/// A faulty (or raw) app response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fault {
+    /// HTTP status (`status`, default 200).
+    pub status: u16,
+    /// Time before the response (`delayMs`, default 0). FreeClimb gives up after 10 s (reference, Decisions).
+    pub delay_ms: u64,
+    /// The exact response body (`body`, default empty). With status 200 the engine reads it as PerCL, so a
+    /// body that is not PerCL tests `appInvalidPercl`.
+    pub body: String,
+}
+
+/// What [`Scenario::respond`] gives for one URL.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum AppAnswer<'a> {
+    /// HTTP 200 with this PerCL after `delay_ms`; expand its templates (see [`super::template`]) before use.
+    Percl {
+        /// The script.
+        percl: &'a Percl,
+        /// How long the app takes.
+        delay_ms: u64,
+    },
+    /// A fault or raw body.
+    Fault(&'a Fault),
+    /// The URL is not in `app`: HTTP 404 with an empty body, at once.
+    NotFound,
+}
+
+impl Scenario {
+    /// What the customer's app answers at `url`. URLs are compared exactly, query string included.
+    pub fn respond(&self, url: &str) -> AppAnswer<'_> {
+        match self.app.get(url) {
+            Some(AppResponse::Percl { percl, delay_ms }) => AppAnswer::Percl {
+                percl,
+                delay_ms: *delay_ms,
+            },
+            Some(AppResponse::Fault(fault)) => AppAnswer::Fault(fault),
+            None => AppAnswer::NotFound,
+        }
+    }
+
+    /// The phone's settings; a phone without an entry answers at once and is silent.
+    pub fn phone(&self, number: &str) -> Phone {
+        self.phones.get(number).cloned().unwrap_or_default()
+    }
+}
+
+/// One timed input.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    /// Virtual time in ms since the start (`at`).
+    pub at: u64,
+    /// What happens.
+    pub action: Action,
+    /// Where the step is in the scenario file (`/steps/3`), for the engine's log.
+    pub pointer: String,
+}
+
+/// What a step does. Each step object has `at` and exactly one of these keys.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// An outside phone calls one of the account's numbers (`dial`: `{from, to}`).
+    Dial {
+        /// The calling phone.
+        from: String,
+        /// The account's number it calls.
+        to: String,
+    },
+    /// A REST request to the simulated API (`api`: `{method, path, query?, body?}`).
+    Api(ApiRequest),
+    /// The phone hangs up its current call (`hangup`: `{phone}`).
+    Hangup {
+        /// The phone.
+        phone: String,
+    },
+    /// The phone presses keys on its current call (`digits`: `{phone, digits}`).
+    Digits {
+        /// The phone.
+        phone: String,
+        /// 0-9, `*`, `#`, in order.
+        digits: String,
+    },
+    /// The phone answers its ringing call (`answer`: `{phone}`), for phones whose `answer` is `"manual"`.
+    Answer {
+        /// The phone.
+        phone: String,
+    },
+    /// The phone says a phrase (`say`: `{phone, text}`): the next GetSpeech/TranscribeUtterance on its call
+    /// recognises it (it replaces the phone's `says`).
+    Say {
+        /// The phone.
+        phone: String,
+        /// The phrase.
+        text: String,
+    },
+}
+
+/// A REST request. `path` and the strings in `body` may hold `{{conference:ALIAS}}` / `{{call:PHONE}}`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiRequest {
+    /// The HTTP method.
+    pub method: Method,
+    /// Relative to `/Accounts/{accountId}`; starts with `/` (may be just `/` for the account itself). May
+    /// carry its own `?query`.
+    pub path: String,
+    /// Query parameters, in file order (values written as JSON strings, numbers or booleans, kept as text).
+    pub query: Vec<(String, String)>,
+    /// The JSON body, if any.
+    pub body: Option<serde_json::Value>,
+}
+
+/// The HTTP methods FreeClimb's REST API uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+}
+
+impl Method {
+    /// Every method, as written in a scenario.
+    pub const ALL: [Method; 3] = [Method::Get, Method::Post, Method::Delete];
+
+    /// `GET`, `POST` or `DELETE`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+        }
+    }
+}
