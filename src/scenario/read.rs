@@ -1,0 +1,1260 @@
+//! Reads a scenario file into [`Scenario`], collecting every problem instead of stopping at the first.
+//!
+//! It walks the spanned tree of [`crate::percl::json`], so every problem has its byte offsets; line and column
+//! are filled in at the end, in one pass over the source.
+
+use super::error::{Problem, ScenarioError, ScenarioErrors};
+use super::model::*;
+use super::template::{self, Piece, TemplateError};
+use crate::ids::{self, IdKind};
+use crate::percl;
+use crate::percl::diagnostic::{PathSeg, pointer as render_pointer};
+use crate::percl::json::{self, Kind, Member, Span, Value};
+use crate::percl::suggest::closest;
+use crate::wire::AccountType;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The largest scenario conflab reads: 4 MiB.
+pub const MAX_SOURCE_BYTES: usize = 4 << 20;
+
+/// Top-level keys.
+pub const SCENARIO_KEYS: &[&str] = &[
+    "$schema",
+    "description",
+    "seed",
+    "account",
+    "numbers",
+    "phones",
+    "app",
+    "steps",
+    "until",
+];
+const ACCOUNT_KEYS: &[&str] = &[
+    "type",
+    "verifiedNumbers",
+    "signingSecret",
+    "accountId",
+    "apiKey",
+];
+const NUMBER_KEYS: &[&str] = &[
+    "voiceUrl",
+    "voiceFallbackUrl",
+    "statusCallbackUrl",
+    "callConnectUrl",
+    "smsUrl",
+    "smsFallbackUrl",
+    "alias",
+];
+const PHONE_KEYS: &[&str] = &["answer", "media", "says", "hangupAfterMs"];
+const ANSWER_KEYS: &[&str] = &["afterMs"];
+const ANSWER_WORDS: &[&str] = &["busy", "noAnswer", "failed", "manual"];
+const MEDIA_KEYS: &[&str] = &["tone", "silence", "file", "speech", "talker"];
+const TALKER_KEYS: &[&str] = &["text", "talkMs", "silenceMs"];
+const RESPONSE_KEYS: &[&str] = &["percl", "delayMs", "status", "body"];
+const ACTIONS: &[&str] = &["dial", "api", "hangup", "digits", "answer", "say"];
+const STEP_KEYS: &[&str] = &["at", "dial", "api", "hangup", "digits", "answer", "say"];
+const DIAL_KEYS: &[&str] = &["from", "to"];
+const API_KEYS: &[&str] = &["method", "path", "query", "body"];
+const PHONE_STEP_KEYS: &[&str] = &["phone"];
+const DIGITS_KEYS: &[&str] = &["phone", "digits"];
+const SAY_KEYS: &[&str] = &["phone", "text"];
+const METHODS: &[&str] = &["GET", "POST", "DELETE"];
+const ACCOUNT_TYPES: &[&str] = &["trial", "full"];
+
+/// Reads and checks a scenario.
+pub fn parse(source: &str) -> Result<Scenario, ScenarioErrors> {
+    let mut r = Reader {
+        source,
+        problems: Vec::new(),
+    };
+    if source.len() > MAX_SOURCE_BYTES {
+        let problem = Problem::TooLarge {
+            bytes: source.len(),
+            limit: MAX_SOURCE_BYTES,
+        };
+        r.report(problem, Span::default(), String::new());
+        return Err(r.finish());
+    }
+    let parsed = json::parse(source);
+    let root = match parsed.value {
+        Ok(root) => root,
+        Err(failure) => {
+            let pointer = render_pointer(failure.path.iter().rev().map(PathSeg::from));
+            r.report(Problem::Syntax(failure.error), failure.span, pointer);
+            return Err(r.finish());
+        }
+    };
+    let scenario = r.scenario(&root);
+    if r.problems.is_empty() {
+        Ok(scenario)
+    } else {
+        Err(r.finish())
+    }
+}
+
+/// Reads a scenario given as bytes (a file): bytes that are not UTF-8 are reported at the first bad byte.
+pub fn parse_bytes(bytes: &[u8]) -> Result<Scenario, ScenarioErrors> {
+    match std::str::from_utf8(bytes) {
+        Ok(source) => parse(source),
+        Err(e) => {
+            let valid = e.valid_up_to();
+            let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or("");
+            let mut r = Reader {
+                source: prefix,
+                problems: Vec::new(),
+            };
+            r.report(
+                Problem::InvalidUtf8,
+                Span {
+                    start: valid as u32,
+                    end: valid as u32,
+                },
+                String::new(),
+            );
+            let mut errors = r.finish();
+            for err in &mut errors.errors {
+                err.end = (valid + e.error_len().unwrap_or(1)).min(bytes.len());
+            }
+            Err(errors)
+        }
+    }
+}
+
+struct Reader<'s> {
+    source: &'s str,
+    problems: Vec<(Problem, Span, String)>,
+}
+
+/// An object's members, checked against the keys it may have.
+struct Obj<'v, 'a> {
+    span: Span,
+    pointer: String,
+    members: Vec<&'v Member<'a>>,
+}
+
+impl<'v, 'a> Obj<'v, 'a> {
+    fn get(&self, key: &str) -> Option<(&'v Value<'a>, String)> {
+        self.members
+            .iter()
+            .find(|m| m.key == key)
+            .map(|m| (&m.value, child(&self.pointer, &m.key)))
+    }
+}
+
+/// `base` + `/key`, escaped.
+fn child(base: &str, key: &str) -> String {
+    let mut p = base.to_owned();
+    p.push_str(&render_pointer([PathSeg::Key(key)]));
+    p
+}
+
+fn index(base: &str, i: usize) -> String {
+    format!("{base}/{i}")
+}
+
+fn quoted(key: &str) -> String {
+    format!("\"{key}\"")
+}
+
+/// Whether `s` is an E.164 number: `+`, a non-zero digit, then up to 14 more digits.
+pub fn is_e164(s: &str) -> bool {
+    let Some(digits) = s.strip_prefix('+') else {
+        return false;
+    };
+    (2..=15).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && !digits.starts_with('0')
+}
+
+/// Whether `s` is an absolute http(s) URL with a host and no whitespace.
+fn is_http_url(s: &str) -> bool {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
+    let Some(rest) = rest else { return false };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    !host.is_empty() && !s.contains(char::is_whitespace)
+}
+
+impl<'s> Reader<'s> {
+    fn report(&mut self, problem: Problem, span: Span, pointer: String) {
+        self.problems.push((problem, span, pointer));
+    }
+
+    fn finish(mut self) -> ScenarioErrors {
+        self.problems.sort_by_key(|(_, span, _)| span.start);
+        let bytes = self.source.as_bytes();
+        let (mut pos, mut line, mut column) = (0usize, 1usize, 1usize);
+        let mut errors = Vec::with_capacity(self.problems.len());
+        for (problem, span, pointer) in self.problems {
+            let target = (span.start as usize).min(bytes.len());
+            for &b in &bytes[pos..target] {
+                if b == b'\n' {
+                    line += 1;
+                    column = 1;
+                } else if b & 0xC0 != 0x80 {
+                    column += 1;
+                }
+            }
+            pos = target.max(pos);
+            errors.push(ScenarioError {
+                problem,
+                pointer,
+                start: span.start as usize,
+                end: span.end as usize,
+                line,
+                column,
+            });
+        }
+        ScenarioErrors { errors }
+    }
+
+    /// Checks that `v` is an object with only `allowed` keys, each once.
+    fn object<'v, 'a>(
+        &mut self,
+        v: &'v Value<'a>,
+        pointer: &str,
+        what: &str,
+        owner: &'static str,
+        allowed: &'static [&'static str],
+    ) -> Option<Obj<'v, 'a>> {
+        let Kind::Object(members) = &v.kind else {
+            self.wrong_type(v, pointer, what, "an object");
+            return None;
+        };
+        let mut seen = BTreeSet::new();
+        let mut kept = Vec::with_capacity(members.len());
+        for m in members {
+            let p = child(pointer, &m.key);
+            if !allowed.contains(&m.key.as_ref()) {
+                let problem = Problem::UnknownKey {
+                    owner,
+                    key: m.key.to_string(),
+                    allowed,
+                    suggestion: closest(&m.key, allowed.iter().copied()),
+                };
+                self.report(problem, m.key_span, p);
+            } else if !seen.insert(m.key.as_ref()) {
+                let problem = Problem::DuplicateKey {
+                    key: m.key.to_string(),
+                };
+                self.report(problem, m.key_span, p);
+            } else {
+                kept.push(m);
+            }
+        }
+        Some(Obj {
+            span: v.span,
+            pointer: pointer.to_owned(),
+            members: kept,
+        })
+    }
+
+    /// Checks that `v` is an object; returns its members (keys are checked by the caller), reporting duplicates.
+    fn map<'v, 'a>(&mut self, v: &'v Value<'a>, pointer: &str, what: &str) -> Vec<&'v Member<'a>> {
+        let Kind::Object(members) = &v.kind else {
+            self.wrong_type(v, pointer, what, "an object");
+            return Vec::new();
+        };
+        let mut seen = BTreeSet::new();
+        let mut kept = Vec::with_capacity(members.len());
+        for m in members {
+            if seen.insert(m.key.as_ref()) {
+                kept.push(m);
+            } else {
+                let problem = Problem::DuplicateKey {
+                    key: m.key.to_string(),
+                };
+                self.report(problem, m.key_span, child(pointer, &m.key));
+            }
+        }
+        kept
+    }
+
+    fn wrong_type(&mut self, v: &Value<'_>, pointer: &str, what: &str, expected: &'static str) {
+        let problem = Problem::WrongType {
+            what: what.to_owned(),
+            expected,
+            found: v.kind.describe(),
+        };
+        self.report(problem, v.span, pointer.to_owned());
+    }
+
+    fn missing(
+        &mut self,
+        obj: &Obj<'_, '_>,
+        owner: &'static str,
+        key: &'static str,
+        expected: &'static str,
+    ) {
+        let problem = Problem::Missing {
+            owner,
+            key,
+            expected,
+        };
+        self.report(problem, obj.span, obj.pointer.clone());
+    }
+
+    fn string(&mut self, v: &Value<'_>, pointer: &str, what: &str) -> Option<String> {
+        match &v.kind {
+            Kind::String(s) => Some(s.to_string()),
+            _ => {
+                self.wrong_type(v, pointer, what, "a string");
+                None
+            }
+        }
+    }
+
+    fn non_empty(&mut self, v: &Value<'_>, pointer: &str, key: &'static str) -> Option<String> {
+        let s = self.string(v, pointer, &quoted(key))?;
+        if s.is_empty() {
+            self.report(Problem::Empty { what: key }, v.span, pointer.to_owned());
+            return None;
+        }
+        Some(s)
+    }
+
+    fn whole(
+        &mut self,
+        v: &Value<'_>,
+        pointer: &str,
+        what: &str,
+        expected: &'static str,
+    ) -> Option<u64> {
+        match &v.kind {
+            Kind::Number(text) => match text.parse::<u64>() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    let problem = Problem::BadNumber {
+                        what: what.to_owned(),
+                        value: (*text).to_owned(),
+                        expected,
+                    };
+                    self.report(problem, v.span, pointer.to_owned());
+                    None
+                }
+            },
+            _ => {
+                self.wrong_type(v, pointer, what, "a whole number");
+                None
+            }
+        }
+    }
+
+    /// A number of milliseconds (or another count): a whole number from 0.
+    fn count(&mut self, v: &Value<'_>, pointer: &str, key: &str) -> Option<u64> {
+        self.whole(v, pointer, &quoted(key), "a whole number of 0 or more")
+    }
+
+    fn e164(&mut self, v: &Value<'_>, pointer: &str, what: &str) -> Option<String> {
+        let s = self.string(v, pointer, what)?;
+        if !is_e164(&s) {
+            self.report(Problem::NotE164 { value: s }, v.span, pointer.to_owned());
+            return None;
+        }
+        Some(s)
+    }
+
+    fn url(&mut self, v: &Value<'_>, pointer: &str, key: &str) -> Option<String> {
+        let s = self.string(v, pointer, &quoted(key))?;
+        if !is_http_url(&s) {
+            self.report(Problem::NotHttpUrl { value: s }, v.span, pointer.to_owned());
+            return None;
+        }
+        Some(s)
+    }
+
+    fn scenario(&mut self, root: &Value<'_>) -> Scenario {
+        let mut scenario = Scenario {
+            seed: 0,
+            account: Account::default(),
+            numbers: BTreeMap::new(),
+            phones: BTreeMap::new(),
+            app: BTreeMap::new(),
+            steps: Vec::new(),
+            until: None,
+        };
+        let Some(obj) = self.object(root, "", "a scenario", "the scenario", SCENARIO_KEYS) else {
+            return scenario;
+        };
+        for key in ["$schema", "description"] {
+            if let Some((v, p)) = obj.get(key) {
+                self.string(v, &p, &quoted(key));
+            }
+        }
+        if let Some((v, p)) = obj.get("seed") {
+            scenario.seed = self
+                .whole(
+                    v,
+                    &p,
+                    "\"seed\"",
+                    "a whole number from 0 to 18446744073709551615",
+                )
+                .unwrap_or(0);
+        }
+        if let Some((v, p)) = obj.get("account") {
+            scenario.account = self.account(v, &p);
+        }
+        if let Some((v, p)) = obj.get("numbers") {
+            scenario.numbers = self.numbers(v, &p);
+        }
+        if let Some((v, p)) = obj.get("phones") {
+            scenario.phones = self.phones(v, &p, &scenario.numbers);
+        }
+        // The phones steps may name: those in `phones`, and those that dial in.
+        let mut known: BTreeSet<String> = scenario.phones.keys().cloned().collect();
+        if let Some((
+            Value {
+                kind: Kind::Array(steps),
+                ..
+            },
+            _,
+        )) = obj.get("steps")
+        {
+            for step in steps {
+                if let Some(from) = dial_from(step) {
+                    known.insert(from.to_owned());
+                }
+            }
+        }
+        if let Some((v, p)) = obj.get("app") {
+            scenario.app = self.app(v, &p, &known);
+        }
+        if let Some((v, p)) = obj.get("steps") {
+            scenario.steps = self.steps(v, &p, &scenario.numbers, &known);
+        }
+        if let Some((v, p)) = obj.get("until") {
+            scenario.until = self.count(v, &p, "until");
+        }
+        scenario
+    }
+
+    fn account(&mut self, v: &Value<'_>, pointer: &str) -> Account {
+        let mut account = Account::default();
+        let Some(obj) = self.object(v, pointer, "\"account\"", "the account", ACCOUNT_KEYS) else {
+            return account;
+        };
+        if let Some((v, p)) = obj.get("type")
+            && let Some(s) = self.string(v, &p, "\"type\"")
+        {
+            match AccountType::parse(&s) {
+                Some(kind) => account.kind = kind,
+                None => {
+                    let problem = Problem::BadEnum {
+                        what: "\"type\"",
+                        suggestion: closest(&s, ACCOUNT_TYPES.iter().copied()),
+                        value: s,
+                        allowed: ACCOUNT_TYPES,
+                    };
+                    self.report(problem, v.span, p);
+                }
+            }
+        }
+        if let Some((v, p)) = obj.get("verifiedNumbers") {
+            if let Kind::Array(items) = &v.kind {
+                for (i, item) in items.iter().enumerate() {
+                    if let Some(n) = self.e164(item, &index(&p, i), "a verified number") {
+                        account.verified_numbers.push(n);
+                    }
+                }
+            } else {
+                self.wrong_type(v, &p, "\"verifiedNumbers\"", "an array of E.164 numbers");
+            }
+        }
+        if let Some((v, p)) = obj.get("signingSecret")
+            && let Some(s) = self.non_empty(v, &p, "signingSecret")
+        {
+            account.signing_secret = s;
+        }
+        if let Some((v, p)) = obj.get("accountId")
+            && let Some(s) = self.string(v, &p, "\"accountId\"")
+        {
+            if ids::is_valid(IdKind::Account, &s) {
+                account.account_id = Some(s);
+            } else {
+                self.report(Problem::BadAccountId { value: s }, v.span, p);
+            }
+        }
+        if let Some((v, p)) = obj.get("apiKey") {
+            account.api_key = self.non_empty(v, &p, "apiKey");
+        }
+        account
+    }
+
+    fn numbers(&mut self, v: &Value<'_>, pointer: &str) -> BTreeMap<String, Number> {
+        let mut numbers = BTreeMap::new();
+        for m in self.map(v, pointer, "\"numbers\"") {
+            let p = child(pointer, &m.key);
+            if !is_e164(&m.key) {
+                let problem = Problem::NotE164 {
+                    value: m.key.to_string(),
+                };
+                self.report(problem, m.key_span, p.clone());
+            }
+            let Some(obj) = self.object(&m.value, &p, "a number", "a number", NUMBER_KEYS) else {
+                continue;
+            };
+            let mut number = Number::default();
+            for (key, slot) in [
+                ("voiceUrl", &mut number.voice_url),
+                ("voiceFallbackUrl", &mut number.voice_fallback_url),
+                ("statusCallbackUrl", &mut number.status_callback_url),
+                ("callConnectUrl", &mut number.call_connect_url),
+                ("smsUrl", &mut number.sms_url),
+                ("smsFallbackUrl", &mut number.sms_fallback_url),
+            ] {
+                if let Some((v, p)) = obj.get(key) {
+                    *slot = self.url(v, &p, key);
+                }
+            }
+            if let Some((v, p)) = obj.get("alias") {
+                number.alias = self.string(v, &p, "\"alias\"");
+            }
+            numbers.insert(m.key.to_string(), number);
+        }
+        numbers
+    }
+
+    fn phones(
+        &mut self,
+        v: &Value<'_>,
+        pointer: &str,
+        numbers: &BTreeMap<String, Number>,
+    ) -> BTreeMap<String, Phone> {
+        let mut phones = BTreeMap::new();
+        for m in self.map(v, pointer, "\"phones\"") {
+            let p = child(pointer, &m.key);
+            if !is_e164(&m.key) {
+                let problem = Problem::NotE164 {
+                    value: m.key.to_string(),
+                };
+                self.report(problem, m.key_span, p.clone());
+            } else if numbers.contains_key(m.key.as_ref()) {
+                let problem = Problem::PhoneIsAccountNumber {
+                    number: m.key.to_string(),
+                };
+                self.report(problem, m.key_span, p.clone());
+            }
+            let Some(obj) = self.object(&m.value, &p, "a phone", "a phone", PHONE_KEYS) else {
+                continue;
+            };
+            let mut phone = Phone::default();
+            if let Some((v, p)) = obj.get("answer") {
+                phone.answer = self.answer(v, &p).unwrap_or_default();
+            }
+            if let Some((v, p)) = obj.get("media") {
+                phone.media = self.media(v, &p).unwrap_or_default();
+            }
+            if let Some((v, p)) = obj.get("says") {
+                phone.says = self.string(v, &p, "\"says\"");
+            }
+            if let Some((v, p)) = obj.get("hangupAfterMs") {
+                phone.hangup_after_ms = self.count(v, &p, "hangupAfterMs");
+            }
+            phones.insert(m.key.to_string(), phone);
+        }
+        phones
+    }
+
+    fn answer(&mut self, v: &Value<'_>, pointer: &str) -> Option<Answer> {
+        match &v.kind {
+            Kind::String(s) => {
+                let answer = match s.as_ref() {
+                    "busy" => Answer::Busy,
+                    "noAnswer" => Answer::NoAnswer,
+                    "failed" => Answer::Failed,
+                    "manual" => Answer::Manual,
+                    _ => {
+                        let problem = Problem::BadEnum {
+                            what: "\"answer\"",
+                            value: s.to_string(),
+                            allowed: ANSWER_WORDS,
+                            suggestion: closest(s, ANSWER_WORDS.iter().copied()),
+                        };
+                        self.report(problem, v.span, pointer.to_owned());
+                        return None;
+                    }
+                };
+                Some(answer)
+            }
+            Kind::Object(_) => {
+                let obj = self.object(v, pointer, "\"answer\"", "\"answer\"", ANSWER_KEYS)?;
+                let after_ms = match obj.get("afterMs") {
+                    Some((v, p)) => self.count(v, &p, "afterMs")?,
+                    None => 0,
+                };
+                Some(Answer::After { after_ms })
+            }
+            _ => {
+                self.wrong_type(
+                    v,
+                    pointer,
+                    "\"answer\"",
+                    "an object such as {\"afterMs\": 1500} or one of \"busy\", \"noAnswer\", \"failed\", \"manual\"",
+                );
+                None
+            }
+        }
+    }
+
+    fn media(&mut self, v: &Value<'_>, pointer: &str) -> Option<Media> {
+        let obj = self.object(v, pointer, "\"media\"", "\"media\"", MEDIA_KEYS)?;
+        if obj.members.len() != 1 {
+            // Zero or several kinds: say which are there.
+            let problem = Problem::MediaCount {
+                found: obj.members.iter().map(|m| m.key.to_string()).collect(),
+            };
+            self.report(problem, obj.span, obj.pointer.clone());
+            return None;
+        }
+        let m = obj.members[0];
+        let p = child(pointer, &m.key);
+        let v = &m.value;
+        match m.key.as_ref() {
+            "tone" => {
+                let hz = self.whole(v, &p, "\"tone\"", "a frequency from 1 to 20000 Hz")?;
+                if !(1..=20_000).contains(&hz) {
+                    let problem = Problem::BadNumber {
+                        what: "\"tone\"".into(),
+                        value: hz.to_string(),
+                        expected: "a frequency from 1 to 20000 Hz",
+                    };
+                    self.report(problem, v.span, p);
+                    return None;
+                }
+                Some(Media::Tone { hz: hz as u32 })
+            }
+            "silence" => match v.kind {
+                Kind::Bool(true) => Some(Media::Silence),
+                _ => {
+                    self.wrong_type(v, &p, "\"silence\"", "true");
+                    None
+                }
+            },
+            "file" => Some(Media::File {
+                path: self.non_empty(v, &p, "file")?,
+            }),
+            "speech" => Some(Media::Speech {
+                text: self.non_empty(v, &p, "speech")?,
+            }),
+            _ => {
+                let obj = self.object(v, &p, "\"talker\"", "\"talker\"", TALKER_KEYS)?;
+                let mut talker = Talker::default();
+                if let Some((v, p)) = obj.get("text") {
+                    talker.text = self.non_empty(v, &p, "text");
+                }
+                if let Some((v, p)) = obj.get("talkMs") {
+                    talker.talk_ms = self.count(v, &p, "talkMs").unwrap_or(talker.talk_ms);
+                }
+                if let Some((v, p)) = obj.get("silenceMs") {
+                    talker.silence_ms = self.count(v, &p, "silenceMs").unwrap_or(talker.silence_ms);
+                }
+                Some(Media::Talker(talker))
+            }
+        }
+    }
+
+    fn app(
+        &mut self,
+        v: &Value<'_>,
+        pointer: &str,
+        known: &BTreeSet<String>,
+    ) -> BTreeMap<String, AppResponse> {
+        let mut app = BTreeMap::new();
+        for m in self.map(v, pointer, "\"app\"") {
+            let p = child(pointer, &m.key);
+            if !is_http_url(&m.key) {
+                let problem = Problem::NotHttpUrl {
+                    value: m.key.to_string(),
+                };
+                self.report(problem, m.key_span, p.clone());
+            }
+            let response = match &m.value.kind {
+                Kind::Array(_) => self
+                    .percl(&m.value, &p, known)
+                    .map(|percl| AppResponse::Percl { percl, delay_ms: 0 }),
+                Kind::Object(_) => self.response_object(&m.value, &p, known),
+                _ => {
+                    self.wrong_type(
+                        &m.value,
+                        &p,
+                        "an app response",
+                        "a PerCL array or an object such as {\"status\": 500}",
+                    );
+                    None
+                }
+            };
+            if let Some(response) = response {
+                app.insert(m.key.to_string(), response);
+            }
+        }
+        app
+    }
+
+    fn response_object(
+        &mut self,
+        v: &Value<'_>,
+        pointer: &str,
+        known: &BTreeSet<String>,
+    ) -> Option<AppResponse> {
+        let obj = self.object(
+            v,
+            pointer,
+            "an app response",
+            "an app response",
+            RESPONSE_KEYS,
+        )?;
+        let delay_ms = match obj.get("delayMs") {
+            Some((v, p)) => self.count(v, &p, "delayMs").unwrap_or(0),
+            None => 0,
+        };
+        if let Some((v, p)) = obj.get("percl") {
+            for key in ["status", "body"] {
+                if let Some((other, p)) = obj.get(key) {
+                    self.report(Problem::PerclWithFault { key }, other.span, p);
+                }
+            }
+            if !matches!(v.kind, Kind::Array(_)) {
+                self.wrong_type(v, &p, "\"percl\"", "a PerCL array");
+                return None;
+            }
+            let percl = self.percl(v, &p, known)?;
+            return Some(AppResponse::Percl { percl, delay_ms });
+        }
+        let mut fault = Fault {
+            status: 200,
+            delay_ms,
+            body: String::new(),
+        };
+        if let Some((v, p)) = obj.get("status")
+            && let Some(n) = self.whole(v, &p, "\"status\"", "an HTTP status from 100 to 599")
+        {
+            if (100..=599).contains(&n) {
+                fault.status = n as u16;
+            } else {
+                let problem = Problem::BadNumber {
+                    what: "\"status\"".into(),
+                    value: n.to_string(),
+                    expected: "an HTTP status from 100 to 599",
+                };
+                self.report(problem, v.span, p);
+            }
+        }
+        if let Some((v, p)) = obj.get("body") {
+            fault.body = self.string(v, &p, "\"body\" (the raw response text)")?;
+        }
+        Some(AppResponse::Fault(fault))
+    }
+
+    /// Checks a PerCL response: the PerCL checker on its text (errors only, re-based into the scenario), then
+    /// the templates in its strings.
+    fn percl(&mut self, v: &Value<'_>, pointer: &str, known: &BTreeSet<String>) -> Option<Percl> {
+        let base = v.span.start as usize;
+        let text = &self.source[base..v.span.end as usize];
+        let report = percl::check(text);
+        let before = self.problems.len();
+        for d in report.diagnostics {
+            if d.severity() != percl::Severity::Error {
+                continue;
+            }
+            // A string holding a template gets its value only at run time; problems with its content are
+            // checked then (by the engine, after expansion), not now.
+            if about_content(&d.problem) && template::has_template(&text[d.start..d.end]) {
+                continue;
+            }
+            let span = Span {
+                start: (base + d.start) as u32,
+                end: (base + d.end) as u32,
+            };
+            self.report(
+                Problem::Percl(d.problem),
+                span,
+                format!("{pointer}{}", d.pointer),
+            );
+        }
+        self.templates(v, pointer, Context::Webhook, known);
+        let value = self.json_value(v, pointer)?;
+        (self.problems.len() == before).then(|| Percl {
+            value,
+            pointer: pointer.to_owned(),
+        })
+    }
+
+    /// Checks the templates in every string of `v`.
+    fn templates(
+        &mut self,
+        v: &Value<'_>,
+        pointer: &str,
+        context: Context,
+        known: &BTreeSet<String>,
+    ) {
+        match &v.kind {
+            Kind::String(s) => self.template(v, s, pointer, context, known),
+            Kind::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.templates(item, &index(pointer, i), context, known);
+                }
+            }
+            Kind::Object(members) => {
+                for m in members {
+                    self.templates(&m.value, &child(pointer, &m.key), context, known);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Checks the templates of one string `s` (the value `v`).
+    fn template(
+        &mut self,
+        v: &Value<'_>,
+        s: &str,
+        pointer: &str,
+        context: Context,
+        known: &BTreeSet<String>,
+    ) {
+        if !template::has_template(s) {
+            return;
+        }
+        // Offsets in `s` are offsets in the file only when the string has no escapes.
+        let raw = &self.source[v.span.start as usize + 1
+            ..(v.span.end as usize)
+                .saturating_sub(1)
+                .max(v.span.start as usize + 1)];
+        let place = |at: usize| -> Span {
+            if raw == s {
+                let start = v.span.start + 1 + at as u32;
+                let end = s[at..]
+                    .find("}}")
+                    .map_or(v.span.end - 1, |e| start + e as u32 + 2);
+                Span { start, end }
+            } else {
+                v.span
+            }
+        };
+        let pieces = match template::parse(s) {
+            Ok(pieces) => pieces,
+            Err(e) => {
+                let at = match e {
+                    TemplateError::Unclosed { at }
+                    | TemplateError::EmptyName { at }
+                    | TemplateError::UnknownKind { at, .. } => at,
+                    _ => 0,
+                };
+                self.report(Problem::Template(e), place(at), pointer.to_owned());
+                return;
+            }
+        };
+        // Find each piece's offset again, for placing problems with it.
+        let mut at = 0;
+        for piece in pieces {
+            let here = at;
+            match piece {
+                Piece::Text(t) => {
+                    at += t.len();
+                    continue;
+                }
+                _ => at += s[at..].find("}}").map_or(s.len() - at, |e| e + 2),
+            }
+            match piece {
+                Piece::Field(name) if context == Context::Api => {
+                    let problem = Problem::Template(TemplateError::NoBody {
+                        name: name.to_owned(),
+                    });
+                    self.report(problem, place(here), pointer.to_owned());
+                }
+                Piece::Call(phone) if !known.contains(phone) => {
+                    let problem = Problem::UnknownPhone {
+                        phone: phone.to_owned(),
+                        suggestion: closest(phone, known.iter().map(String::as_str))
+                            .map(str::to_owned),
+                    };
+                    self.report(problem, place(here), pointer.to_owned());
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The value as `serde_json::Value`; numbers serde_json cannot hold (`1e999`) are reported.
+    fn json_value(&mut self, v: &Value<'_>, pointer: &str) -> Option<serde_json::Value> {
+        use serde_json::Value as J;
+        Some(match &v.kind {
+            Kind::Null => J::Null,
+            Kind::Bool(b) => J::Bool(*b),
+            Kind::Number(text) => match serde_json::from_str::<serde_json::Number>(text) {
+                Ok(n) => J::Number(n),
+                Err(_) => {
+                    let problem = Problem::BadNumber {
+                        what: "the number".into(),
+                        value: (*text).to_owned(),
+                        expected: "a number of at most about 1.8e308",
+                    };
+                    self.report(problem, v.span, pointer.to_owned());
+                    return None;
+                }
+            },
+            Kind::String(s) => J::String(s.to_string()),
+            Kind::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    out.push(self.json_value(item, &index(pointer, i))?);
+                }
+                J::Array(out)
+            }
+            Kind::Object(members) => {
+                let mut out = serde_json::Map::new();
+                for m in members {
+                    let value = self.json_value(&m.value, &child(pointer, &m.key))?;
+                    out.insert(m.key.to_string(), value);
+                }
+                J::Object(out)
+            }
+        })
+    }
+
+    fn steps(
+        &mut self,
+        v: &Value<'_>,
+        pointer: &str,
+        numbers: &BTreeMap<String, Number>,
+        known: &BTreeSet<String>,
+    ) -> Vec<Step> {
+        let Kind::Array(items) = &v.kind else {
+            self.wrong_type(v, pointer, "\"steps\"", "an array of steps");
+            return Vec::new();
+        };
+        let mut steps = Vec::with_capacity(items.len());
+        let mut previous: Option<u64> = None;
+        for (i, item) in items.iter().enumerate() {
+            let p = index(pointer, i);
+            let Some(obj) = self.object(item, &p, "a step", "a step", STEP_KEYS) else {
+                continue;
+            };
+            let at = match obj.get("at") {
+                Some((v, ap)) => {
+                    let at = self.count(v, &ap, "at");
+                    if let (Some(at), Some(prev)) = (at, previous)
+                        && at < prev
+                    {
+                        let problem = Problem::OutOfOrder { at, previous: prev };
+                        self.report(problem, v.span, ap);
+                    }
+                    if let Some(at) = at {
+                        previous = Some(previous.map_or(at, |prev| prev.max(at)));
+                    }
+                    at
+                }
+                None => {
+                    self.missing(&obj, "a step", "at", "the time in ms, such as 0 or 1500");
+                    None
+                }
+            };
+            let actions: Vec<_> = obj
+                .members
+                .iter()
+                .filter(|m| ACTIONS.contains(&m.key.as_ref()))
+                .collect();
+            if actions.len() != 1 {
+                let problem = Problem::ActionCount {
+                    found: actions.iter().map(|m| m.key.to_string()).collect(),
+                };
+                self.report(problem, item.span, p.clone());
+                continue;
+            }
+            let m = actions[0];
+            let ap = child(&p, &m.key);
+            let action = self.action(&m.key, &m.value, &ap, numbers, known);
+            if let (Some(at), Some(action)) = (at, action) {
+                steps.push(Step {
+                    at,
+                    action,
+                    pointer: p,
+                });
+            }
+        }
+        steps
+    }
+
+    fn action(
+        &mut self,
+        name: &str,
+        v: &Value<'_>,
+        pointer: &str,
+        numbers: &BTreeMap<String, Number>,
+        known: &BTreeSet<String>,
+    ) -> Option<Action> {
+        match name {
+            "dial" => {
+                let obj = self.object(v, pointer, "\"dial\"", "\"dial\"", DIAL_KEYS)?;
+                let from = match obj.get("from") {
+                    Some((v, p)) => {
+                        let from = self.e164(v, &p, "\"from\"");
+                        if let Some(f) = &from
+                            && numbers.contains_key(f)
+                        {
+                            let problem = Problem::PhoneIsAccountNumber { number: f.clone() };
+                            self.report(problem, v.span, p);
+                            return None;
+                        }
+                        from
+                    }
+                    None => {
+                        self.missing(&obj, "\"dial\"", "from", "the calling phone, E.164");
+                        None
+                    }
+                };
+                let to = match obj.get("to") {
+                    Some((v, p)) => {
+                        let to = self.e164(v, &p, "\"to\"");
+                        if let Some(t) = &to
+                            && !numbers.contains_key(t)
+                        {
+                            let problem = Problem::NotAccountNumber { number: t.clone() };
+                            self.report(problem, v.span, p);
+                            return None;
+                        }
+                        to
+                    }
+                    None => {
+                        self.missing(&obj, "\"dial\"", "to", "one of the account's numbers");
+                        None
+                    }
+                };
+                Some(Action::Dial {
+                    from: from?,
+                    to: to?,
+                })
+            }
+            "api" => self.api(v, pointer, known).map(Action::Api),
+            "hangup" | "answer" => {
+                let owner = if name == "hangup" {
+                    "\"hangup\""
+                } else {
+                    "\"answer\""
+                };
+                let obj = self.object(v, pointer, owner, owner, PHONE_STEP_KEYS)?;
+                let phone = self.step_phone(&obj, owner, known)?;
+                Some(if name == "hangup" {
+                    Action::Hangup { phone }
+                } else {
+                    Action::Answer { phone }
+                })
+            }
+            "digits" => {
+                let obj = self.object(v, pointer, "\"digits\"", "\"digits\"", DIGITS_KEYS)?;
+                let phone = self.step_phone(&obj, "\"digits\"", known);
+                let digits = match obj.get("digits") {
+                    Some((v, p)) => {
+                        let d = self.non_empty(v, &p, "digits");
+                        match d {
+                            Some(d)
+                                if !d
+                                    .bytes()
+                                    .all(|b| b.is_ascii_digit() || b == b'*' || b == b'#') =>
+                            {
+                                let problem = Problem::BadKeys { value: d };
+                                self.report(problem, v.span, p);
+                                None
+                            }
+                            d => d,
+                        }
+                    }
+                    None => {
+                        self.missing(
+                            &obj,
+                            "\"digits\"",
+                            "digits",
+                            "the keys pressed, such as \"12#\"",
+                        );
+                        None
+                    }
+                };
+                Some(Action::Digits {
+                    phone: phone?,
+                    digits: digits?,
+                })
+            }
+            _ => {
+                let obj = self.object(v, pointer, "\"say\"", "\"say\"", SAY_KEYS)?;
+                let phone = self.step_phone(&obj, "\"say\"", known);
+                let text = match obj.get("text") {
+                    Some((v, p)) => self.non_empty(v, &p, "text"),
+                    None => {
+                        self.missing(&obj, "\"say\"", "text", "the phrase the phone says");
+                        None
+                    }
+                };
+                Some(Action::Say {
+                    phone: phone?,
+                    text: text?,
+                })
+            }
+        }
+    }
+
+    /// The `phone` of a step: E.164 and known (in `phones` or dialling in).
+    fn step_phone(
+        &mut self,
+        obj: &Obj<'_, '_>,
+        owner: &'static str,
+        known: &BTreeSet<String>,
+    ) -> Option<String> {
+        let Some((v, p)) = obj.get("phone") else {
+            self.missing(obj, owner, "phone", "an outside phone, E.164");
+            return None;
+        };
+        let phone = self.e164(v, &p, "\"phone\"")?;
+        if !known.contains(&phone) {
+            let problem = Problem::UnknownPhone {
+                suggestion: closest(&phone, known.iter().map(String::as_str)).map(str::to_owned),
+                phone,
+            };
+            self.report(problem, v.span, p);
+            return None;
+        }
+        Some(phone)
+    }
+
+    fn api(
+        &mut self,
+        v: &Value<'_>,
+        pointer: &str,
+        known: &BTreeSet<String>,
+    ) -> Option<ApiRequest> {
+        let obj = self.object(v, pointer, "\"api\"", "\"api\"", API_KEYS)?;
+        let method = match obj.get("method") {
+            Some((v, p)) => {
+                let s = self.string(v, &p, "\"method\"");
+                match s
+                    .as_deref()
+                    .and_then(|s| Method::ALL.into_iter().find(|m| m.as_str() == s))
+                {
+                    Some(m) => Some(m),
+                    None => {
+                        if let Some(s) = s {
+                            let problem = Problem::BadEnum {
+                                what: "\"method\"",
+                                suggestion: closest(&s, METHODS.iter().copied()),
+                                value: s,
+                                allowed: METHODS,
+                            };
+                            self.report(problem, v.span, p);
+                        }
+                        None
+                    }
+                }
+            }
+            None => {
+                self.missing(&obj, "\"api\"", "method", "GET, POST or DELETE");
+                None
+            }
+        };
+        let path = match obj.get("path") {
+            Some((v, p)) => {
+                let path = self.string(v, &p, "\"path\"");
+                match path {
+                    Some(path) if !path.starts_with('/') => {
+                        self.report(Problem::PathWithoutSlash { path }, v.span, p);
+                        None
+                    }
+                    Some(path) if path.starts_with("/Accounts/") || path == "/Accounts" => {
+                        self.report(Problem::PathWithAccount { path }, v.span, p);
+                        None
+                    }
+                    Some(path) => {
+                        if let Kind::String(s) = &v.kind {
+                            self.template(v, s, &p, Context::Api, known);
+                        }
+                        Some(path)
+                    }
+                    None => None,
+                }
+            }
+            None => {
+                self.missing(&obj, "\"api\"", "path", "such as \"/Conferences\"");
+                None
+            }
+        };
+        let mut query = Vec::new();
+        if let Some((v, p)) = obj.get("query") {
+            for m in self.map(v, &p, "\"query\"") {
+                let mp = child(&p, &m.key);
+                let text = match &m.value.kind {
+                    Kind::String(s) => Some(s.to_string()),
+                    Kind::Number(n) => Some((*n).to_owned()),
+                    Kind::Bool(b) => Some(b.to_string()),
+                    _ => {
+                        self.wrong_type(
+                            &m.value,
+                            &mp,
+                            "a query value",
+                            "a string, number or boolean",
+                        );
+                        None
+                    }
+                };
+                if let Some(text) = text {
+                    if let Kind::String(s) = &m.value.kind {
+                        self.template(&m.value, s, &mp, Context::Api, known);
+                    }
+                    query.push((m.key.to_string(), text));
+                }
+            }
+        }
+        let body = match obj.get("body") {
+            Some((v, p)) => {
+                self.templates(v, &p, Context::Api, known);
+                Some(self.json_value(v, &p)?)
+            }
+            None => None,
+        };
+        Some(ApiRequest {
+            method: method?,
+            path: path?,
+            query,
+            body,
+        })
+    }
+}
+
+/// Where a template is: in a webhook response (has a body) or an `api` step (has none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Context {
+    Webhook,
+    Api,
+}
+
+/// The `from` of a `dial` step, read without reporting anything (the full read reports).
+fn dial_from<'v>(step: &'v Value<'_>) -> Option<&'v str> {
+    let Kind::Object(members) = &step.kind else {
+        return None;
+    };
+    let dial = members.iter().find(|m| m.key == "dial")?;
+    let Kind::Object(fields) = &dial.value.kind else {
+        return None;
+    };
+    match &fields.iter().find(|m| m.key == "from")?.value.kind {
+        Kind::String(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// Whether a PerCL problem is about a string's content (which a template decides only at run time), rather
+/// than the script's structure.
+fn about_content(problem: &percl::Problem) -> bool {
+    use percl::Problem::*;
+    matches!(
+        problem,
+        NotE164 { .. }
+            | BadKeys { .. }
+            | BadQueueId { .. }
+            | NotHttpUrl { .. }
+            | BadEnum { .. }
+            | UnknownLanguage { .. }
+            | UnknownBuiltinGrammar { .. }
+            | BuiltinGrammarAsUrl { .. }
+            | TextTooLong { .. }
+            | SmsSegments { .. }
+    )
+}
