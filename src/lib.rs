@@ -3,6 +3,7 @@
 //! The library is a deterministic, sans-IO core (no clocks, no I/O, no global randomness) plus thin drivers:
 //! the browser UI (`ui`, wasm32 only) and the native CLI (`cli`). See ARCHITECTURE.md for the map.
 
+pub mod api;
 pub mod conference;
 pub mod ids;
 pub mod percl;
