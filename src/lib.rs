@@ -5,10 +5,12 @@
 
 pub mod api;
 pub mod conference;
+pub mod engine;
 pub mod ids;
 pub mod percl;
 pub mod scenario;
 pub mod session;
+pub mod webhook;
 pub mod wire;
 
 #[cfg(not(target_arch = "wasm32"))]

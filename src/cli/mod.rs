@@ -2,6 +2,7 @@
 
 mod diagram;
 mod percl;
+mod run;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -20,6 +21,8 @@ enum Command {
     Diagram(diagram::Args),
     /// Check PerCL scripts, or print them in the canonical form the FreeClimb SDKs write.
     Percl(percl::Args),
+    /// Run a scenario on the virtual clock and print its event log (one JSON object per line).
+    Run(run::Args),
 }
 
 /// Parses the command line, runs the subcommand and returns its exit code.
@@ -28,5 +31,6 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Diagram(args) => diagram::run(&args),
         Command::Percl(args) => percl::run(&args),
+        Command::Run(args) => run::run(&args),
     }
 }

@@ -231,7 +231,7 @@ impl<'s> Reader<'s> {
                     owner,
                     key: m.key.to_string(),
                     allowed,
-                    suggestion: closest(&m.key, allowed.iter().copied()),
+                    suggestion: suggest(&m.key, allowed),
                 };
                 self.report(problem, m.key_span, p);
             } else if !seen.insert(m.key.as_ref()) {
@@ -955,11 +955,16 @@ impl<'s> Reader<'s> {
                 .iter()
                 .filter(|m| ACTIONS.contains(&m.key.as_ref()))
                 .collect();
-            if actions.len() != 1 {
+            // A step without an action but with an unknown key (a misspelt action) was reported already.
+            let unknown_keys =
+                matches!(&item.kind, Kind::Object(all) if all.len() > obj.members.len());
+            if actions.len() != 1 && !(actions.is_empty() && unknown_keys) {
                 let problem = Problem::ActionCount {
                     found: actions.iter().map(|m| m.key.to_string()).collect(),
                 };
                 self.report(problem, item.span, p.clone());
+            }
+            if actions.len() != 1 {
                 continue;
             }
             let m = actions[0];
@@ -1238,6 +1243,21 @@ fn dial_from<'v>(step: &'v Value<'_>) -> Option<&'v str> {
         Kind::String(s) => Some(s),
         _ => None,
     }
+}
+
+/// The allowed key a misspelt one was probably meant to be: a near miss, or the one key it is a prefix of
+/// (`after` → `afterMs`).
+fn suggest(written: &str, allowed: &'static [&'static str]) -> Option<&'static str> {
+    closest(written, allowed.iter().copied()).or_else(|| {
+        let lower = written.to_lowercase();
+        let mut prefixed = allowed
+            .iter()
+            .filter(|k| lower.len() >= 3 && k.to_lowercase().starts_with(&lower));
+        match (prefixed.next(), prefixed.next()) {
+            (Some(k), None) => Some(*k),
+            _ => None,
+        }
+    })
 }
 
 /// Whether a PerCL problem is about a string's content (which a template decides only at run time), rather

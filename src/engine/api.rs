@@ -1,0 +1,475 @@
+//! The simulated REST API: [`crate::api::parse`] routes and reads the request; this module acts on the engine's
+//! state and answers with [`crate::api::resource`]'s result types and FreeClimb's exact success codes
+//! (create conference 200, make call 202, update conference 204, update participant 200, remove participant
+//! 204). Whatever a request causes (status callbacks, hangups, dialling) comes out after its response.
+
+use super::Engine;
+use crate::api::resource::{
+    AccountResult, CallList, CallResult, ConferenceList, ConferenceParticipantList,
+    ConferenceParticipantResult, ConferenceResult, RecordingList, RecordingResult, account_uri,
+    call_uri, conference_uri,
+};
+use crate::api::view::{
+    AccountStatus, AccountView, CallView, ConferenceView, ParticipantView, RecordingView, Stamp,
+};
+use crate::api::{
+    ApiError, ApiRequest, ApiResponse, HttpRequest, UpdateCallStatus, UpdateConferenceStatus,
+};
+use crate::conference::ConferenceSettings;
+use crate::wire::{AccountType, CallEndedReason, CallStatus, Direction};
+
+/// Who acts through REST, in the reasons of conference transitions.
+const REST: &str = "REST";
+
+impl Engine {
+    /// Virtual unix milliseconds of virtual time `ms`.
+    pub(crate) fn unix_ms(&self, ms: u64) -> u64 {
+        self.config.epoch_unix_secs * 1000 + ms
+    }
+
+    fn stamp(&self, created: u64, updated: u64, revision: u64) -> Stamp {
+        Stamp {
+            date_created_ms: self.unix_ms(created),
+            date_updated_ms: self.unix_ms(updated),
+            revision: u32::try_from(revision).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// The REST view of conference `id`.
+    pub fn conference_view(&self, id: &str) -> Option<ConferenceView> {
+        let c = self.conferences.get(id).ok()?;
+        let meta = self.conf_meta.get(id)?;
+        Some(ConferenceView {
+            conference_id: id.to_owned(),
+            alias: meta.alias.clone(),
+            play_beep: meta.play_beep,
+            record: c.settings().record,
+            status: c.status(),
+            wait_url: c.settings().wait_url.clone(),
+            action_url: meta.action_url.clone(),
+            status_callback_url: c.settings().status_callback_url.clone(),
+            stamp: self.stamp(meta.created_at, meta.updated_at, meta.revision),
+        })
+    }
+
+    fn participant_views(&self, conference_id: &str) -> Vec<ParticipantView> {
+        let Ok(c) = self.conferences.get(conference_id) else {
+            return Vec::new();
+        };
+        c.participants()
+            .iter()
+            .map(|p| {
+                let (joined, updated, revision) = self
+                    .call_index
+                    .get(&p.call_id)
+                    .and_then(|&ix| self.calls[ix].leg.as_ref())
+                    .map_or((0, 0, 1), |l| (l.joined_at, l.updated_at, l.revision));
+                ParticipantView {
+                    conference_id: conference_id.to_owned(),
+                    call_id: p.call_id.clone(),
+                    talk: p.flags.talk,
+                    listen: p.flags.listen,
+                    dtmf_pass_through: p.flags.dtmf_pass_through,
+                    start_conf_on_enter: p.flags.start_conf_on_enter,
+                    stamp: self.stamp(joined, updated, revision),
+                }
+            })
+            .collect()
+    }
+
+    /// The REST view of call `ix`.
+    fn call_view(&self, ix: usize) -> CallView {
+        let c = &self.calls[ix].call;
+        let updated = c.ended_at.or(c.connected_at).unwrap_or(c.created_at);
+        CallView {
+            call_id: c.id.clone(),
+            parent_call_id: c.parent_call_id.clone(),
+            from: c.from.clone(),
+            to: c.to.clone(),
+            phone_number_id: c.phone_number_id.clone(),
+            status: c.status,
+            direction: c.direction,
+            start_ms: (c.status != CallStatus::Queued).then(|| self.unix_ms(c.created_at)),
+            connect_ms: c.connected_at.map(|t| self.unix_ms(t)),
+            end_ms: c.ended_at.map(|t| self.unix_ms(t)),
+            answered_by: None,
+            caller_name: None,
+            application_id: None,
+            audio_stream_duration_sec: None,
+            stamp: self.stamp(c.created_at, updated, c.revision),
+        }
+    }
+
+    fn recording_views(&self, keep: impl Fn(&super::Recording) -> bool) -> Vec<RecordingView> {
+        self.recordings
+            .iter()
+            // A recording shows once it has stopped (conference recordings: once processed, approximated by
+            // having stopped).
+            .filter(|r| !r.deleted && r.stopped_at.is_some_and(|t| t <= self.now) && keep(r))
+            .map(|r| RecordingView {
+                recording_id: r.id.clone(),
+                call_id: r.call_id.clone(),
+                conference_id: r.conference_id.clone(),
+                duration_sec: r.duration_sec(),
+                stamp: self.stamp(r.started_at, r.stopped_at.unwrap_or(r.started_at), 1),
+            })
+            .collect()
+    }
+
+    fn call_ix(&self, call_id: &str) -> Result<usize, ApiError> {
+        self.call_index
+            .get(call_id)
+            .copied()
+            .ok_or_else(|| ApiError::unknown_call(call_id))
+    }
+
+    /// Handles one REST request: auth, routing, execution. Returns the response.
+    pub(crate) fn handle_api(&mut self, request: &HttpRequest) -> ApiResponse {
+        let account = &self.config.account;
+        if let Err(e) =
+            crate::api::auth::check(&request.headers, &account.account_id, &account.api_key)
+        {
+            return e.into();
+        }
+        let parsed = match crate::api::parse(request, &account.account_id) {
+            Ok(r) => r,
+            Err(e) => return e.into(),
+        };
+        match self.execute_api(&parsed) {
+            Ok(r) => r,
+            Err(e) => e.into(),
+        }
+    }
+
+    fn execute_api(&mut self, request: &ApiRequest) -> Result<ApiResponse, ApiError> {
+        let account_id = self.config.account.account_id.clone();
+        let ok = |result: &dyn erased::Result| ApiResponse {
+            status: request.success_status(),
+            body: Some(result.value()),
+        };
+        match request {
+            ApiRequest::GetAccount => {
+                let a = &self.config.account;
+                let view = AccountView {
+                    account_id: a.account_id.clone(),
+                    api_key: a.api_key.clone(),
+                    alias: None,
+                    label: None,
+                    account_type: a.kind,
+                    status: AccountStatus::Active,
+                    stamp: self.stamp(0, 0, 1),
+                };
+                Ok(ok(&AccountResult::new(&view)))
+            }
+            ApiRequest::CreateConference(c) => {
+                let id = self.create_conference_rest(c.settings());
+                let view = self
+                    .conference_view(&id)
+                    .ok_or_else(|| ApiError::unknown_conference(&id))?;
+                Ok(ok(&ConferenceResult::new(&account_id, &view)))
+            }
+            ApiRequest::ListConferences { filter, page } => {
+                let all: Vec<ConferenceView> = self
+                    .conferences
+                    .iter()
+                    .filter_map(|c| self.conference_view(c.id()))
+                    .collect();
+                Ok(ok(&ConferenceList::build(&account_id, &all, filter, page)))
+            }
+            ApiRequest::GetConference { conference_id } => {
+                let view = self
+                    .conference_view(conference_id)
+                    .ok_or_else(|| ApiError::unknown_conference(conference_id))?;
+                Ok(ok(&ConferenceResult::new(&account_id, &view)))
+            }
+            ApiRequest::UpdateConference {
+                conference_id,
+                update,
+            } => {
+                self.conferences.get(conference_id)?;
+                if update.alias.is_some() || update.play_beep.is_some() {
+                    if let Some(meta) = self.conf_meta.get_mut(conference_id.as_str()) {
+                        if let Some(a) = &update.alias {
+                            meta.alias = Some(a.clone());
+                        }
+                        if let Some(b) = update.play_beep {
+                            meta.play_beep = b;
+                        }
+                    }
+                    self.touch_conference(conference_id);
+                }
+                match update.status {
+                    Some(UpdateConferenceStatus::Terminated) => {
+                        self.terminate(conference_id, REST)?
+                    }
+                    Some(UpdateConferenceStatus::Empty) => {
+                        self.empty_conference(conference_id, REST)?
+                    }
+                    None => {}
+                }
+                Ok(ApiResponse::empty(204))
+            }
+            ApiRequest::ListParticipants {
+                conference_id,
+                filter,
+                page,
+            } => {
+                self.conferences.get(conference_id)?;
+                let all = self.participant_views(conference_id);
+                Ok(ok(&ConferenceParticipantList::build(
+                    &account_id,
+                    conference_id,
+                    &all,
+                    filter,
+                    page,
+                )))
+            }
+            ApiRequest::GetParticipant {
+                conference_id,
+                call_id,
+            } => {
+                self.conferences.get(conference_id)?;
+                let view = self
+                    .participant_views(conference_id)
+                    .into_iter()
+                    .find(|p| &p.call_id == call_id)
+                    .ok_or_else(|| ApiError::not_a_participant(conference_id, call_id))?;
+                Ok(ok(&ConferenceParticipantResult::new(&account_id, &view)))
+            }
+            ApiRequest::UpdateParticipant {
+                conference_id,
+                call_id,
+                update,
+            } => {
+                self.update_participant(conference_id, call_id, *update)?;
+                if let Some(leg) = self
+                    .call_index
+                    .get(call_id)
+                    .and_then(|&ix| self.calls[ix].leg.as_mut())
+                {
+                    leg.revision += 1;
+                    leg.updated_at = self.now;
+                }
+                let view = self
+                    .participant_views(conference_id)
+                    .into_iter()
+                    .find(|p| &p.call_id == call_id)
+                    .ok_or_else(|| ApiError::not_a_participant(conference_id, call_id))?;
+                Ok(ok(&ConferenceParticipantResult::new(&account_id, &view)))
+            }
+            ApiRequest::RemoveParticipant {
+                conference_id,
+                call_id,
+            } => {
+                self.remove_participant(conference_id, call_id)?;
+                Ok(ApiResponse::empty(204))
+            }
+            ApiRequest::ListConferenceRecordings {
+                conference_id,
+                filter,
+                page,
+            } => {
+                self.conferences.get(conference_id)?;
+                let all =
+                    self.recording_views(|r| r.conference_id.as_deref() == Some(conference_id));
+                let path = format!("{}/Recordings", conference_uri(&account_id, conference_id));
+                Ok(ok(&RecordingList::build(
+                    &account_id,
+                    &path,
+                    &all,
+                    filter,
+                    page,
+                )))
+            }
+            ApiRequest::MakeCall(m) => {
+                if self.config.account.kind == AccountType::Trial
+                    && !self.config.account.verified_numbers.contains(&m.to)
+                {
+                    return Err(ApiError::trial_unverified(&m.to));
+                }
+                let number = self
+                    .config
+                    .numbers
+                    .get(&m.from)
+                    .cloned()
+                    .unwrap_or_default();
+                let parent = match &m.parent_call_id {
+                    Some(p) => Some(self.call_ix(p)?),
+                    None => None,
+                };
+                let connect = m
+                    .call_connect_url
+                    .clone()
+                    .or(number.call_connect_url.clone())
+                    .or_else(|| parent.and_then(|p| self.calls[p].call.call_connect_url.clone()))
+                    .ok_or_else(|| {
+                        ApiError::missing_field(
+                            "/callConnectUrl",
+                            "a callConnectUrl (the number in `from` has none in the scenario, so the call would have no PerCL)",
+                        )
+                    })?;
+                let ix = self.new_call_quiet(
+                    &m.from,
+                    &m.to,
+                    m.parent_call_id.clone(),
+                    number.status_callback_url.clone(),
+                    connect,
+                    m.timeout_sec,
+                );
+                if m.send_digits.is_some() || m.if_machine.is_some() {
+                    self.note(
+                        Some(ix),
+                        "sandbox: sendDigits and ifMachine of POST /Calls are not simulated (the phone answers as a person)"
+                            .to_owned(),
+                    );
+                }
+                let view = self.call_view(ix);
+                let response = ok(&CallResult::new(&account_id, &view));
+                self.after_response.push(ix);
+                Ok(response)
+            }
+            ApiRequest::ListCalls { filter, page } => {
+                let all: Vec<CallView> =
+                    (0..self.calls.len()).map(|ix| self.call_view(ix)).collect();
+                Ok(ok(&CallList::build(&account_id, &all, filter, page)))
+            }
+            ApiRequest::GetCall { call_id } => {
+                let ix = self.call_ix(call_id)?;
+                Ok(ok(&CallResult::new(&account_id, &self.call_view(ix))))
+            }
+            ApiRequest::UpdateCall { call_id, status } => {
+                let ix = self.call_ix(call_id)?;
+                let current = self.calls[ix].call.status;
+                if current.is_final() {
+                    return Err(ApiError::call_ended(call_id, current));
+                }
+                match (status, current) {
+                    (UpdateCallStatus::Canceled, CallStatus::Queued | CallStatus::Ringing) => {
+                        self.end_call(ix, CallEndedReason::CallCanceled)
+                    }
+                    (UpdateCallStatus::Completed, CallStatus::InProgress) => {
+                        self.end_call(ix, CallEndedReason::AppHangup)
+                    }
+                    _ => self.note(
+                        Some(ix),
+                        format!(
+                            "REST status={} leaves a call that is {current} alone",
+                            match status {
+                                UpdateCallStatus::Canceled => "canceled",
+                                UpdateCallStatus::Completed => "completed",
+                            }
+                        ),
+                    ),
+                }
+                Ok(ApiResponse::empty(202))
+            }
+            ApiRequest::ListCallRecordings {
+                call_id,
+                filter,
+                page,
+            } => {
+                self.call_ix(call_id)?;
+                let all = self.recording_views(|r| r.call_id.as_deref() == Some(call_id));
+                let path = format!("{}/Recordings", call_uri(&account_id, call_id));
+                Ok(ok(&RecordingList::build(
+                    &account_id,
+                    &path,
+                    &all,
+                    filter,
+                    page,
+                )))
+            }
+            ApiRequest::ListRecordings { filter, page } => {
+                let all = self.recording_views(|_| true);
+                let path = format!("{}/Recordings", account_uri(&account_id));
+                Ok(ok(&RecordingList::build(
+                    &account_id,
+                    &path,
+                    &all,
+                    filter,
+                    page,
+                )))
+            }
+            ApiRequest::GetRecording { recording_id } => {
+                let view = self
+                    .recording_views(|r| &r.id == recording_id)
+                    .pop()
+                    .ok_or_else(|| ApiError::unknown_recording(recording_id))?;
+                Ok(ok(&RecordingResult::new(&account_id, &view)))
+            }
+            ApiRequest::DeleteRecording { recording_id } => {
+                let r = self
+                    .recordings
+                    .iter_mut()
+                    .find(|r| &r.id == recording_id && !r.deleted)
+                    .ok_or_else(|| ApiError::unknown_recording(recording_id))?;
+                r.deleted = true;
+                Ok(ApiResponse::empty(204))
+            }
+            ApiRequest::RecordingFile { recording_id, .. } => {
+                let view = self
+                    .recording_views(|r| &r.id == recording_id)
+                    .pop()
+                    .ok_or_else(|| ApiError::unknown_recording(recording_id))?;
+                self.note(
+                    None,
+                    format!(
+                        "sandbox: the audio/wav of {recording_id} ({} s) is not generated by the engine; the response has no body here",
+                        view.duration_sec
+                    ),
+                );
+                Ok(ApiResponse::empty(200))
+            }
+        }
+    }
+
+    /// REST POST /Conferences: the response first, then `empty` to the statusCallbackUrl (reference §6.1) —
+    /// the caller moves the response in front of everything this emits.
+    fn create_conference_rest(&mut self, settings: ConferenceSettings) -> String {
+        self.create_conference(settings, None, REST)
+    }
+
+    fn touch_conference(&mut self, id: &str) {
+        if let Some(meta) = self.conf_meta.get_mut(id) {
+            meta.revision += 1;
+            meta.updated_at = self.now;
+        }
+    }
+
+    /// A REST call: created `queued` with no event yet (the response must come first).
+    fn new_call_quiet(
+        &mut self,
+        from: &str,
+        to: &str,
+        parent: Option<String>,
+        status_callback_url: Option<String>,
+        call_connect_url: String,
+        timeout_sec: u32,
+    ) -> usize {
+        self.new_call(
+            from,
+            to,
+            Direction::OutboundApi,
+            CallStatus::Queued,
+            parent,
+            status_callback_url,
+            Some(call_connect_url),
+            timeout_sec,
+        )
+    }
+}
+
+/// Result types as one trait object, so that `ok(&…)` takes any of them.
+mod erased {
+    /// A serialisable result.
+    pub trait Result {
+        /// As JSON.
+        fn value(&self) -> serde_json::Value;
+    }
+
+    impl<T: serde::Serialize> Result for T {
+        fn value(&self) -> serde_json::Value {
+            serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+        }
+    }
+}

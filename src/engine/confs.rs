@@ -1,0 +1,563 @@
+//! The engine's glue to the conference state machine ([`crate::conference`]): it runs the operation there and
+//! turns the [`Outcome`] into events, `conferenceStatus` webhooks, recordings and media changes. No conference
+//! status logic lives here.
+
+use super::media::{BEEP_HZ, BEEP_MS, MediaChange, Member};
+use super::{Activity, ConfMeta, Engine, Event, Leg, Output, Timer};
+use crate::conference::{
+    ConferenceError, ConferenceSettings, ConferenceStatus, Outcome, Participant, ParticipantFlags,
+    ParticipantUpdate,
+};
+use crate::ids::IdKind;
+use crate::percl::model::{AddToConference, CreateConference};
+use crate::wire::{CallEndedReason as R, RequestType};
+use serde_json::Value;
+
+/// How a participant leaves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Exit {
+    /// The call ended (hangup): leaveConferenceUrl is only told.
+    HungUp,
+    /// Unbridged (RemoveFromConference, REST DELETE, status=empty): leaveConferenceUrl continues the call, or
+    /// it is disconnected without one.
+    Unbridged,
+}
+
+impl Engine {
+    /// Creates a conference; reports `empty` to its statusCallbackUrl. Returns its id.
+    pub(crate) fn create_conference(
+        &mut self,
+        settings: ConferenceSettings,
+        action_url: Option<String>,
+        by: &str,
+    ) -> String {
+        let id = self.ids.next(IdKind::Conference);
+        let (settings_alias, settings_beep) = (settings.alias.clone(), settings.play_beep);
+        let outcome = match self.conferences.create(id.clone(), settings, by) {
+            Ok(o) => o,
+            Err(e) => {
+                // Ids are drawn fresh from the generator, so this cannot happen; report it rather than panic.
+                self.note(None, format!("internal: {e}"));
+                return id;
+            }
+        };
+        let (alias, play_beep) = (settings_alias, settings_beep);
+        self.conf_meta.insert(
+            id.clone(),
+            ConfMeta {
+                alias,
+                play_beep,
+                action_url,
+                created_at: self.now,
+                updated_at: self.now,
+                revision: 1,
+                recording: None,
+                wait_music_on: false,
+            },
+        );
+        self.apply_outcome(&id, outcome);
+        id
+    }
+
+    /// Reports every transition of `outcome` (event + conferenceStatus webhook) and updates recording and wait
+    /// music to match the new status.
+    pub(crate) fn apply_outcome(&mut self, conference_id: &str, outcome: Outcome) {
+        for t in outcome.transitions {
+            self.outputs.push_back(Output::Event(Event::Conference {
+                conference_id: conference_id.to_owned(),
+                status: t.to,
+                why: t.why,
+                sandbox_choice: t.sandbox_choice,
+            }));
+            if let Some(meta) = self.conf_meta.get_mut(conference_id) {
+                meta.revision += 1;
+                meta.updated_at = self.now;
+            }
+            self.status_changed(conference_id, t.to);
+            let url = self
+                .conferences
+                .get(conference_id)
+                .ok()
+                .and_then(|c| c.settings().status_callback_url.clone());
+            if let Some(url) = url {
+                let extra = vec![("status", Value::from(t.to.as_str()))];
+                self.notify(
+                    &url,
+                    RequestType::ConferenceStatus,
+                    None,
+                    Some(conference_id),
+                    extra,
+                );
+            }
+        }
+    }
+
+    /// Wait music plays while `populated`; the recording runs while `inProgress` with `record=true`.
+    fn status_changed(&mut self, conference_id: &str, status: ConferenceStatus) {
+        let Ok(conf) = self.conferences.get(conference_id) else {
+            return;
+        };
+        let record = conf.settings().record;
+        let wait_url = conf.settings().wait_url.clone();
+        let Some(meta) = self.conf_meta.get_mut(conference_id) else {
+            return;
+        };
+        let music = status == ConferenceStatus::Populated;
+        if music != meta.wait_music_on {
+            meta.wait_music_on = music;
+            self.media(MediaChange::WaitMusic {
+                conference_id: conference_id.to_owned(),
+                wait_url,
+                on: music,
+            });
+        }
+        let meta = self
+            .conf_meta
+            .get_mut(conference_id)
+            .expect("checked above");
+        let recording = record && status == ConferenceStatus::InProgress;
+        match (recording, meta.recording) {
+            (true, None) => {
+                let rec = self.new_recording(None, Some(conference_id.to_owned()));
+                self.conf_meta
+                    .get_mut(conference_id)
+                    .expect("checked above")
+                    .recording = Some(rec);
+                let recording_id = self.recordings[rec].id.clone();
+                self.media(MediaChange::Recording {
+                    recording_id,
+                    conference_id: Some(conference_id.to_owned()),
+                    call_id: None,
+                    on: true,
+                });
+            }
+            (false, Some(rec)) => {
+                meta.recording = None;
+                self.recordings[rec].stopped_at = Some(self.now);
+                let recording_id = self.recordings[rec].id.clone();
+                self.media(MediaChange::Recording {
+                    recording_id,
+                    conference_id: Some(conference_id.to_owned()),
+                    call_id: None,
+                    on: false,
+                });
+                self.set_timer(
+                    self.now + super::RECORDING_PROCESSING_MS,
+                    Timer::RecordingReady { recording: rec },
+                );
+            }
+            _ => {}
+        }
+    }
+
+    /// A conference recording has been processed: `conferenceRecordingStatus` to the statusCallbackUrl.
+    pub(crate) fn recording_ready(&mut self, rec: usize) {
+        let Some(conference_id) = self.recordings[rec].conference_id.clone() else {
+            return;
+        };
+        let Ok(conf) = self.conferences.get(&conference_id) else {
+            return;
+        };
+        let status = conf.status();
+        let Some(url) = conf.settings().status_callback_url.clone() else {
+            return;
+        };
+        let r = &self.recordings[rec];
+        let extra = vec![
+            ("status", Value::from(status.as_str())),
+            ("recordingId", r.id.clone().into()),
+            ("recordingUrl", self.recording_url(&r.id).into()),
+            ("recordingDurationSec", r.duration_sec().into()),
+        ];
+        self.notify(
+            &url,
+            RequestType::ConferenceRecordingStatus,
+            None,
+            Some(&conference_id),
+            extra,
+        );
+    }
+
+    /// The mix of a conference after a change, and the beep when `beep` says so.
+    fn bridge(&mut self, conference_id: &str, beep: bool) {
+        let Ok(conf) = self.conferences.get(conference_id) else {
+            return;
+        };
+        let members: Vec<Member> = conf
+            .participants()
+            .iter()
+            .map(|p| Member {
+                call_id: p.call_id.clone(),
+                talk: p.flags.talk,
+                listen: p.flags.listen,
+            })
+            .collect();
+        let hearers: Vec<String> = members
+            .iter()
+            .filter(|m| m.listen)
+            .map(|m| m.call_id.clone())
+            .collect();
+        self.media(MediaChange::Bridge {
+            conference_id: conference_id.to_owned(),
+            members,
+        });
+        if beep && !hearers.is_empty() {
+            self.media(MediaChange::Beep {
+                conference_id: conference_id.to_owned(),
+                hearers,
+                hz: BEEP_HZ,
+                duration_ms: BEEP_MS,
+            });
+        }
+    }
+
+    /// PerCL CreateConference: statusCallbackUrl (`empty`) first, then actionUrl (`createConference`).
+    pub(crate) fn percl_create_conference(&mut self, ix: usize, c: CreateConference) {
+        let settings = ConferenceSettings {
+            alias: c.alias.clone(),
+            play_beep: c.play_beep(),
+            record: c.record(),
+            wait_url: c.wait_url.clone(),
+            status_callback_url: c.status_callback_url.clone(),
+        };
+        let by = self.calls[ix].call.phone.clone();
+        let id = self.create_conference(settings, Some(c.action_url.clone()), &by);
+        let call_id = self.calls[ix].call.id.clone();
+        self.send_hook(
+            &c.action_url,
+            RequestType::CreateConference,
+            Some(ix),
+            Some(&id),
+            vec![("status", Value::from("empty"))],
+            Some(ix),
+        );
+        let _ = call_id;
+    }
+
+    /// PerCL AddToConference.
+    pub(crate) fn percl_add_to_conference(&mut self, ix: usize, a: AddToConference) {
+        let call = &self.calls[ix].call;
+        let participant = Participant {
+            call_id: call.id.clone(),
+            label: call.phone.clone(),
+            flags: ParticipantFlags {
+                talk: a.talk(),
+                listen: a.listen(),
+                start_conf_on_enter: a.start_conf_on_enter(),
+                dtmf_pass_through: a.dtmf_pass_through(),
+            },
+        };
+        match self.conferences.join(&a.conference_id, participant) {
+            Ok(outcome) => {
+                self.bump(ix);
+                self.calls[ix].activity = Activity::InConference;
+                let call_control = match (
+                    a.allow_call_control(),
+                    &a.call_control_sequence,
+                    &a.call_control_url,
+                ) {
+                    (true, Some(seq), Some(url)) => Some((seq.clone(), url.clone())),
+                    _ => None,
+                };
+                self.calls[ix].leg = Some(Leg {
+                    leave_conference_url: a.leave_conference_url.clone(),
+                    call_control,
+                    dtmf_buffer: String::new(),
+                    joined_at: self.now,
+                    updated_at: self.now,
+                    revision: 1,
+                });
+                let play_beep = self.play_beep(&a.conference_id);
+                self.apply_outcome(&a.conference_id, outcome);
+                self.bridge(&a.conference_id, play_beep.on_entry());
+                if let Some(url) = a.notification_url {
+                    let status = self.conferences.get(&a.conference_id).map(|c| c.status());
+                    let extra = vec![("status", status.map_or(Value::Null, |s| s.as_str().into()))];
+                    self.notify(
+                        &url,
+                        RequestType::AddToConferenceNotification,
+                        Some(ix),
+                        Some(&a.conference_id),
+                        extra,
+                    );
+                }
+            }
+            Err(e) => {
+                self.note(Some(ix), format!("AddToConference failed: {e}"));
+                self.end_call(ix, R::PerclProcessingError);
+            }
+        }
+    }
+
+    fn play_beep(&self, conference_id: &str) -> crate::conference::PlayBeep {
+        self.conf_meta
+            .get(conference_id)
+            .map(|m| m.play_beep)
+            .unwrap_or_default()
+    }
+
+    /// Takes a call that is ending out of its conference; returns the conference id.
+    pub(crate) fn leave_on_hangup(&mut self, ix: usize) -> Option<String> {
+        let conference_id = self
+            .conferences
+            .conference_of(&self.calls[ix].call.id)?
+            .id()
+            .to_owned();
+        self.leave(ix, &conference_id, Exit::HungUp);
+        Some(conference_id)
+    }
+
+    /// Takes call `ix` out of conference `conference_id`.
+    pub(crate) fn leave(&mut self, ix: usize, conference_id: &str, exit: Exit) {
+        let call_id = self.calls[ix].call.id.clone();
+        let outcome = match self.conferences.remove_participant(conference_id, &call_id) {
+            Ok(o) => o,
+            Err(e) => {
+                self.note(Some(ix), format!("internal: {e}"));
+                return;
+            }
+        };
+        let play_beep = self.play_beep(conference_id);
+        self.media(MediaChange::Stop { call_id });
+        self.apply_outcome(conference_id, outcome);
+        self.bridge(conference_id, play_beep.on_exit());
+        self.after_leave(ix, conference_id, exit);
+    }
+
+    /// leaveConferenceUrl after a leg left: told only after a hangup; continues the call after an unbridge;
+    /// without one, an unbridged call is disconnected.
+    fn after_leave(&mut self, ix: usize, conference_id: &str, exit: Exit) {
+        let leave_url = self.calls[ix]
+            .leg
+            .take()
+            .and_then(|l| l.leave_conference_url);
+        match (exit, leave_url) {
+            (Exit::HungUp, Some(url)) => self.notify(
+                &url,
+                RequestType::LeaveConference,
+                Some(ix),
+                Some(conference_id),
+                Vec::new(),
+            ),
+            (Exit::HungUp, None) => {}
+            (Exit::Unbridged, Some(url)) => {
+                self.send_hook(
+                    &url,
+                    RequestType::LeaveConference,
+                    Some(ix),
+                    Some(conference_id),
+                    Vec::new(),
+                    Some(ix),
+                );
+            }
+            (Exit::Unbridged, None) => {
+                self.note(Some(ix), "removed from the conference without a leaveConferenceUrl, so the call is disconnected".to_owned());
+                self.end_call(ix, R::RemovedFromConference);
+            }
+        }
+    }
+
+    /// PerCL RemoveFromConference (the executing call itself).
+    pub(crate) fn percl_remove_from_conference(&mut self, ix: usize) -> super::exec::Flow {
+        let Some(conf) = self
+            .conferences
+            .conference_of(&self.calls[ix].call.id)
+            .map(|c| c.id().to_owned())
+        else {
+            self.note(
+                Some(ix),
+                "RemoveFromConference: the call is not in a conference; skipped".to_owned(),
+            );
+            return super::exec::Flow::Next;
+        };
+        self.bump(ix);
+        self.calls[ix].activity = Activity::Idle;
+        self.leave(ix, &conf, Exit::Unbridged);
+        super::exec::Flow::Stop
+    }
+
+    /// PerCL TerminateConference: the conference of the executing call.
+    pub(crate) fn percl_terminate(&mut self, ix: usize) -> super::exec::Flow {
+        let Some(conf) = self
+            .conferences
+            .conference_of(&self.calls[ix].call.id)
+            .map(|c| c.id().to_owned())
+        else {
+            self.note(
+                Some(ix),
+                "TerminateConference: the call is not in a conference; skipped".to_owned(),
+            );
+            return super::exec::Flow::Next;
+        };
+        let by = self.calls[ix].call.phone.clone();
+        if let Err(e) = self.terminate(&conf, &by) {
+            self.note(Some(ix), format!("TerminateConference failed: {e}"));
+        }
+        super::exec::Flow::Stop
+    }
+
+    /// Terminates a conference: every participant is hung up (each call's callStatus), then `empty` and
+    /// `terminated` are reported; a recording stops.
+    pub(crate) fn terminate(
+        &mut self,
+        conference_id: &str,
+        by: &str,
+    ) -> Result<(), ConferenceError> {
+        let outcome = self.conferences.terminate(conference_id, by)?;
+        let removed = std::mem::take(&mut self.outcome_removed(&outcome));
+        for call_id in &removed {
+            if let Some(&ix) = self.call_index.get(call_id) {
+                self.calls[ix].leg = None;
+                self.end_call(ix, R::ConferenceTerminated);
+            }
+        }
+        self.apply_outcome(conference_id, outcome);
+        if !removed.is_empty() {
+            self.bridge(conference_id, false);
+        }
+        Ok(())
+    }
+
+    fn outcome_removed(&self, outcome: &Outcome) -> Vec<String> {
+        outcome.removed.iter().map(|p| p.call_id.clone()).collect()
+    }
+
+    /// REST `status=empty`: every participant is unbridged (to its leaveConferenceUrl, or disconnected).
+    pub(crate) fn empty_conference(
+        &mut self,
+        conference_id: &str,
+        by: &str,
+    ) -> Result<(), ConferenceError> {
+        let outcome = self.conferences.empty_all(conference_id, by)?;
+        let removed = self.outcome_removed(&outcome);
+        self.apply_outcome(conference_id, outcome);
+        if !removed.is_empty() {
+            self.bridge(conference_id, false);
+        }
+        for call_id in removed {
+            if let Some(&ix) = self.call_index.get(&call_id) {
+                self.bump(ix);
+                self.calls[ix].activity = Activity::Idle;
+                self.media(MediaChange::Stop { call_id });
+                self.after_leave(ix, conference_id, Exit::Unbridged);
+            }
+        }
+        Ok(())
+    }
+
+    /// REST DELETE of a participant: unbridged.
+    pub(crate) fn remove_participant(
+        &mut self,
+        conference_id: &str,
+        call_id: &str,
+    ) -> Result<(), ConferenceError> {
+        let ix = self.call_index.get(call_id).copied();
+        match ix {
+            Some(ix)
+                if self.conferences.conference_of(call_id).map(|c| c.id())
+                    == Some(conference_id) =>
+            {
+                self.bump(ix);
+                self.calls[ix].activity = Activity::Idle;
+                self.leave(ix, conference_id, Exit::Unbridged);
+                Ok(())
+            }
+            _ => {
+                // Let the state machine say why (unknown conference, terminated, not a participant).
+                self.conferences
+                    .remove_participant(conference_id, call_id)
+                    .map(|_| ())
+            }
+        }
+    }
+
+    /// SetTalk / SetListen / SetDTMFPassThrough on the executing call.
+    pub(crate) fn percl_set(
+        &mut self,
+        ix: usize,
+        name: &str,
+        talk: Option<bool>,
+        listen: Option<bool>,
+        dtmf_pass_through: Option<bool>,
+    ) -> super::exec::Flow {
+        let call_id = self.calls[ix].call.id.clone();
+        let Some(conf) = self
+            .conferences
+            .conference_of(&call_id)
+            .map(|c| c.id().to_owned())
+        else {
+            self.note(
+                Some(ix),
+                format!("{name}: the call is not in a conference; skipped"),
+            );
+            return super::exec::Flow::Next;
+        };
+        let update = ParticipantUpdate {
+            talk,
+            listen,
+            dtmf_pass_through,
+        };
+        self.update_participant(&conf, &call_id, update).ok();
+        super::exec::Flow::Next
+    }
+
+    /// Changes a participant's privileges (REST or PerCL) and reports the new mix.
+    pub(crate) fn update_participant(
+        &mut self,
+        conference_id: &str,
+        call_id: &str,
+        update: ParticipantUpdate,
+    ) -> Result<(), ConferenceError> {
+        let outcome = self
+            .conferences
+            .update_participant(conference_id, call_id, update)?;
+        if let Some(text) = outcome.unchanged {
+            let ix = self.call_index.get(call_id).copied();
+            self.note(ix, text);
+        }
+        self.bridge(conference_id, false);
+        Ok(())
+    }
+
+    /// A digit pressed by a participant: call control, then DTMF pass-through.
+    pub(crate) fn conference_digit(&mut self, ix: usize, key: char) {
+        let call_id = self.calls[ix].call.id.clone();
+        let Some(conf) = self.conferences.conference_of(&call_id) else {
+            return;
+        };
+        let conference_id = conf.id().to_owned();
+        let me = conf.participant(&call_id).map(|p| p.flags);
+        let others: Vec<String> = conf
+            .participants()
+            .iter()
+            .filter(|p| p.call_id != call_id && p.flags.listen)
+            .map(|p| p.call_id.clone())
+            .collect();
+        if me.is_some_and(|f| f.dtmf_pass_through) && !others.is_empty() {
+            self.media(MediaChange::Dtmf {
+                from: call_id.clone(),
+                to: others,
+                digits: key.to_string(),
+            });
+        }
+        let Some(leg) = self.calls[ix].leg.as_mut() else {
+            return;
+        };
+        let Some((sequence, url)) = leg.call_control.clone() else {
+            return;
+        };
+        leg.dtmf_buffer.push(key);
+        if leg.dtmf_buffer.ends_with(&sequence) {
+            leg.dtmf_buffer.clear();
+            let extra = vec![("digits", Value::String(sequence))];
+            self.send_hook(
+                &url,
+                RequestType::CallControl,
+                Some(ix),
+                Some(&conference_id),
+                extra,
+                Some(ix),
+            );
+        }
+    }
+}

@@ -1,0 +1,929 @@
+//! Calls on the virtual clock: dialling in and out, answering, ending, digits, and PerCL execution.
+
+use super::call::{self, Call};
+use super::media::{self, MediaChange, Sound};
+use super::{Activity, CallState, DigitState, Engine, Event, Output, Timer};
+use crate::ids::IdKind;
+use crate::percl::model::{Command, GetSpeech, TranscribeUtterance};
+use crate::wire::{AccountType, CallEndedReason as R, CallStatus, Direction, RequestType};
+use serde_json::Value;
+use std::collections::VecDeque;
+
+/// Default `silenceTimeoutMs` of RecordUtterance (sandbox choice: 5 s).
+const RECORD_SILENCE_MS: u64 = 5000;
+/// Default pause between SendDigits digits (as MakeCall's `sendDigits`: 500 ms).
+const SEND_DIGITS_PAUSE_MS: u64 = 500;
+/// GetSpeech `noInputTimeoutMs` when not given (sandbox choice: 5 s).
+const NO_INPUT_MS: u64 = 5000;
+
+/// What a command does to the script that runs it.
+pub(crate) enum Flow {
+    /// The next command runs now.
+    Next,
+    /// The next command runs after this many ms.
+    Wait(u64),
+    /// The script is over; the command set the call's activity (or ended it).
+    Stop,
+}
+
+/// What follows the prompts of GetSpeech / TranscribeUtterance.
+#[derive(Clone, Debug)]
+pub(crate) enum AfterPrompts {
+    Speech(Box<GetSpeech>),
+    Transcribe(Box<TranscribeUtterance>),
+}
+
+/// Extra activity used only here.
+#[derive(Clone, Debug)]
+pub(crate) struct PromptState {
+    pub prompts: VecDeque<Command>,
+    pub then: AfterPrompts,
+}
+
+impl Engine {
+    /// Creates a call and returns its index.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new_call(
+        &mut self,
+        from: &str,
+        to: &str,
+        direction: Direction,
+        status: CallStatus,
+        parent: Option<String>,
+        status_callback_url: Option<String>,
+        call_connect_url: Option<String>,
+        timeout_sec: u32,
+    ) -> usize {
+        let id = self.ids.next(IdKind::Call);
+        let phone = if direction == Direction::Inbound {
+            from
+        } else {
+            to
+        };
+        let number = if direction == Direction::Inbound {
+            to
+        } else {
+            from
+        };
+        let ix = self.calls.len();
+        let says = self.config.phones.get(phone).and_then(|p| p.says.clone());
+        self.calls.push(CallState {
+            call: Call {
+                id: id.clone(),
+                from: from.to_owned(),
+                to: to.to_owned(),
+                phone: phone.to_owned(),
+                direction,
+                status,
+                parent_call_id: parent,
+                status_callback_url,
+                call_connect_url,
+                phone_number_id: self.number_ids.get(number).cloned(),
+                created_at: self.now,
+                connected_at: None,
+                ended_at: None,
+                redirects: 0,
+                ended_reason: None,
+                timeout_sec,
+                recording: None,
+                revision: 1,
+            },
+            activity: Activity::Idle,
+            epoch: 0,
+            leg: None,
+            says,
+        });
+        self.call_index.insert(id.clone(), ix);
+        self.phone_calls
+            .entry(phone.to_owned())
+            .or_default()
+            .push(ix);
+        self.outputs.push_back(Output::Event(Event::Call {
+            call_id: id,
+            status,
+            reason: None,
+        }));
+        ix
+    }
+
+    /// Moves call `ix` to `status` along a row of the call table; anything else is a bug, noted, not a panic.
+    pub(crate) fn set_status(&mut self, ix: usize, status: CallStatus) {
+        let c = &mut self.calls[ix].call;
+        if !call::allowed(c.status, status) {
+            let text = format!(
+                "internal: call {} cannot go from {} to {status}",
+                c.id, c.status
+            );
+            self.note(Some(ix), text);
+            return;
+        }
+        c.status = status;
+        c.revision += 1;
+        match status {
+            CallStatus::InProgress => c.connected_at = Some(self.now),
+            s if s.is_final() => c.ended_at = Some(self.now),
+            _ => {}
+        }
+        let event = Event::Call {
+            call_id: c.id.clone(),
+            status,
+            reason: c.ended_reason,
+        };
+        self.outputs.push_back(Output::Event(event));
+    }
+
+    /// A phone dials one of the account's numbers.
+    pub(crate) fn dial_in(&mut self, from: String, to: String) {
+        let Some(number) = self.config.numbers.get(&to).cloned() else {
+            self.note(
+                None,
+                format!("{from} dialled {to}, which the account does not own; nothing happens"),
+            );
+            return;
+        };
+        let ix = self.new_call(
+            &from,
+            &to,
+            Direction::Inbound,
+            CallStatus::Ringing,
+            None,
+            number.status_callback_url.clone(),
+            number.call_connect_url.clone(),
+            0,
+        );
+        match number.voice_url {
+            Some(url) => self.ask_percl(&url, RequestType::InboundCall, ix, Vec::new()),
+            None => {
+                self.note(Some(ix), format!("{to} has no voiceUrl"));
+                self.end_call(ix, R::ConfigErrorNoVoiceUrl);
+            }
+        }
+    }
+
+    /// Places an outbound call (REST or OutDial): queued → ringing, then the phone behaves as configured.
+    pub(crate) fn dial_out(&mut self, ix: usize) {
+        let c = &self.calls[ix].call;
+        let trial_blocked = self.config.account.kind == AccountType::Trial
+            && !self.config.account.verified_numbers.contains(&c.to);
+        if trial_blocked {
+            let text = format!(
+                "trial accounts can only call verified numbers; {} is not verified, so the call fails",
+                c.to
+            );
+            self.note(Some(ix), text);
+            self.outbound_failed(ix, R::Failed);
+            return;
+        }
+        self.set_status(ix, CallStatus::Ringing);
+        let phone = self
+            .config
+            .phones
+            .get(&self.calls[ix].call.phone)
+            .cloned()
+            .unwrap_or_default();
+        let epoch = self.bump(ix);
+        let timeout_ms = u64::from(self.calls[ix].call.timeout_sec) * 1000;
+        match phone.answer {
+            super::Answer::After { after_ms } if after_ms < timeout_ms => {
+                self.set_timer(self.now + after_ms, Timer::Ring { call: ix, epoch })
+            }
+            super::Answer::After { .. } | super::Answer::NoAnswer | super::Answer::Manual => self
+                .set_timer(
+                    self.now + timeout_ms,
+                    Timer::RingTimeout { call: ix, epoch },
+                ),
+            super::Answer::Busy => self.outbound_failed(ix, R::Busy),
+            super::Answer::Failed => self.outbound_failed(ix, R::Failed),
+        }
+    }
+
+    /// A `manual` phone answers its ringing call.
+    pub(crate) fn phone_answers(&mut self, phone: &str) {
+        match self.current_call_ix(phone) {
+            Some(ix)
+                if self.calls[ix].call.status == CallStatus::Ringing
+                    && self.calls[ix].call.direction != Direction::Inbound =>
+            {
+                self.far_end_rings_out(ix)
+            }
+            _ => self.note(None, format!("{phone} has no ringing call to answer")),
+        }
+    }
+
+    /// The far end of outbound call `ix` answers.
+    pub(crate) fn far_end_rings_out(&mut self, ix: usize) {
+        self.bump(ix);
+        self.set_status(ix, CallStatus::InProgress);
+        let phone = self.calls[ix].call.phone.clone();
+        if let Some(after) = self
+            .config
+            .phones
+            .get(&phone)
+            .and_then(|p| p.hangup_after_ms)
+        {
+            self.set_timer(self.now + after, Timer::PhoneHangup { call: ix });
+        }
+        let request_type = match self.calls[ix].call.direction {
+            Direction::OutboundDial => RequestType::OutDialConnect,
+            _ => RequestType::OutDialApiConnect,
+        };
+        match self.calls[ix].call.call_connect_url.clone() {
+            Some(url) => self.ask_percl(&url, request_type, ix, Vec::new()),
+            None => {
+                self.note(Some(ix), "the call has no callConnectUrl".to_owned());
+                self.end_call(ix, R::ConfigErrorNoApplication);
+            }
+        }
+    }
+
+    /// An outbound call ends before it was answered: busy, noAnswer, failed.
+    pub(crate) fn outbound_failed(&mut self, ix: usize, reason: R) {
+        self.finish(ix, reason);
+        // OutDial children tell their callConnectUrl how the dial went; the PerCL returned is ignored.
+        if self.calls[ix].call.direction == Direction::OutboundDial
+            && let Some(url) = self.calls[ix].call.call_connect_url.clone()
+        {
+            self.notify(
+                &url,
+                RequestType::OutDialConnect,
+                Some(ix),
+                None,
+                Vec::new(),
+            );
+        }
+        self.call_status_hook(ix, None);
+    }
+
+    /// Ends call `ix` for `reason`: final status, out of its conference, one callStatus webhook.
+    pub(crate) fn end_call(&mut self, ix: usize, reason: R) {
+        if self.calls[ix].call.is_over() {
+            return;
+        }
+        let conference = self.finish(ix, reason);
+        self.call_status_hook(ix, conference.as_deref());
+    }
+
+    /// Everything of ending a call but the callStatus webhook; returns the conference it was in.
+    fn finish(&mut self, ix: usize, reason: R) -> Option<String> {
+        self.bump(ix);
+        let was = self.calls[ix].call.status;
+        self.calls[ix].call.ended_reason = Some(reason);
+        let status = call::final_status(was, reason);
+        self.set_status(ix, status);
+        self.calls[ix].activity = Activity::Idle;
+        let conference = self.leave_on_hangup(ix);
+        if let Some((rec_id, _)) = self.calls[ix].call.recording.clone() {
+            self.stop_recording(&rec_id);
+            let call_id = self.calls[ix].call.id.clone();
+            self.media(MediaChange::Recording {
+                recording_id: rec_id,
+                conference_id: None,
+                call_id: Some(call_id),
+                on: false,
+            });
+        }
+        conference
+    }
+
+    pub(crate) fn stop_recording(&mut self, id: &str) {
+        let now = self.now;
+        if let Some(r) = self.recordings.iter_mut().find(|r| r.id == id) {
+            r.stopped_at.get_or_insert(now);
+        }
+    }
+
+    pub(crate) fn new_recording(
+        &mut self,
+        call_id: Option<String>,
+        conference_id: Option<String>,
+    ) -> usize {
+        let id = self.ids.next(IdKind::Recording);
+        self.recordings.push(super::Recording {
+            id,
+            call_id,
+            conference_id,
+            started_at: self.now,
+            stopped_at: None,
+            deleted: false,
+        });
+        self.recordings.len() - 1
+    }
+
+    /// A webhook answered 2xx with `body` for call `ix`, which waits for it.
+    pub(crate) fn percl_arrived(&mut self, ix: usize, body: &str) {
+        if body.trim().is_empty() {
+            self.note(Some(ix), "the app returned no PerCL".to_owned());
+            return self.end_call(ix, R::AppNoPercl);
+        }
+        match crate::percl::parse(body) {
+            Err(report) => {
+                let first = report
+                    .diagnostics
+                    .first()
+                    .map(|d| format!("{}:{} {}: {}", d.line, d.column, d.pointer, d.message()))
+                    .unwrap_or_default();
+                self.note(Some(ix), format!("the app returned invalid PerCL: {first}"));
+                self.end_call(ix, R::AppInvalidPercl);
+            }
+            Ok(script) if script.0.is_empty() => {
+                if self.in_conference(ix) {
+                    self.calls[ix].activity = Activity::InConference;
+                } else {
+                    self.note(Some(ix), "the app returned an empty script".to_owned());
+                    self.end_call(ix, R::AppNoPercl);
+                }
+            }
+            Ok(script) => {
+                self.bump(ix);
+                self.calls[ix].activity = Activity::Script {
+                    commands: script.0.into(),
+                    ran_any: false,
+                };
+                self.run_script(ix);
+            }
+        }
+    }
+
+    pub(crate) fn in_conference(&self, ix: usize) -> bool {
+        self.conferences
+            .conference_of(&self.calls[ix].call.id)
+            .is_some()
+    }
+
+    /// A timer for call `ix` fired at its current generation.
+    pub(crate) fn resume(&mut self, ix: usize) {
+        match &mut self.calls[ix].activity {
+            Activity::Script { .. } => self.run_script(ix),
+            Activity::Digits(d) => {
+                if d.prompting {
+                    d.prompting = false;
+                    self.next_prompt(ix);
+                } else {
+                    self.digits_done(ix, "timeout");
+                }
+            }
+            Activity::Prompts(_) => self.next_speech_prompt(ix),
+            Activity::Recording { .. } => self.utterance_done(ix, None),
+            _ => {}
+        }
+    }
+
+    /// Runs call `ix`'s script until a command waits, stops it, or it runs out.
+    pub(crate) fn run_script(&mut self, ix: usize) {
+        loop {
+            let Activity::Script { commands, ran_any } = &mut self.calls[ix].activity else {
+                return;
+            };
+            let Some(cmd) = commands.pop_front() else {
+                let ran = *ran_any;
+                if self.in_conference(ix) {
+                    // A callControl script that only changed privileges: the call stays bridged.
+                    self.calls[ix].activity = Activity::InConference;
+                } else {
+                    self.note(
+                        Some(ix),
+                        "the script ran out without a terminal command, so the call is hung up"
+                            .to_owned(),
+                    );
+                    self.end_call(ix, if ran { R::AppHangup } else { R::AppNoPercl });
+                }
+                return;
+            };
+            *ran_any = true;
+            // An inbound call is answered by its first command, except those that work before the answer.
+            if self.calls[ix].call.status == CallStatus::Ringing
+                && !matches!(
+                    cmd,
+                    Command::PlayEarlyMedia(_) | Command::Reject(_) | Command::Pause(_)
+                )
+            {
+                self.set_status(ix, CallStatus::InProgress);
+            }
+            match self.execute(ix, cmd) {
+                Flow::Next => {}
+                Flow::Wait(ms) => {
+                    let epoch = self.bump(ix);
+                    self.set_timer(self.now + ms, Timer::Resume { call: ix, epoch });
+                    return;
+                }
+                Flow::Stop => return,
+            }
+            if self.calls[ix].call.is_over() {
+                return;
+            }
+        }
+    }
+
+    fn play(&mut self, ix: usize, sound: Sound, ms: Option<u64>) {
+        let call_id = self.calls[ix].call.id.clone();
+        self.media(MediaChange::Play {
+            call_id,
+            sound,
+            duration_ms: ms,
+        });
+    }
+
+    /// Plays a Say/Play/Pause and returns how long it lasts (`None`: forever, loop 0).
+    fn play_command(&mut self, ix: usize, cmd: &Command) -> Option<Option<u64>> {
+        let (sound, once, loops) = match cmd {
+            Command::Say(s) => {
+                if s.text.is_empty() {
+                    self.note(Some(ix), "Say with empty text is skipped".to_owned());
+                    return Some(Some(0));
+                }
+                let sound = Sound::Say {
+                    text: s.text.clone(),
+                    language: s.language.clone(),
+                };
+                (sound, media::say_ms(&s.text), s.loop_count())
+            }
+            Command::Play(p) => (
+                Sound::Play {
+                    file: p.file.clone(),
+                },
+                media::PLAY_MS,
+                p.loop_count(),
+            ),
+            Command::PlayEarlyMedia(p) => (
+                Sound::EarlyMedia {
+                    file: p.file.clone(),
+                },
+                media::PLAY_MS,
+                1,
+            ),
+            Command::Pause(p) => (Sound::Silence, u64::from(p.length), 1),
+            _ => return None,
+        };
+        let total = (loops != 0).then(|| once * u64::from(loops));
+        self.play(ix, sound, total);
+        Some(total)
+    }
+
+    fn execute(&mut self, ix: usize, cmd: Command) -> Flow {
+        if let Some(total) = self.play_command(ix, &cmd) {
+            return match total {
+                Some(0) => Flow::Next,
+                Some(ms) => Flow::Wait(ms),
+                None => {
+                    self.calls[ix].activity = Activity::Held;
+                    Flow::Stop
+                }
+            };
+        }
+        match cmd {
+            Command::Say(_) | Command::Play(_) | Command::PlayEarlyMedia(_) | Command::Pause(_) => {
+                Flow::Next
+            }
+            Command::Hangup(_) => {
+                self.end_call(ix, R::AppHangup);
+                Flow::Stop
+            }
+            Command::Reject(_) => {
+                self.end_call(ix, R::AppReject);
+                Flow::Stop
+            }
+            Command::Redirect(r) => {
+                self.calls[ix].call.redirects += 1;
+                if self.calls[ix].call.redirects > super::MAX_REDIRECTS {
+                    self.note(
+                        Some(ix),
+                        format!("more than {} Redirects on one call", super::MAX_REDIRECTS),
+                    );
+                    self.end_call(ix, R::MaxRedirectsError);
+                } else {
+                    self.ask_percl(&r.action_url, RequestType::Redirect, ix, Vec::new());
+                }
+                Flow::Stop
+            }
+            Command::GetDigits(g) => {
+                self.bump(ix);
+                self.calls[ix].activity = Activity::Digits(DigitState {
+                    prompts: g.prompts().iter().cloned().collect(),
+                    cmd: g,
+                    digits: String::new(),
+                    prompting: false,
+                });
+                self.next_prompt(ix);
+                Flow::Stop
+            }
+            Command::GetSpeech(g) => {
+                self.bump(ix);
+                self.calls[ix].activity = Activity::Prompts(PromptState {
+                    prompts: g.prompts().iter().cloned().collect(),
+                    then: AfterPrompts::Speech(Box::new(g)),
+                });
+                self.next_speech_prompt(ix);
+                Flow::Stop
+            }
+            Command::TranscribeUtterance(t) => {
+                self.bump(ix);
+                self.calls[ix].activity = Activity::Prompts(PromptState {
+                    prompts: t.prompts().iter().cloned().collect(),
+                    then: AfterPrompts::Transcribe(Box::new(t)),
+                });
+                self.next_speech_prompt(ix);
+                Flow::Stop
+            }
+            Command::RecordUtterance(r) => {
+                let rec = self.new_recording(Some(self.calls[ix].call.id.clone()), None);
+                let recording_id = self.recordings[rec].id.clone();
+                let speech = self.calls[ix].says.as_deref().map_or(0, media::say_ms);
+                let silence = r.silence_timeout_ms.map_or(RECORD_SILENCE_MS, u64::from);
+                let max = u64::from(r.max_length_sec.unwrap_or(60)) * 1000;
+                let epoch = self.bump(ix);
+                self.set_timer(
+                    self.now + (speech + silence).min(max),
+                    Timer::Resume { call: ix, epoch },
+                );
+                self.media(MediaChange::Recording {
+                    recording_id: recording_id.clone(),
+                    conference_id: None,
+                    call_id: Some(self.calls[ix].call.id.clone()),
+                    on: true,
+                });
+                self.calls[ix].activity = Activity::Recording {
+                    cmd: r,
+                    started: self.now,
+                    recording_id,
+                };
+                Flow::Stop
+            }
+            Command::SendDigits(s) => {
+                let pause = s
+                    .effective_pause_ms()
+                    .map_or(SEND_DIGITS_PAUSE_MS, u64::from);
+                let ms = s.digits.chars().count() as u64 * pause;
+                self.play(
+                    ix,
+                    Sound::Digits {
+                        digits: s.digits.clone(),
+                    },
+                    Some(ms),
+                );
+                Flow::Wait(ms)
+            }
+            Command::StartRecordCall(_) => {
+                if self.calls[ix].call.recording.is_none() {
+                    let call_id = self.calls[ix].call.id.clone();
+                    let rec = self.new_recording(Some(call_id.clone()), None);
+                    let id = self.recordings[rec].id.clone();
+                    self.calls[ix].call.recording = Some((id.clone(), self.now));
+                    self.media(MediaChange::Recording {
+                        recording_id: id,
+                        conference_id: None,
+                        call_id: Some(call_id),
+                        on: true,
+                    });
+                }
+                Flow::Next
+            }
+            Command::OutDial(o) => {
+                let parent_id = self.calls[ix].call.id.clone();
+                let status_cb = o
+                    .status_callback_url
+                    .clone()
+                    .or_else(|| self.calls[ix].call.status_callback_url.clone());
+                let child = self.new_call(
+                    &o.calling_number,
+                    &o.destination,
+                    Direction::OutboundDial,
+                    CallStatus::Queued,
+                    Some(parent_id),
+                    status_cb,
+                    Some(o.call_connect_url.clone()),
+                    o.timeout(),
+                );
+                let dial_id = self.calls[child].call.id.clone();
+                // The parent learns at once (non-blocking); the child dials after.
+                self.ask_percl(
+                    &o.action_url,
+                    RequestType::OutDialStart,
+                    ix,
+                    vec![("dialCallId", dial_id.into())],
+                );
+                self.dial_out(child);
+                Flow::Stop
+            }
+            Command::CreateConference(c) => {
+                self.percl_create_conference(ix, c);
+                Flow::Stop
+            }
+            Command::AddToConference(a) => {
+                self.percl_add_to_conference(ix, a);
+                Flow::Stop
+            }
+            Command::RemoveFromConference(_) => self.percl_remove_from_conference(ix),
+            Command::TerminateConference(_) => self.percl_terminate(ix),
+            Command::SetTalk(s) => self.percl_set(ix, "SetTalk", Some(s.talk()), None, None),
+            Command::SetListen(s) => self.percl_set(ix, "SetListen", None, Some(s.listen()), None),
+            Command::SetDTMFPassThrough(s) => self.percl_set(
+                ix,
+                "SetDTMFPassThrough",
+                None,
+                None,
+                Some(s.dtmf_pass_through()),
+            ),
+            Command::Enqueue(e) => {
+                self.note(
+                    Some(ix),
+                    format!(
+                        "sandbox: Enqueue is simulated: the call joins queue {} and is dequeued at once; waitUrl is not fetched",
+                        e.queue_id
+                    ),
+                );
+                let extra = vec![
+                    ("queueId", Value::String(e.queue_id.clone())),
+                    ("queueResult", "dequeued".into()),
+                    ("queueTime", 0.into()),
+                ];
+                self.ask_percl(&e.action_url, RequestType::Dequeue, ix, extra);
+                Flow::Stop
+            }
+            Command::Dequeue(_) => {
+                self.note(Some(ix), "sandbox: Dequeue is simulated: queued calls leave at once, so it has no effect".to_owned());
+                Flow::Next
+            }
+            Command::Park(p) => {
+                self.note(
+                    Some(ix),
+                    format!("sandbox: Park is simulated: the call is held in silence until it hangs up; waitUrl {} is not fetched", p.wait_url),
+                );
+                self.calls[ix].activity = Activity::Held;
+                Flow::Stop
+            }
+            Command::Unpark(_) => {
+                self.note(
+                    Some(ix),
+                    "sandbox: Unpark is simulated and has no effect".to_owned(),
+                );
+                Flow::Next
+            }
+            Command::Sms(s) => {
+                self.note(
+                    Some(ix),
+                    format!(
+                        "sandbox: Sms from {} to {} \"{}\" is simulated: it is not delivered",
+                        s.from, s.to, s.text
+                    ),
+                );
+                Flow::Next
+            }
+            Command::AudioStream(a) => {
+                self.note(
+                    Some(ix),
+                    format!(
+                        "sandbox: AudioStream to {} is simulated: the stream ends at once",
+                        a.location
+                    ),
+                );
+                match a.action_url {
+                    Some(url) => self.ask_percl(&url, RequestType::AudioStream, ix, Vec::new()),
+                    None => self.end_call(ix, R::AppHangup),
+                }
+                Flow::Stop
+            }
+        }
+    }
+
+    /// GetDigits: plays the next prompt, or starts the initial timeout when none is left.
+    fn next_prompt(&mut self, ix: usize) {
+        loop {
+            let Activity::Digits(d) = &mut self.calls[ix].activity else {
+                return;
+            };
+            let Some(prompt) = d.prompts.pop_front() else {
+                let wait = u64::from(d.cmd.initial_timeout_ms());
+                let epoch = self.bump(ix);
+                self.set_timer(self.now + wait, Timer::Resume { call: ix, epoch });
+                return;
+            };
+            match self.play_command(ix, &prompt) {
+                Some(Some(0)) => continue,
+                Some(total) => {
+                    if let Activity::Digits(d) = &mut self.calls[ix].activity {
+                        d.prompting = true;
+                    }
+                    if let Some(ms) = total {
+                        let epoch = self.bump(ix);
+                        self.set_timer(self.now + ms, Timer::Resume { call: ix, epoch });
+                    }
+                    return;
+                }
+                None => {
+                    let name = prompt.name();
+                    self.note(
+                        Some(ix),
+                        format!(
+                            "{name} cannot be a GetDigits prompt (only Say, Play, Pause); skipped"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// A digit pressed on call `ix`.
+    pub(crate) fn digit(&mut self, ix: usize, key: char) {
+        if self.in_conference(ix) {
+            return self.conference_digit(ix, key);
+        }
+        match &mut self.calls[ix].activity {
+            Activity::Digits(d) => {
+                let was_prompting = std::mem::replace(&mut d.prompting, false);
+                d.prompts.clear();
+                let finish =
+                    !d.cmd.finish_on_key().is_empty() && d.cmd.finish_on_key().contains(key);
+                let enough = d.digits.chars().count() as u32 >= d.cmd.min_digits();
+                if finish && enough {
+                    if was_prompting {
+                        self.stop_media(ix);
+                    }
+                    return self.digits_done(ix, "finishKey");
+                }
+                if !finish {
+                    d.digits.push(key);
+                }
+                let full = d.digits.chars().count() as u32 >= d.cmd.max_digits();
+                let wait = u64::from(d.cmd.digit_timeout_ms());
+                if was_prompting {
+                    self.stop_media(ix);
+                }
+                if full {
+                    return self.digits_done(ix, "maxDigits");
+                }
+                let epoch = self.bump(ix);
+                self.set_timer(self.now + wait, Timer::Resume { call: ix, epoch });
+            }
+            Activity::Recording { cmd, .. } => {
+                let finish = cmd.finish_on_key.as_deref().unwrap_or("#");
+                if finish.contains(key) {
+                    self.utterance_done(ix, Some("finishKey"));
+                }
+            }
+            _ => {
+                let text = format!(
+                    "digit {key} pressed while the call is not collecting digits; it is dropped"
+                );
+                self.note(Some(ix), text);
+            }
+        }
+    }
+
+    fn stop_media(&mut self, ix: usize) {
+        let call_id = self.calls[ix].call.id.clone();
+        self.media(MediaChange::Stop { call_id });
+    }
+
+    fn digits_done(&mut self, ix: usize, reason: &'static str) {
+        let Activity::Digits(d) = std::mem::replace(&mut self.calls[ix].activity, Activity::Idle)
+        else {
+            return;
+        };
+        let digits = if d.cmd.privacy_mode.unwrap_or(false) {
+            "x".repeat(d.digits.chars().count())
+        } else {
+            d.digits
+        };
+        let extra = vec![("digits", Value::String(digits)), ("reason", reason.into())];
+        self.ask_percl(&d.cmd.action_url, RequestType::GetDigits, ix, extra);
+    }
+
+    /// GetSpeech / TranscribeUtterance: plays the next prompt, or recognises what the phone says.
+    fn next_speech_prompt(&mut self, ix: usize) {
+        loop {
+            let Activity::Prompts(p) = &mut self.calls[ix].activity else {
+                return;
+            };
+            let Some(prompt) = p.prompts.pop_front() else {
+                let Activity::Prompts(p) =
+                    std::mem::replace(&mut self.calls[ix].activity, Activity::Idle)
+                else {
+                    return;
+                };
+                return self.recognise(ix, p.then);
+            };
+            match self.play_command(ix, &prompt) {
+                Some(Some(0)) => continue,
+                Some(Some(ms)) => {
+                    let epoch = self.bump(ix);
+                    self.set_timer(self.now + ms, Timer::Resume { call: ix, epoch });
+                    return;
+                }
+                Some(None) => return,
+                None => {
+                    let name = prompt.name();
+                    self.note(
+                        Some(ix),
+                        format!("{name} cannot be a prompt (only Say, Play, Pause); skipped"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn recognise(&mut self, ix: usize, then: AfterPrompts) {
+        let said = self.calls[ix].says.clone();
+        match then {
+            AfterPrompts::Speech(g) => {
+                let extra = match &said {
+                    Some(text) => {
+                        self.note(
+                            Some(ix),
+                            format!("sandbox: GetSpeech recognised '{text}' (simulated)"),
+                        );
+                        vec![
+                            ("reason", Value::from("recognition")),
+                            ("recognitionResult", text.clone().into()),
+                            ("confidence", 100.into()),
+                        ]
+                    }
+                    None => {
+                        let wait = g.no_input_timeout_ms.map_or(NO_INPUT_MS, u64::from);
+                        self.note(
+                            Some(ix),
+                            format!("sandbox: GetSpeech heard nothing (the phone says nothing); noInput after {wait} ms (simulated, reported at once)"),
+                        );
+                        vec![
+                            ("reason", Value::from("noInput")),
+                            ("recognitionResult", Value::Null),
+                            ("confidence", 0.into()),
+                        ]
+                    }
+                };
+                self.ask_percl(&g.action_url, RequestType::GetSpeech, ix, extra);
+            }
+            AfterPrompts::Transcribe(t) => {
+                let text = said.clone().unwrap_or_default();
+                self.note(
+                    Some(ix),
+                    format!("sandbox: TranscribeUtterance transcribed '{text}' (simulated)"),
+                );
+                let mut extra = vec![
+                    ("transcript", Value::String(text.clone())),
+                    ("termReason", "completed".into()),
+                    (
+                        "transcribeReason",
+                        if said.is_some() {
+                            "maxLength"
+                        } else {
+                            "noInput"
+                        }
+                        .into(),
+                    ),
+                    ("privacyForLogging", t.privacy_for_logging().into()),
+                    ("privacyForRecording", t.privacy_for_recording().into()),
+                    ("bargeInReason", "noBargeIn".into()),
+                ];
+                if t.record.as_ref().is_some_and(|r| r.save_recording()) {
+                    let rec = self.new_recording(Some(self.calls[ix].call.id.clone()), None);
+                    let ms = media::say_ms(&text);
+                    self.recordings[rec].stopped_at = Some(self.now + ms);
+                    let id = self.recordings[rec].id.clone();
+                    extra.push(("recordingUrl", self.recording_url(&id).into()));
+                    extra.push(("recordingId", id.into()));
+                    extra.push(("recordingDurationMs", ms.into()));
+                    extra.push(("recordingFormat", "audio/wav".into()));
+                }
+                self.ask_percl(&t.action_url, RequestType::Transcribe, ix, extra);
+            }
+        }
+    }
+
+    /// RecordUtterance ends: `reason` `None` is the timer (silence or max length).
+    fn utterance_done(&mut self, ix: usize, reason: Option<&'static str>) {
+        let Activity::Recording {
+            cmd,
+            started,
+            recording_id,
+        } = std::mem::replace(&mut self.calls[ix].activity, Activity::Idle)
+        else {
+            return;
+        };
+        let max = u64::from(cmd.max_length_sec.unwrap_or(60)) * 1000;
+        let reason = reason.unwrap_or(if self.now - started >= max {
+            "maxLength"
+        } else {
+            "timeout"
+        });
+        self.stop_recording(&recording_id);
+        let call_id = self.calls[ix].call.id.clone();
+        self.media(MediaChange::Recording {
+            recording_id: recording_id.clone(),
+            conference_id: None,
+            call_id: Some(call_id),
+            on: false,
+        });
+        let ms = self.now - started;
+        let extra = vec![
+            ("recordingId", Value::String(recording_id.clone())),
+            ("recordingUrl", self.recording_url(&recording_id).into()),
+            // A WAV of 8 kHz 16-bit mono: 16 bytes per ms plus a 44-byte header.
+            ("recordingSize", (ms * 16 + 44).to_string().into()),
+            ("recordingFormat", "audio/wav".into()),
+            ("recordingDurationSec", ms.div_ceil(1000).into()),
+            ("termReason", reason.into()),
+            ("privacyMode", cmd.privacy_mode.unwrap_or(false).into()),
+        ];
+        self.ask_percl(&cmd.action_url, RequestType::Record, ix, extra);
+    }
+}

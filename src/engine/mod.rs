@@ -1,0 +1,731 @@
+//! The simulated FreeClimb: calls, PerCL execution, webhooks, the REST API and conferences on a virtual clock,
+//! in one deterministic, sans-IO value.
+//!
+//! # Shape (str0m / quinn-proto)
+//! [`Engine::handle_input`] takes an [`Input`] that carries its virtual time in ms. The caller then drains
+//! [`Engine::poll_output`] until it returns `None`, performs the outputs (sends the webhooks, delivers the API
+//! responses, plays the media) and asks [`Engine::poll_timeout`] when the engine next needs to be woken with
+//! [`Input::Timeout`]. The engine never reads a clock, never does I/O and never draws global randomness: ids
+//! come from [`IdGenerator`] seeded by the scenario seed, and unix time (signatures, dates) is
+//! [`Config::epoch_unix_secs`] plus the virtual time. The same inputs therefore give the same outputs, natively
+//! and in the browser.
+//!
+//! # Modules
+//! * [`call`]: calls and the call status table; [`media`]: what is heard; [`hooks`]: webhook bodies and
+//!   signatures; `exec`: PerCL execution; `confs`: the glue to [`crate::conference`]; [`runner`]: the scenario
+//!   runner and its event log ([`log`]).
+//!
+//! # Sandbox choices (where the reference is silent)
+//! * Webhooks take no virtual time: a response arrives when the driver delivers it. FreeClimb gives up after
+//!   [`Config::webhook_timeout_ms`] (10 s); a response that arrives later is ignored (and noted).
+//! * A conference recording's `conferenceRecordingStatus` follows [`RECORDING_PROCESSING_MS`] after it stops.
+//! * Digits pressed while a call is neither collecting digits nor in a conference are dropped (noted).
+//! * A call still bridged in a conference when a `callControl` script runs out stays bridged.
+//! * Simulated simply (each noted in the event log): GetSpeech and TranscribeUtterance recognise the phrase the
+//!   phone "says"; RecordUtterance records until the finish key, silence or `maxLengthSec`; Enqueue is dequeued
+//!   at once; Dequeue, Park and Unpark only note; Sms is not delivered; AudioStream hands the call straight back
+//!   (to `actionUrl`, or hangs up without one).
+
+pub mod api;
+pub mod call;
+mod confs;
+mod exec;
+pub mod hooks;
+pub mod log;
+pub mod media;
+pub mod runner;
+
+pub use runner::run_scenario;
+
+use crate::conference::Conferences;
+use crate::ids::{IdGenerator, IdKind};
+use crate::percl::model::{Command, GetDigits};
+use crate::wire::{AccountType, CallStatus, RequestType};
+use call::Call;
+use media::MediaChange;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+
+/// Unix time (seconds) of virtual time 0 unless a config says otherwise: 2026-01-01T00:00:00Z. Fixed so that
+/// signatures and dates in golden logs never change.
+pub const DEFAULT_EPOCH_UNIX_SECS: u64 = 1_767_225_600;
+/// How long FreeClimb waits for a webhook response (reference, Decisions table).
+pub const WEBHOOK_TIMEOUT_MS: u64 = 10_000;
+/// How long after a conference recording stops its `conferenceRecordingStatus` is sent ("once processed").
+pub const RECORDING_PROCESSING_MS: u64 = 1000;
+/// At most this many Redirects per call (reference §3.2).
+pub const MAX_REDIRECTS: u32 = 256;
+
+/// The account the engine simulates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    /// `AC` + 40 hex.
+    pub account_id: String,
+    /// The REST API password.
+    pub api_key: String,
+    /// The `FreeClimb-Signature` key.
+    pub signing_secret: String,
+    /// Trial or full.
+    pub kind: AccountType,
+    /// Numbers a trial account may call.
+    pub verified_numbers: Vec<String>,
+}
+
+/// One of the account's numbers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NumberConfig {
+    /// `inboundCall` goes here.
+    pub voice_url: Option<String>,
+    /// `callStatus` of calls on this number.
+    pub status_callback_url: Option<String>,
+    /// `outDialApiConnect` of REST calls made from this number.
+    pub call_connect_url: Option<String>,
+}
+
+/// How an outside phone answers.
+pub use crate::scenario::Answer;
+
+/// An outside phone.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PhoneConfig {
+    /// How it answers.
+    pub answer: Answer,
+    /// What GetSpeech/TranscribeUtterance recognise from it.
+    pub says: Option<String>,
+    /// Hang up this long after answering.
+    pub hangup_after_ms: Option<u64>,
+}
+
+/// Everything the engine is created with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// Seed of every id.
+    pub seed: u64,
+    /// Unix seconds at virtual time 0 (default [`DEFAULT_EPOCH_UNIX_SECS`]).
+    pub epoch_unix_secs: u64,
+    /// The account; `None` fields of the scenario are drawn from the seed by [`Config::from_scenario`].
+    pub account: Account,
+    /// The account's numbers.
+    pub numbers: BTreeMap<String, NumberConfig>,
+    /// Phones that do something other than answer at once.
+    pub phones: BTreeMap<String, PhoneConfig>,
+    /// How long a webhook may take.
+    pub webhook_timeout_ms: u64,
+}
+
+impl Config {
+    /// The engine config for a scenario, and the id generator to continue with (the account id and API key, when
+    /// the scenario gives none, are the first things drawn from the seed).
+    pub fn from_scenario(s: &crate::scenario::Scenario) -> (Config, IdGenerator) {
+        let mut ids = IdGenerator::new(s.seed);
+        let account_id = s
+            .account
+            .account_id
+            .clone()
+            .unwrap_or_else(|| ids.next(IdKind::Account));
+        let api_key = s.account.api_key.clone().unwrap_or_else(|| {
+            // An API key is 40 hex characters; reuse the id generator and drop the prefix.
+            ids.next(IdKind::Account)[2..].to_owned()
+        });
+        let config = Config {
+            seed: s.seed,
+            epoch_unix_secs: DEFAULT_EPOCH_UNIX_SECS,
+            account: Account {
+                account_id,
+                api_key,
+                signing_secret: s.account.signing_secret.clone(),
+                kind: s.account.kind,
+                verified_numbers: s.account.verified_numbers.clone(),
+            },
+            numbers: s
+                .numbers
+                .iter()
+                .map(|(n, c)| {
+                    (
+                        n.clone(),
+                        NumberConfig {
+                            voice_url: c.voice_url.clone(),
+                            status_callback_url: c.status_callback_url.clone(),
+                            call_connect_url: c.call_connect_url.clone(),
+                        },
+                    )
+                })
+                .collect(),
+            phones: s
+                .phones
+                .iter()
+                .map(|(n, p)| {
+                    (
+                        n.clone(),
+                        PhoneConfig {
+                            answer: p.answer,
+                            says: p.says.clone(),
+                            hangup_after_ms: p.hangup_after_ms,
+                        },
+                    )
+                })
+                .collect(),
+            webhook_timeout_ms: WEBHOOK_TIMEOUT_MS,
+        };
+        (config, ids)
+    }
+}
+
+/// A REST request as it reaches the engine (the REST module's type).
+pub use crate::api::HttpRequest;
+
+/// How a webhook ended, from the driver's side.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WebhookResult {
+    /// An HTTP response arrived.
+    Response {
+        /// HTTP status.
+        status: u16,
+        /// The raw body.
+        body: String,
+    },
+    /// The request failed (connection refused, DNS, ...).
+    Failed {
+        /// Why, for the log.
+        reason: String,
+    },
+}
+
+/// Something that happens to the engine, at virtual time `at` (ms). Times must not go backwards.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// A REST request; the response comes out as [`Output::ApiResponse`] with the same `id`.
+    Api {
+        /// When.
+        at: u64,
+        /// The driver's id for the request.
+        id: u64,
+        /// The request.
+        request: HttpRequest,
+    },
+    /// An outside phone dials a number.
+    Dial {
+        /// When.
+        at: u64,
+        /// The calling phone.
+        from: String,
+        /// The number it dials.
+        to: String,
+    },
+    /// A phone answers its ringing call (phones whose answer is `manual`).
+    Answer {
+        /// When.
+        at: u64,
+        /// The phone.
+        phone: String,
+    },
+    /// A phone hangs up its current call.
+    Hangup {
+        /// When.
+        at: u64,
+        /// The phone.
+        phone: String,
+    },
+    /// A phone presses keys on its current call.
+    Digits {
+        /// When.
+        at: u64,
+        /// The phone.
+        phone: String,
+        /// The keys.
+        digits: String,
+    },
+    /// A phone says a phrase (recognised by the next GetSpeech/TranscribeUtterance on its call).
+    Say {
+        /// When.
+        at: u64,
+        /// The phone.
+        phone: String,
+        /// The phrase.
+        text: String,
+    },
+    /// The response to webhook `id` (or its failure).
+    WebhookResponse {
+        /// When.
+        at: u64,
+        /// The webhook's id from [`WebhookRequest::id`].
+        id: u64,
+        /// What came back.
+        result: WebhookResult,
+    },
+    /// Time passed; the engine acts on every timer due at `at` or earlier.
+    Timeout(u64),
+}
+
+impl Input {
+    /// The virtual time the input carries.
+    pub fn at(&self) -> u64 {
+        match self {
+            Input::Api { at, .. }
+            | Input::Dial { at, .. }
+            | Input::Answer { at, .. }
+            | Input::Hangup { at, .. }
+            | Input::Digits { at, .. }
+            | Input::Say { at, .. }
+            | Input::WebhookResponse { at, .. } => *at,
+            Input::Timeout(at) => *at,
+        }
+    }
+}
+
+/// A webhook the driver must send (HTTP POST, JSON).
+#[derive(Clone, Debug, PartialEq)]
+pub struct WebhookRequest {
+    /// Answer with [`Input::WebhookResponse`] carrying this id.
+    pub id: u64,
+    /// Where to POST.
+    pub url: String,
+    /// Headers, `FreeClimb-Signature` included, in order.
+    pub headers: Vec<(String, String)>,
+    /// The exact bytes of the body.
+    pub raw_body: String,
+    /// The body as JSON (the same content).
+    pub body: serde_json::Value,
+    /// Its `requestType`.
+    pub request_type: RequestType,
+    /// Whether the response is read as PerCL (otherwise it is ignored).
+    pub expects_percl: bool,
+}
+
+/// The engine's answer to a REST request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiReply {
+    /// The request's id.
+    pub id: u64,
+    /// HTTP status.
+    pub status: u16,
+    /// The JSON body; `None` for 204.
+    pub body: Option<String>,
+}
+
+/// Something for the UI and the event log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A conference changed status.
+    Conference {
+        /// `CF…`.
+        conference_id: String,
+        /// The new status.
+        status: crate::conference::ConferenceStatus,
+        /// Why, for people (from the transition table).
+        why: String,
+        /// Set when the behaviour is conflab's choice.
+        sandbox_choice: Option<&'static str>,
+    },
+    /// A call changed status.
+    Call {
+        /// `CA…`.
+        call_id: String,
+        /// The new status.
+        status: CallStatus,
+        /// Why it ended, when it did.
+        reason: Option<crate::wire::CallEndedReason>,
+    },
+    /// Something worth knowing that changes no status (a simulated command, an ignored response, ...).
+    Note {
+        /// The call concerned, if any.
+        call_id: Option<String>,
+        /// What happened.
+        text: String,
+    },
+}
+
+/// What the engine wants done.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Output {
+    /// Send this webhook.
+    Webhook(WebhookRequest),
+    /// Answer this REST request.
+    ApiResponse(ApiReply),
+    /// The audio picture changed (at the current virtual time).
+    Media(MediaChange),
+    /// Tell the UI / log.
+    Event(Event),
+}
+
+/// What a call is doing now.
+#[derive(Clone, Debug)]
+pub(crate) enum Activity {
+    /// Nothing runs (ringing outbound, waiting for the far end).
+    Idle,
+    /// Waiting for the PerCL response of webhook `id`.
+    AwaitingPercl { webhook: u64 },
+    /// Running a script; `waiting` is set while a timed command (Say, Play, Pause) plays.
+    Script {
+        commands: VecDeque<Command>,
+        ran_any: bool,
+    },
+    /// Collecting digits.
+    Digits(DigitState),
+    /// Playing the prompts of GetSpeech / TranscribeUtterance.
+    Prompts(exec::PromptState),
+    /// Recording an utterance until `until`.
+    Recording {
+        cmd: crate::percl::model::RecordUtterance,
+        started: u64,
+        recording_id: String,
+    },
+    /// Bridged in a conference; no PerCL runs until it leaves or callControl fires.
+    InConference,
+    /// Parked or otherwise held until hangup.
+    Held,
+}
+
+/// GetDigits in progress.
+#[derive(Clone, Debug)]
+pub(crate) struct DigitState {
+    pub cmd: GetDigits,
+    pub prompts: VecDeque<Command>,
+    pub digits: String,
+    /// A prompt is playing (a digit interrupts it).
+    pub prompting: bool,
+}
+
+/// A conference leg's AddToConference settings that matter after the join.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Leg {
+    pub leave_conference_url: Option<String>,
+    pub call_control: Option<(String, String)>,
+    pub dtmf_buffer: String,
+    /// When it joined, last changed, and its REST revision.
+    pub joined_at: u64,
+    pub updated_at: u64,
+    pub revision: u64,
+}
+
+/// Per-call engine state next to the call itself.
+#[derive(Clone, Debug)]
+pub(crate) struct CallState {
+    pub call: Call,
+    pub activity: Activity,
+    /// Bumped whenever the activity changes, so that stale timers are ignored.
+    pub epoch: u64,
+    pub leg: Option<Leg>,
+    pub says: Option<String>,
+}
+
+/// What the engine does with a webhook's response.
+#[derive(Clone, Debug)]
+pub(crate) enum Purpose {
+    /// Nothing: a notification.
+    Notify,
+    /// The response is the PerCL that continues call `call` (if it still waits for webhook `id`).
+    Percl { call: usize },
+}
+
+/// A webhook sent and not yet answered.
+#[derive(Clone, Debug)]
+pub(crate) struct Pending {
+    pub purpose: Purpose,
+    pub url: String,
+}
+
+/// Timers. Ordered so that the heap is deterministic: (time, sequence number) decides, never the kind.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Timer {
+    /// Continue call `call`'s activity if it is still at generation `epoch`.
+    Resume { call: usize, epoch: u64 },
+    /// The far end of outbound call `call` answers / fails / times out.
+    Ring { call: usize, epoch: u64 },
+    /// A ringing call times out.
+    RingTimeout { call: usize, epoch: u64 },
+    /// The phone on call `call` hangs up (hangupAfterMs).
+    PhoneHangup { call: usize },
+    /// Webhook `id` timed out.
+    WebhookTimeout { id: u64 },
+    /// Conference recording `recording` is processed.
+    RecordingReady { recording: usize },
+}
+
+/// Per-conference data the state machine does not hold.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ConfMeta {
+    /// The current alias and playBeep (REST may change them after creation).
+    pub alias: Option<String>,
+    pub play_beep: crate::conference::PlayBeep,
+    pub action_url: Option<String>,
+    pub created_at: u64,
+    pub updated_at: u64,
+    pub revision: u64,
+    /// The recording running now.
+    pub recording: Option<usize>,
+    pub wait_music_on: bool,
+}
+
+/// A recording (conference mix, StartRecordCall or RecordUtterance).
+#[derive(Clone, Debug)]
+pub struct Recording {
+    /// `RE…`.
+    pub id: String,
+    /// The call recorded, if a call recording.
+    pub call_id: Option<String>,
+    /// The conference recorded, if a conference recording.
+    pub conference_id: Option<String>,
+    /// When it started.
+    pub started_at: u64,
+    /// When it stopped (None while running).
+    pub stopped_at: Option<u64>,
+    /// Deleted by REST.
+    pub deleted: bool,
+}
+
+impl Recording {
+    /// Whole seconds, rounded up (a 1 ms recording lasts 1 s).
+    pub fn duration_sec(&self) -> u64 {
+        self.stopped_at
+            .map_or(0, |end| (end - self.started_at).div_ceil(1000))
+    }
+}
+
+/// The simulated FreeClimb.
+#[derive(Debug)]
+pub struct Engine {
+    pub(crate) config: Config,
+    pub(crate) now: u64,
+    pub(crate) ids: IdGenerator,
+    pub(crate) conferences: Conferences,
+    pub(crate) conf_meta: BTreeMap<String, ConfMeta>,
+    pub(crate) calls: Vec<CallState>,
+    pub(crate) call_index: BTreeMap<String, usize>,
+    /// Each phone's calls, oldest first.
+    pub(crate) phone_calls: BTreeMap<String, Vec<usize>>,
+    pub(crate) timers: BinaryHeap<Reverse<(u64, u64, Timer)>>,
+    pub(crate) timer_seq: u64,
+    pub(crate) pending: BTreeMap<u64, Pending>,
+    pub(crate) next_webhook: u64,
+    pub(crate) outputs: VecDeque<Output>,
+    pub(crate) recordings: Vec<Recording>,
+    /// The phone number ids (`PN…`) of the account's numbers.
+    pub(crate) number_ids: BTreeMap<String, String>,
+    /// REST calls to dial once the `POST /Calls` response is out.
+    pub(crate) after_response: Vec<usize>,
+}
+
+impl Engine {
+    /// A new engine; ids are drawn from `config.seed`.
+    pub fn new(config: Config) -> Engine {
+        let ids = IdGenerator::new(config.seed);
+        Engine::with_ids(config, ids)
+    }
+
+    /// A new engine that continues drawing ids from `ids` (see [`Config::from_scenario`]).
+    pub fn with_ids(config: Config, mut ids: IdGenerator) -> Engine {
+        let number_ids = config
+            .numbers
+            .keys()
+            .map(|n| (n.clone(), ids.next(IdKind::PhoneNumber)))
+            .collect();
+        Engine {
+            config,
+            now: 0,
+            ids,
+            conferences: Conferences::new(),
+            conf_meta: BTreeMap::new(),
+            calls: Vec::new(),
+            call_index: BTreeMap::new(),
+            phone_calls: BTreeMap::new(),
+            timers: BinaryHeap::new(),
+            timer_seq: 0,
+            pending: BTreeMap::new(),
+            next_webhook: 0,
+            outputs: VecDeque::new(),
+            recordings: Vec::new(),
+            number_ids,
+            after_response: Vec::new(),
+        }
+    }
+
+    /// The config.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The current virtual time.
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+
+    /// The conferences (read-only).
+    pub fn conferences(&self) -> &Conferences {
+        &self.conferences
+    }
+
+    /// Every call, in creation order.
+    pub fn calls(&self) -> impl Iterator<Item = &Call> {
+        self.calls.iter().map(|c| &c.call)
+    }
+
+    /// Every recording, in creation order.
+    pub fn recordings(&self) -> &[Recording] {
+        &self.recordings
+    }
+
+    /// The id of the most recent conference with this alias.
+    pub fn conference_by_alias(&self, alias: &str) -> Option<String> {
+        self.conferences
+            .iter()
+            .rev()
+            .find(|c| {
+                self.conf_meta
+                    .get(c.id())
+                    .is_some_and(|m| m.alias.as_deref() == Some(alias))
+            })
+            .map(|c| c.id().to_owned())
+    }
+
+    /// The id of the phone's current call: the most recent one that has not ended.
+    pub fn current_call_of(&self, phone: &str) -> Option<String> {
+        self.current_call_ix(phone)
+            .map(|i| self.calls[i].call.id.clone())
+    }
+
+    pub(crate) fn current_call_ix(&self, phone: &str) -> Option<usize> {
+        self.phone_calls
+            .get(phone)?
+            .iter()
+            .rev()
+            .copied()
+            .find(|&i| !self.calls[i].call.is_over())
+    }
+
+    /// Whether webhooks are still unanswered.
+    pub fn has_pending_webhooks(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// Feeds one input. Drain [`Engine::poll_output`] afterwards.
+    pub fn handle_input(&mut self, input: Input) {
+        let at = input.at();
+        // Time never goes backwards; an earlier time is treated as now.
+        self.now = self.now.max(at);
+        match input {
+            Input::Timeout(_) => self.fire_timers(),
+            Input::Api { id, request, .. } => {
+                let before = self.outputs.len();
+                let response = self.handle_api(&request);
+                let reply = ApiReply {
+                    id,
+                    status: response.status,
+                    body: response.body.map(|b| b.to_string()),
+                };
+                // What the request caused (status callbacks, hangups) comes after its response (reference §6.1).
+                self.outputs.insert(before, Output::ApiResponse(reply));
+                for ix in std::mem::take(&mut self.after_response) {
+                    self.dial_out(ix);
+                }
+            }
+            Input::Dial { from, to, .. } => self.dial_in(from, to),
+            Input::Answer { phone, .. } => self.phone_answers(&phone),
+            Input::Hangup { phone, .. } => match self.current_call_ix(&phone) {
+                Some(ix) => self.end_call(ix, crate::wire::CallEndedReason::FarEndHangup),
+                None => self.note(None, format!("{phone} hung up, but it has no call")),
+            },
+            Input::Digits { phone, digits, .. } => match self.current_call_ix(&phone) {
+                Some(ix) => {
+                    for d in digits.chars() {
+                        if self.calls[ix].call.is_over() {
+                            break;
+                        }
+                        self.digit(ix, d);
+                    }
+                }
+                None => self.note(
+                    None,
+                    format!("{phone} pressed {digits}, but it has no call"),
+                ),
+            },
+            Input::Say { phone, text, .. } => match self.current_call_ix(&phone) {
+                Some(ix) => self.calls[ix].says = Some(text),
+                None => self.note(None, format!("{phone} said \"{text}\", but it has no call")),
+            },
+            Input::WebhookResponse { id, result, .. } => self.webhook_response(id, result),
+        }
+    }
+
+    /// The next output, or `None` when there is nothing more to do until the next input.
+    pub fn poll_output(&mut self) -> Option<Output> {
+        self.outputs.pop_front()
+    }
+
+    /// When the engine next needs [`Input::Timeout`], if ever.
+    pub fn poll_timeout(&self) -> Option<u64> {
+        self.timers.peek().map(|Reverse((at, _, _))| *at)
+    }
+
+    pub(crate) fn set_timer(&mut self, at: u64, timer: Timer) {
+        self.timer_seq += 1;
+        self.timers.push(Reverse((at, self.timer_seq, timer)));
+    }
+
+    fn fire_timers(&mut self) {
+        while let Some(Reverse((at, _, _))) = self.timers.peek() {
+            if *at > self.now {
+                break;
+            }
+            let Some(Reverse((_, _, timer))) = self.timers.pop() else {
+                break;
+            };
+            self.fire(timer);
+        }
+    }
+
+    fn fire(&mut self, timer: Timer) {
+        match timer {
+            Timer::Resume { call, epoch } => {
+                if self.calls[call].epoch == epoch && !self.calls[call].call.is_over() {
+                    self.resume(call);
+                }
+            }
+            Timer::Ring { call, epoch } => {
+                if self.calls[call].epoch == epoch && !self.calls[call].call.is_over() {
+                    self.far_end_rings_out(call);
+                }
+            }
+            Timer::RingTimeout { call, epoch } => {
+                let c = &self.calls[call];
+                if c.epoch == epoch && c.call.status == CallStatus::Ringing {
+                    self.outbound_failed(call, crate::wire::CallEndedReason::NoAnswer);
+                }
+            }
+            Timer::PhoneHangup { call } => {
+                if !self.calls[call].call.is_over() {
+                    self.end_call(call, crate::wire::CallEndedReason::FarEndHangup);
+                }
+            }
+            Timer::WebhookTimeout { id } => {
+                if let Some(p) = self.pending.remove(&id) {
+                    if let Some(call) = self.waiting_call(&p, id) {
+                        let text = format!(
+                            "webhook to {} got no response within {} ms, so the call ends (no retry)",
+                            p.url, self.config.webhook_timeout_ms
+                        );
+                        self.note(Some(call), text);
+                    }
+                    self.webhook_failed(p);
+                }
+            }
+            Timer::RecordingReady { recording } => self.recording_ready(recording),
+        }
+    }
+
+    pub(crate) fn note(&mut self, call: Option<usize>, text: String) {
+        let call_id = call.map(|i| self.calls[i].call.id.clone());
+        self.outputs
+            .push_back(Output::Event(Event::Note { call_id, text }));
+    }
+
+    pub(crate) fn media(&mut self, change: MediaChange) {
+        self.outputs.push_back(Output::Media(change));
+    }
+
+    /// Bumps a call's generation (stale timers for it stop counting) and returns the new one.
+    pub(crate) fn bump(&mut self, ix: usize) -> u64 {
+        self.calls[ix].epoch += 1;
+        self.calls[ix].epoch
+    }
+}

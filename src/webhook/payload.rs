@@ -1,0 +1,792 @@
+//! One typed payload per webhook kind, and the exact body that goes on the wire.
+//!
+//! The engine decides *when* a webhook fires; this module decides *what it says*. Each [`Payload`] variant holds
+//! everything its body needs as typed fields (enums from [`crate::wire`] and [`super::reasons`], ids as `&str`),
+//! so a required field cannot be forgotten and a misspelt enum cannot be written. [`build`] turns a payload and a
+//! URL into a [`Webhook`]: the raw body (the exact bytes to send and to sign) and the same body as a
+//! `serde_json::Value` (for the event log).
+//!
+//! **Key order.** Keys are sorted (byte order), nulls are written: that is how FreeClimb's real `inboundCall`
+//! sample looks (reference §4.1), and it makes the body a pure function of the payload.
+//!
+//! **Which keys each kind carries** (✱ = the call-context set: `requestType`, `callId`, `accountId`, `from`,
+//! `to`, `callStatus`, `direction`, `conferenceId`, `queueId`, always present, null when absent):
+//!
+//! | requestType | keys beyond ✱ | why |
+//! |---|---|---|
+//! | `inboundCall` | `parentCallId` | FreeClimb's real sample |
+//! | `callStatus` | `callEndedReason`; `recordingId`, `recordingUrl`, `recordingDurationSec` only when the call had a StartRecordCall recording | §4.3; the recording names are the historic samples' (not in the spec), so they appear only when there is something to report |
+//! | `createConference` | – (`conferenceId` set) | sent to CreateConference `actionUrl` only; §4.3 says `status` is present only on the statusCallbackUrl request, which conflab sends as `conferenceStatus` (Decisions table) |
+//! | `conferenceStatus` | `status`; the recording keys only when this change ended a recording (`record=true`, conference emptied or terminated) | §4.3 "only when the conference was recorded and emptied"; for a REST-created conference the call keys are null (historic fixture) |
+//! | `conferenceRecordingStatus` | `status`, `recordingId`, `recordingUrl`, `recordingDurationSec` | §4.3 |
+//! | `addToConferenceNotification` | `status` (the conference's, after the join) | §4.3; the optional recording keys are left out: a join never ends a recording |
+//! | `leaveConference` | – (`conferenceId` is the conference left) | §4.3 |
+//! | `callControl` | `digits`, `parentCallId` | the spec lists only requestType, callId, accountId, conferenceId, digits; the historic fixture also had the other ✱ keys and parentCallId, and conflab sends ✱ on every call webhook |
+//! | `outDialStart` | `dialCallId`, `parentCallId` | §4.3 (parent leg; `parentCallId` is the parent's own parent, usually null) |
+//! | `outDialConnect`, `outDialApiConnect`, `redirect` | `parentCallId` | §4.3 |
+//! | `machineDetected` | `machineType`, `parentCallId` | §4.3 |
+//! | `getDigits` | `digits`, `reason`, `parentCallId` | §4.3; `digits` never includes the finish key |
+//! | `getSpeech` | `reason`, `recognitionResult`, `confidence`, `parentCallId`, `completionReason`, `completionCause`, `mrcpCode`, `mrcpDiagnostic` | §4.3; recognition is simulated (no MRCP engine), so the four MRCP diagnostics are always null |
+//! | `record` | `recordingId`, `recordingUrl`, `recordingSize` (a string), `recordingFormat` (`audio/wav`), `recordingDurationSec`, `termReason`, `parentCallId`, `privacyMode` | §4.3 and the SDK's types |
+//! | `transcribe` | *not* ✱: `requestType`, `callId`, `accountId`, `from`, `to`, then `recordingId`, `recordingUrl`, `recordingSize` (a number), `recordingFormat`, `recordingDurationMs`, `termReason`, `recordTermReason`, `digit`, `privacyForLogging`, `privacyForRecording`, `bargeInReason`, `bargedInPromptNo`, `bargedInPromptMs`, `bargedInPromptLoopNo`, `bargeInTimeMs`, `transcript`, `transcribeReason`, `transcriptionDurationMs` | §4.3 says this one has no callStatus or direction; the SDK model has exactly these keys |
+//! | `queueWait` | `queuePosition` (a string), `queueTime`, `currentQueueSize` | SDK model |
+//! | `dequeue`, `removeFromQueueNotification` | `queueResult`, `queueTime` | SDK model |
+//! | `addToQueueNotification`, `audioStream` | – | SDK model |
+//! | `messageStatus` | not ✱: `requestType`, `accountId`, `messageId`, `callId`, `from`, `to`, `text`, `direction` (`outbound`), `applicationId`, `status`, `phoneNumberId` | SDK model (SMS `direction` is a plain string, not `CallDirection`) |
+//! | `messageDelivery` | not ✱: `requestType`, `accountId`, `from`, `to`, `text`, `direction` (`inbound`), `applicationId`, `status` (`received`), `phoneNumberId`, `uri` | SDK model |
+//!
+//! Times: `queueTime` and `*Sec` are whole seconds, `*Ms` milliseconds, as the SDK documents them.
+
+use super::Webhook;
+use super::reasons::{
+    BargeInReason, GetDigitsReason, GetSpeechReason, MachineType, MessageStatus, QueueResultStatus,
+    RecordTermReason, TranscribeReason, TranscribeTermReason,
+};
+use crate::conference::ConferenceStatus;
+use crate::wire::{CallEndedReason, CallStatus, Direction, RequestType};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// The call a webhook is about: the ✱ fields of reference §4.3 plus `parentCallId`. Every call webhook takes one,
+/// so the call-context keys are always all there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CallContext<'a> {
+    /// `accountId` (`AC…`).
+    pub account_id: &'a str,
+    /// `callId` (`CA…`).
+    pub call_id: &'a str,
+    /// `from`: E.164 number (or SIP URL).
+    pub from: &'a str,
+    /// `to`: E.164 number (or SIP URL).
+    pub to: &'a str,
+    /// `callStatus` at the time the webhook is sent.
+    pub call_status: CallStatus,
+    /// `direction`: `inbound`, `outboundAPI` or `outboundDial`.
+    pub direction: Direction,
+    /// `conferenceId`: the conference the call is in, if any. Conference webhooks name their conference
+    /// explicitly and override this.
+    pub conference_id: Option<&'a str>,
+    /// `queueId`: the queue the call is in, if any. Queue webhooks name their queue explicitly and override this.
+    pub queue_id: Option<&'a str>,
+    /// `parentCallId`: the call that created this one (OutDial children, REST calls with `parentCallId`).
+    pub parent_call_id: Option<&'a str>,
+}
+
+/// A finished recording of a whole conference or call (`recordingId`, `recordingUrl`, `recordingDurationSec`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Recording<'a> {
+    /// `recordingId` (`RE…`).
+    pub recording_id: &'a str,
+    /// `recordingUrl`: where the WAV file can be fetched.
+    pub recording_url: &'a str,
+    /// `recordingDurationSec`: rounded up to the next whole second.
+    pub duration_sec: u64,
+}
+
+/// The result of RecordUtterance (the `record` webhook).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Utterance<'a> {
+    /// `recordingId` (`RE…`).
+    pub recording_id: &'a str,
+    /// `recordingUrl`.
+    pub recording_url: &'a str,
+    /// `recordingSize` in bytes (sent as a string, as the SDK's model types it).
+    pub size_bytes: u64,
+    /// `recordingDurationSec`, rounded up.
+    pub duration_sec: u64,
+    /// `termReason`.
+    pub term_reason: RecordTermReason,
+    /// `privacyMode`: the command's attribute, echoed.
+    pub privacy_mode: bool,
+}
+
+/// The result of GetSpeech (the `getSpeech` webhook). conflab's recognition is simulated: the scenario's phone
+/// "says" a phrase; there is no MRCP engine, so the MRCP diagnostic keys are always null.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Speech<'a> {
+    /// `reason`.
+    pub reason: GetSpeechReason,
+    /// `recognitionResult`: the recognised phrase (or the key pressed, with `reason=digit`).
+    pub recognition_result: Option<&'a str>,
+    /// `confidence`, 0 to 100 (larger values are sent as 100).
+    pub confidence: Option<u8>,
+}
+
+/// The recording TranscribeUtterance made (absent when `saveRecording` is off or recording failed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TranscribeRecording<'a> {
+    /// `recordingId` (`RE…`).
+    pub recording_id: &'a str,
+    /// `recordingUrl`.
+    pub recording_url: &'a str,
+    /// `recordingSize` in bytes (a number here, unlike `record`).
+    pub size_bytes: u64,
+    /// `recordingDurationMs`.
+    pub duration_ms: u64,
+}
+
+/// Where the caller barged in on TranscribeUtterance's prompts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BargeIn {
+    /// `bargeInReason` (never `noBargeIn`: that is `Transcription::barge_in = None`).
+    pub reason: BargeInReason,
+    /// `bargedInPromptNo`: which prompt (1-based).
+    pub prompt_no: u32,
+    /// `bargedInPromptMs`: how long that prompt had played.
+    pub prompt_ms: u64,
+    /// `bargedInPromptLoopNo`: which loop of the prompts.
+    pub prompt_loop_no: u32,
+    /// `bargeInTimeMs`: unix time in ms.
+    pub time_ms: u64,
+}
+
+/// The result of TranscribeUtterance (the `transcribe` webhook). Simulated: the transcript is the phrase the
+/// scenario's phone "says".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Transcription<'a> {
+    /// The recording, if one was kept.
+    pub recording: Option<TranscribeRecording<'a>>,
+    /// `termReason`.
+    pub term_reason: TranscribeTermReason,
+    /// `recordTermReason`.
+    pub record_term_reason: Option<RecordTermReason>,
+    /// `digit`: the key that ended the recording, if one did.
+    pub digit: Option<char>,
+    /// `privacyForLogging`, echoed.
+    pub privacy_for_logging: bool,
+    /// `privacyForRecording`, echoed.
+    pub privacy_for_recording: bool,
+    /// Barge-in details; `None` sends `bargeInReason: noBargeIn` and null details.
+    pub barge_in: Option<BargeIn>,
+    /// `transcript`: null means transcription failed (see `transcribe_reason`).
+    pub transcript: Option<&'a str>,
+    /// `transcribeReason`.
+    pub transcribe_reason: Option<TranscribeReason>,
+    /// `transcriptionDurationMs`.
+    pub transcription_duration_ms: u64,
+}
+
+/// An SMS message (the `messageStatus` and `messageDelivery` webhooks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Message<'a> {
+    /// `accountId`.
+    pub account_id: &'a str,
+    /// `from`.
+    pub from: &'a str,
+    /// `to`.
+    pub to: &'a str,
+    /// `text`.
+    pub text: &'a str,
+    /// `applicationId`, if the number has an application.
+    pub application_id: Option<&'a str>,
+    /// `phoneNumberId`, if known.
+    pub phone_number_id: Option<&'a str>,
+}
+
+/// One webhook's content. The variant is the `requestType`; its fields are everything the body needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Payload<'a> {
+    /// `inboundCall` to the number's `voiceUrl` (call status `ringing`). Expects PerCL.
+    InboundCall {
+        /// The new inbound call.
+        call: CallContext<'a>,
+    },
+    /// `callStatus` to the call's `statusCallbackUrl` when the call ends. Notification only.
+    CallStatus {
+        /// The call, with its final status.
+        call: CallContext<'a>,
+        /// `callEndedReason`.
+        call_ended_reason: CallEndedReason,
+        /// The StartRecordCall recording, if the call made one.
+        recording: Option<Recording<'a>>,
+    },
+    /// `createConference` to CreateConference's `actionUrl`. Expects PerCL for the creating call.
+    CreateConference {
+        /// The call that ran CreateConference.
+        call: CallContext<'a>,
+        /// The new conference.
+        conference_id: &'a str,
+    },
+    /// `conferenceStatus` to the conference's `statusCallbackUrl`, on every status change including creation
+    /// (`empty`). Notification only.
+    ConferenceStatus {
+        /// `accountId`.
+        account_id: &'a str,
+        /// `conferenceId`.
+        conference_id: &'a str,
+        /// The call whose action caused the change, if any (null call keys for REST-driven changes).
+        call: Option<CallContext<'a>>,
+        /// The new status.
+        status: ConferenceStatus,
+        /// The recording this change ended, if any.
+        recording: Option<Recording<'a>>,
+    },
+    /// `conferenceRecordingStatus` to the conference's `statusCallbackUrl` once its recording is processed.
+    /// Notification only.
+    ConferenceRecordingStatus {
+        /// `accountId`.
+        account_id: &'a str,
+        /// `conferenceId`.
+        conference_id: &'a str,
+        /// The conference's status when the recording became available.
+        status: ConferenceStatus,
+        /// The recording.
+        recording: Recording<'a>,
+    },
+    /// `addToConferenceNotification` to AddToConference's `notificationUrl` when the call is bridged in.
+    /// Notification only.
+    AddToConferenceNotification {
+        /// The call that joined.
+        call: CallContext<'a>,
+        /// The conference it joined.
+        conference_id: &'a str,
+        /// The conference's status after the join.
+        status: ConferenceStatus,
+    },
+    /// `leaveConference` to AddToConference's `leaveConferenceUrl` when the leg leaves. Expects PerCL unless the
+    /// call left by hanging up.
+    LeaveConference {
+        /// The leg that left.
+        call: CallContext<'a>,
+        /// The conference it left.
+        conference_id: &'a str,
+    },
+    /// `callControl` to AddToConference's `callControlUrl` after the participant keyed the
+    /// `callControlSequence`. Expects PerCL; invalid PerCL ends the leg.
+    CallControl {
+        /// The participant's call.
+        call: CallContext<'a>,
+        /// Its conference.
+        conference_id: &'a str,
+        /// The digits keyed.
+        digits: &'a str,
+    },
+    /// `outDialStart` to OutDial's `actionUrl`, on the **parent** leg, right away. Expects PerCL.
+    OutDialStart {
+        /// The parent call.
+        call: CallContext<'a>,
+        /// `dialCallId`: the child call.
+        dial_call_id: &'a str,
+    },
+    /// `outDialConnect` to OutDial's `callConnectUrl`, on the **child** leg, when it answers or fails. PerCL is
+    /// run only when the child is `inProgress`.
+    OutDialConnect {
+        /// The child call (its `parent_call_id` set).
+        call: CallContext<'a>,
+    },
+    /// `outDialApiConnect` to the `callConnectUrl` of a REST-made call. PerCL is run only when `inProgress`.
+    OutDialApiConnect {
+        /// The call.
+        call: CallContext<'a>,
+    },
+    /// `machineDetected` to `ifMachineUrl`. Expects PerCL.
+    MachineDetected {
+        /// The call.
+        call: CallContext<'a>,
+        /// `machineType`.
+        machine_type: MachineType,
+    },
+    /// `redirect` to Redirect's `actionUrl`. Expects PerCL.
+    Redirect {
+        /// The call.
+        call: CallContext<'a>,
+    },
+    /// `getDigits` to GetDigits' `actionUrl`. Expects PerCL.
+    GetDigits {
+        /// The call.
+        call: CallContext<'a>,
+        /// `digits`, without the finish key.
+        digits: &'a str,
+        /// `reason`.
+        reason: GetDigitsReason,
+    },
+    /// `getSpeech` to GetSpeech's `actionUrl`. Expects PerCL unless `reason=hangup`.
+    GetSpeech {
+        /// The call.
+        call: CallContext<'a>,
+        /// What was recognised.
+        speech: Speech<'a>,
+    },
+    /// `record` to RecordUtterance's `actionUrl`. Expects PerCL.
+    Record {
+        /// The call.
+        call: CallContext<'a>,
+        /// The recording.
+        utterance: Utterance<'a>,
+    },
+    /// `transcribe` to TranscribeUtterance's `actionUrl`. Expects PerCL unless the caller hung up.
+    Transcribe {
+        /// The call (only `accountId`, `callId`, `from`, `to` are sent).
+        call: CallContext<'a>,
+        /// The result.
+        transcription: Transcription<'a>,
+    },
+    /// `queueWait` to Enqueue's `waitUrl` while the call waits. Expects PerCL.
+    QueueWait {
+        /// The queued call.
+        call: CallContext<'a>,
+        /// `queueId`.
+        queue_id: &'a str,
+        /// `queuePosition` (1-based; sent as a string, as the SDK types it).
+        queue_position: u32,
+        /// `queueTime`, seconds so far.
+        queue_time_sec: u64,
+        /// `currentQueueSize`.
+        current_queue_size: u32,
+    },
+    /// `dequeue` to Enqueue's `actionUrl` when the call leaves the queue. Expects PerCL.
+    Dequeue {
+        /// The call.
+        call: CallContext<'a>,
+        /// `queueId`.
+        queue_id: &'a str,
+        /// `queueResult`.
+        queue_result: QueueResultStatus,
+        /// `queueTime`, seconds spent queued.
+        queue_time_sec: u64,
+    },
+    /// `addToQueueNotification` to Enqueue's `notificationUrl` on entry. Notification only.
+    AddToQueueNotification {
+        /// The call.
+        call: CallContext<'a>,
+        /// `queueId`.
+        queue_id: &'a str,
+    },
+    /// `removeFromQueueNotification` to Enqueue's `notificationUrl` on exit. Notification only.
+    RemoveFromQueueNotification {
+        /// The call.
+        call: CallContext<'a>,
+        /// `queueId`.
+        queue_id: &'a str,
+        /// `queueResult`.
+        queue_result: QueueResultStatus,
+        /// `queueTime`, seconds spent queued.
+        queue_time_sec: u64,
+    },
+    /// `audioStream` to AudioStream's `actionUrl` when the stream ends. Expects PerCL unless the caller hung up.
+    AudioStream {
+        /// The call.
+        call: CallContext<'a>,
+    },
+    /// `messageStatus` to Sms' `notificationUrl`. Notification only.
+    MessageStatus {
+        /// The message (outbound).
+        message: Message<'a>,
+        /// `messageId` (`SM…`).
+        message_id: &'a str,
+        /// `callId` of the call whose PerCL sent it, if any.
+        call_id: Option<&'a str>,
+        /// `status`.
+        status: MessageStatus,
+    },
+    /// `messageDelivery` to the number's `smsUrl` for an inbound message. Notification only.
+    MessageDelivery {
+        /// The message (inbound).
+        message: Message<'a>,
+        /// `uri` of the message resource.
+        uri: &'a str,
+    },
+}
+
+impl Payload<'_> {
+    /// The `requestType` this payload is sent with.
+    pub const fn request_type(&self) -> RequestType {
+        match self {
+            Payload::InboundCall { .. } => RequestType::InboundCall,
+            Payload::CallStatus { .. } => RequestType::CallStatus,
+            Payload::CreateConference { .. } => RequestType::CreateConference,
+            Payload::ConferenceStatus { .. } => RequestType::ConferenceStatus,
+            Payload::ConferenceRecordingStatus { .. } => RequestType::ConferenceRecordingStatus,
+            Payload::AddToConferenceNotification { .. } => RequestType::AddToConferenceNotification,
+            Payload::LeaveConference { .. } => RequestType::LeaveConference,
+            Payload::CallControl { .. } => RequestType::CallControl,
+            Payload::OutDialStart { .. } => RequestType::OutDialStart,
+            Payload::OutDialConnect { .. } => RequestType::OutDialConnect,
+            Payload::OutDialApiConnect { .. } => RequestType::OutDialApiConnect,
+            Payload::MachineDetected { .. } => RequestType::MachineDetected,
+            Payload::Redirect { .. } => RequestType::Redirect,
+            Payload::GetDigits { .. } => RequestType::GetDigits,
+            Payload::GetSpeech { .. } => RequestType::GetSpeech,
+            Payload::Record { .. } => RequestType::Record,
+            Payload::Transcribe { .. } => RequestType::Transcribe,
+            Payload::QueueWait { .. } => RequestType::QueueWait,
+            Payload::Dequeue { .. } => RequestType::Dequeue,
+            Payload::AddToQueueNotification { .. } => RequestType::AddToQueueNotification,
+            Payload::RemoveFromQueueNotification { .. } => RequestType::RemoveFromQueueNotification,
+            Payload::AudioStream { .. } => RequestType::AudioStream,
+            Payload::MessageStatus { .. } => RequestType::MessageStatus,
+            Payload::MessageDelivery { .. } => RequestType::MessageDelivery,
+        }
+    }
+
+    /// Whether the PerCL this webhook's response carries is run (reference §4.3, §6.10–12). Notification-only
+    /// kinds never run a response; PerCL-expecting kinds do, except when the call can no longer run it (the
+    /// child is not `inProgress`, or the caller hung up). For `leaveConference` and `audioStream` the payload
+    /// cannot tell whether the leg left by hanging up: the engine checks that (the call status is still
+    /// `inProgress` here when it did not).
+    pub fn expects_percl(&self) -> bool {
+        let live = |call: &CallContext<'_>| call.call_status == CallStatus::InProgress;
+        match self {
+            Payload::InboundCall { .. }
+            | Payload::CreateConference { .. }
+            | Payload::CallControl { .. }
+            | Payload::OutDialStart { .. }
+            | Payload::MachineDetected { .. }
+            | Payload::Redirect { .. }
+            | Payload::GetDigits { .. }
+            | Payload::Record { .. }
+            | Payload::QueueWait { .. }
+            | Payload::Dequeue { .. } => true,
+            Payload::OutDialConnect { call }
+            | Payload::OutDialApiConnect { call }
+            | Payload::LeaveConference { call, .. }
+            | Payload::AudioStream { call } => live(call),
+            Payload::GetSpeech { speech, .. } => speech.reason != GetSpeechReason::Hangup,
+            Payload::Transcribe { transcription, .. } => {
+                transcription.transcribe_reason != Some(TranscribeReason::Hangup)
+                    && transcription.record_term_reason != Some(RecordTermReason::Hangup)
+            }
+            Payload::CallStatus { .. }
+            | Payload::ConferenceStatus { .. }
+            | Payload::ConferenceRecordingStatus { .. }
+            | Payload::AddToConferenceNotification { .. }
+            | Payload::AddToQueueNotification { .. }
+            | Payload::RemoveFromQueueNotification { .. }
+            | Payload::MessageStatus { .. }
+            | Payload::MessageDelivery { .. } => false,
+        }
+    }
+}
+
+/// A body under construction: keys sorted by the map, so the written order never depends on insertion order.
+struct Body(BTreeMap<&'static str, Value>);
+
+fn opt_str(s: Option<&str>) -> Value {
+    s.map_or(Value::Null, |s| Value::String(s.to_owned()))
+}
+
+fn string(s: &str) -> Value {
+    Value::String(s.to_owned())
+}
+
+impl Body {
+    fn new(request_type: RequestType) -> Self {
+        let mut map = BTreeMap::new();
+        map.insert("requestType", string(request_type.as_str()));
+        Body(map)
+    }
+
+    fn set(&mut self, key: &'static str, value: Value) -> &mut Self {
+        self.0.insert(key, value);
+        self
+    }
+
+    /// The ✱ keys of `call`.
+    fn call(&mut self, call: &CallContext<'_>) -> &mut Self {
+        self.set("accountId", string(call.account_id))
+            .set("callId", string(call.call_id))
+            .set("from", string(call.from))
+            .set("to", string(call.to))
+            .set("callStatus", string(call.call_status.as_str()))
+            .set("direction", string(call.direction.as_str()))
+            .set("conferenceId", opt_str(call.conference_id))
+            .set("queueId", opt_str(call.queue_id))
+    }
+
+    /// The ✱ keys of `call` and its `parentCallId`.
+    fn call_with_parent(&mut self, call: &CallContext<'_>) -> &mut Self {
+        self.call(call)
+            .set("parentCallId", opt_str(call.parent_call_id))
+    }
+
+    /// The ✱ keys with null call fields: a change no call caused.
+    fn no_call(&mut self, account_id: &str) -> &mut Self {
+        for key in ["callId", "from", "to", "callStatus", "direction", "queueId"] {
+            self.set(key, Value::Null);
+        }
+        self.set("accountId", string(account_id))
+            .set("conferenceId", Value::Null)
+    }
+
+    fn recording(&mut self, recording: &Recording<'_>) -> &mut Self {
+        self.set("recordingId", string(recording.recording_id))
+            .set("recordingUrl", string(recording.recording_url))
+            .set("recordingDurationSec", recording.duration_sec.into())
+    }
+
+    fn finish(self, url: &str, request_type: RequestType) -> Webhook {
+        // A BTreeMap of strings and Values always serialises; the fallback only keeps this panic-free.
+        let raw_body = serde_json::to_string(&self.0).unwrap_or_default();
+        let body: Map<String, Value> = self.0.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        Webhook {
+            url: url.to_owned(),
+            request_type,
+            raw_body,
+            body: Value::Object(body),
+        }
+    }
+}
+
+/// Builds the webhook for `payload`, to be POSTed to `url`: its exact raw body (sorted keys, nulls written, no
+/// whitespace) and the same body as a JSON value.
+pub fn build(url: &str, payload: &Payload<'_>) -> Webhook {
+    let request_type = payload.request_type();
+    let mut body = Body::new(request_type);
+    match payload {
+        Payload::InboundCall { call }
+        | Payload::OutDialConnect { call }
+        | Payload::OutDialApiConnect { call }
+        | Payload::Redirect { call } => {
+            body.call_with_parent(call);
+        }
+        Payload::AudioStream { call } => {
+            body.call(call);
+        }
+        Payload::CallStatus {
+            call,
+            call_ended_reason,
+            recording,
+        } => {
+            body.call(call)
+                .set("callEndedReason", string(call_ended_reason.as_str()));
+            if let Some(r) = recording {
+                body.recording(r);
+            }
+        }
+        Payload::CreateConference {
+            call,
+            conference_id,
+        }
+        | Payload::LeaveConference {
+            call,
+            conference_id,
+        } => {
+            body.call(call).set("conferenceId", string(conference_id));
+        }
+        Payload::ConferenceStatus {
+            account_id,
+            conference_id,
+            call,
+            status,
+            recording,
+        } => {
+            match call {
+                Some(call) => body.call(call),
+                None => body.no_call(account_id),
+            };
+            body.set("accountId", string(account_id))
+                .set("conferenceId", string(conference_id))
+                .set("status", string(status.as_str()));
+            if let Some(r) = recording {
+                body.recording(r);
+            }
+        }
+        Payload::ConferenceRecordingStatus {
+            account_id,
+            conference_id,
+            status,
+            recording,
+        } => {
+            body.no_call(account_id)
+                .set("conferenceId", string(conference_id))
+                .set("status", string(status.as_str()))
+                .recording(recording);
+        }
+        Payload::AddToConferenceNotification {
+            call,
+            conference_id,
+            status,
+        } => {
+            body.call(call)
+                .set("conferenceId", string(conference_id))
+                .set("status", string(status.as_str()));
+        }
+        Payload::CallControl {
+            call,
+            conference_id,
+            digits,
+        } => {
+            body.call_with_parent(call)
+                .set("conferenceId", string(conference_id))
+                .set("digits", string(digits));
+        }
+        Payload::OutDialStart { call, dial_call_id } => {
+            body.call_with_parent(call)
+                .set("dialCallId", string(dial_call_id));
+        }
+        Payload::MachineDetected { call, machine_type } => {
+            body.call_with_parent(call)
+                .set("machineType", string(machine_type.as_str()));
+        }
+        Payload::GetDigits {
+            call,
+            digits,
+            reason,
+        } => {
+            body.call_with_parent(call)
+                .set("digits", string(digits))
+                .set("reason", string(reason.as_str()));
+        }
+        Payload::GetSpeech { call, speech } => {
+            body.call_with_parent(call)
+                .set("reason", string(speech.reason.as_str()))
+                .set("recognitionResult", opt_str(speech.recognition_result))
+                .set(
+                    "confidence",
+                    speech.confidence.map_or(Value::Null, |c| c.min(100).into()),
+                );
+            for key in [
+                "completionReason",
+                "completionCause",
+                "mrcpCode",
+                "mrcpDiagnostic",
+            ] {
+                body.set(key, Value::Null);
+            }
+        }
+        Payload::Record { call, utterance } => {
+            body.call_with_parent(call)
+                .set("recordingId", string(utterance.recording_id))
+                .set("recordingUrl", string(utterance.recording_url))
+                .set("recordingSize", string(&utterance.size_bytes.to_string()))
+                .set("recordingFormat", string("audio/wav"))
+                .set("recordingDurationSec", utterance.duration_sec.into())
+                .set("termReason", string(utterance.term_reason.as_str()))
+                .set("privacyMode", utterance.privacy_mode.into());
+        }
+        Payload::Transcribe {
+            call,
+            transcription: t,
+        } => {
+            body.set("accountId", string(call.account_id))
+                .set("callId", string(call.call_id))
+                .set("from", string(call.from))
+                .set("to", string(call.to));
+            let rec = t.recording.as_ref();
+            body.set("recordingId", opt_str(rec.map(|r| r.recording_id)))
+                .set("recordingUrl", opt_str(rec.map(|r| r.recording_url)))
+                .set(
+                    "recordingSize",
+                    rec.map_or(Value::Null, |r| r.size_bytes.into()),
+                )
+                .set(
+                    "recordingFormat",
+                    rec.map_or(Value::Null, |_| string("audio/wav")),
+                )
+                .set(
+                    "recordingDurationMs",
+                    rec.map_or(Value::Null, |r| r.duration_ms.into()),
+                )
+                .set("termReason", string(t.term_reason.as_str()))
+                .set(
+                    "recordTermReason",
+                    t.record_term_reason
+                        .map_or(Value::Null, |r| string(r.as_str())),
+                )
+                .set(
+                    "digit",
+                    t.digit
+                        .map_or(Value::Null, |d| Value::String(d.to_string())),
+                )
+                .set("privacyForLogging", t.privacy_for_logging.into())
+                .set("privacyForRecording", t.privacy_for_recording.into());
+            let barge = t.barge_in.as_ref();
+            body.set(
+                "bargeInReason",
+                string(
+                    barge
+                        .map_or(BargeInReason::NoBargeIn, |b| b.reason)
+                        .as_str(),
+                ),
+            )
+            .set(
+                "bargedInPromptNo",
+                barge.map_or(Value::Null, |b| b.prompt_no.into()),
+            )
+            .set(
+                "bargedInPromptMs",
+                barge.map_or(Value::Null, |b| b.prompt_ms.into()),
+            )
+            .set(
+                "bargedInPromptLoopNo",
+                barge.map_or(Value::Null, |b| b.prompt_loop_no.into()),
+            )
+            .set(
+                "bargeInTimeMs",
+                barge.map_or(Value::Null, |b| b.time_ms.into()),
+            )
+            .set("transcript", opt_str(t.transcript))
+            .set(
+                "transcribeReason",
+                t.transcribe_reason
+                    .map_or(Value::Null, |r| string(r.as_str())),
+            )
+            .set(
+                "transcriptionDurationMs",
+                t.transcription_duration_ms.into(),
+            );
+        }
+        Payload::QueueWait {
+            call,
+            queue_id,
+            queue_position,
+            queue_time_sec,
+            current_queue_size,
+        } => {
+            body.call(call)
+                .set("queueId", string(queue_id))
+                .set("queuePosition", string(&queue_position.to_string()))
+                .set("queueTime", (*queue_time_sec).into())
+                .set("currentQueueSize", (*current_queue_size).into());
+        }
+        Payload::Dequeue {
+            call,
+            queue_id,
+            queue_result,
+            queue_time_sec,
+        }
+        | Payload::RemoveFromQueueNotification {
+            call,
+            queue_id,
+            queue_result,
+            queue_time_sec,
+        } => {
+            body.call(call)
+                .set("queueId", string(queue_id))
+                .set("queueResult", string(queue_result.as_str()))
+                .set("queueTime", (*queue_time_sec).into());
+        }
+        Payload::AddToQueueNotification { call, queue_id } => {
+            body.call(call).set("queueId", string(queue_id));
+        }
+        Payload::MessageStatus {
+            message,
+            message_id,
+            call_id,
+            status,
+        } => {
+            body.message(message, "outbound")
+                .set("messageId", string(message_id))
+                .set("callId", opt_str(*call_id))
+                .set("status", string(status.as_str()));
+        }
+        Payload::MessageDelivery { message, uri } => {
+            body.message(message, "inbound")
+                .set("status", string(MessageStatus::Received.as_str()))
+                .set("uri", string(uri));
+        }
+    }
+    body.finish(url, request_type)
+}
+
+impl Body {
+    fn message(&mut self, message: &Message<'_>, direction: &str) -> &mut Self {
+        self.set("accountId", string(message.account_id))
+            .set("from", string(message.from))
+            .set("to", string(message.to))
+            .set("text", string(message.text))
+            .set("direction", string(direction))
+            .set("applicationId", opt_str(message.application_id))
+            .set("phoneNumberId", opt_str(message.phone_number_id))
+    }
+}
