@@ -1,8 +1,9 @@
 //! HTTP Basic auth (reference §1.1): the username is the `accountId`, the password the API key.
 //!
-//! Scenario `api` steps carry no credentials: the engine's scenario runner adds
-//! `Authorization: <`[`basic_header`]`(accountId, apiKey)>` to every `api` step before it calls [`check`], unless
-//! the step gives its own `headers` (which is how a scenario shows a 401). The SDK sends exactly this header.
+//! Scenario `api` steps carry no credentials: the engine's scenario runner (`src/engine/runner.rs`) adds
+//! `Authorization: <`[`basic_header`]`(accountId, apiKey)>` to every `api` step, as the SDK would, and the
+//! engine calls [`check`] before [`super::parse`]. So a 401 never comes from a scenario as written; the unit
+//! tests below and the SDK conformance test (a client with a wrong key) cover it.
 
 use super::error::ApiError;
 use base64::Engine;
