@@ -10,8 +10,8 @@ use crate::conference::{
 };
 use crate::ids::IdKind;
 use crate::percl::model::{AddToConference, CreateConference};
-use crate::wire::{CallEndedReason as R, RequestType};
-use serde_json::Value;
+use crate::webhook::{Payload, Recording};
+use crate::wire::CallEndedReason as R;
 
 /// How a participant leaves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,35 +73,45 @@ impl Engine {
                 meta.revision += 1;
                 meta.updated_at = self.now;
             }
-            self.status_changed(conference_id, t.to);
+            let ended = self.status_changed(conference_id, t.to);
             let url = self
                 .conferences
                 .get(conference_id)
                 .ok()
                 .and_then(|c| c.settings().status_callback_url.clone());
             if let Some(url) = url {
-                let extra = vec![("status", Value::from(t.to.as_str()))];
-                self.notify(
+                let recording = ended.map(|rec| {
+                    let r = &self.recordings[rec];
+                    (r.id.clone(), self.recording_url(&r.id), r.duration_sec())
+                });
+                let w = Self::build(
                     &url,
-                    RequestType::ConferenceStatus,
-                    None,
-                    Some(conference_id),
-                    extra,
+                    &Payload::ConferenceStatus {
+                        account_id: &self.config.account.account_id,
+                        conference_id,
+                        call: None,
+                        status: t.to,
+                        recording: recording.as_ref().map(|(id, url, sec)| Recording {
+                            recording_id: id,
+                            recording_url: url,
+                            duration_sec: *sec,
+                        }),
+                    },
                 );
+                self.tell(w);
             }
         }
     }
 
     /// Wait music plays while `populated`; the recording runs while `inProgress` with `record=true`.
-    fn status_changed(&mut self, conference_id: &str, status: ConferenceStatus) {
+    /// Returns the recording this change stopped, if any.
+    fn status_changed(&mut self, conference_id: &str, status: ConferenceStatus) -> Option<usize> {
         let Ok(conf) = self.conferences.get(conference_id) else {
-            return;
+            return None;
         };
         let record = conf.settings().record;
         let wait_url = conf.settings().wait_url.clone();
-        let Some(meta) = self.conf_meta.get_mut(conference_id) else {
-            return;
-        };
+        let meta = self.conf_meta.get_mut(conference_id)?;
         let music = status == ConferenceStatus::Populated;
         if music != meta.wait_music_on {
             meta.wait_music_on = music;
@@ -145,9 +155,11 @@ impl Engine {
                     self.now + super::RECORDING_PROCESSING_MS,
                     Timer::RecordingReady { recording: rec },
                 );
+                return Some(rec);
             }
             _ => {}
         }
+        None
     }
 
     /// A conference recording has been processed: `conferenceRecordingStatus` to the statusCallbackUrl.
@@ -163,19 +175,21 @@ impl Engine {
             return;
         };
         let r = &self.recordings[rec];
-        let extra = vec![
-            ("status", Value::from(status.as_str())),
-            ("recordingId", r.id.clone().into()),
-            ("recordingUrl", self.recording_url(&r.id).into()),
-            ("recordingDurationSec", r.duration_sec().into()),
-        ];
-        self.notify(
+        let recording_url = self.recording_url(&r.id);
+        let w = Self::build(
             &url,
-            RequestType::ConferenceRecordingStatus,
-            None,
-            Some(&conference_id),
-            extra,
+            &Payload::ConferenceRecordingStatus {
+                account_id: &self.config.account.account_id,
+                conference_id: &conference_id,
+                status,
+                recording: Recording {
+                    recording_id: &r.id,
+                    recording_url: &recording_url,
+                    duration_sec: r.duration_sec(),
+                },
+            },
         );
+        self.tell(w);
     }
 
     /// The mix of a conference after a change, and the beep when `beep` says so.
@@ -222,16 +236,14 @@ impl Engine {
         };
         let by = self.calls[ix].call.phone.clone();
         let id = self.create_conference(settings, Some(c.action_url.clone()), &by);
-        let call_id = self.calls[ix].call.id.clone();
-        self.send_hook(
+        let w = Self::build(
             &c.action_url,
-            RequestType::CreateConference,
-            Some(ix),
-            Some(&id),
-            vec![("status", Value::from("empty"))],
-            Some(ix),
+            &Payload::CreateConference {
+                call: self.ctx(ix),
+                conference_id: &id,
+            },
         );
-        let _ = call_id;
+        self.ask(w, ix);
     }
 
     /// PerCL AddToConference.
@@ -271,15 +283,19 @@ impl Engine {
                 self.apply_outcome(&a.conference_id, outcome);
                 self.bridge(&a.conference_id, play_beep.on_entry());
                 if let Some(url) = a.notification_url {
-                    let status = self.conferences.get(&a.conference_id).map(|c| c.status());
-                    let extra = vec![("status", status.map_or(Value::Null, |s| s.as_str().into()))];
-                    self.notify(
+                    let status = self
+                        .conferences
+                        .get(&a.conference_id)
+                        .map_or(ConferenceStatus::Empty, |c| c.status());
+                    let w = Self::build(
                         &url,
-                        RequestType::AddToConferenceNotification,
-                        Some(ix),
-                        Some(&a.conference_id),
-                        extra,
+                        &Payload::AddToConferenceNotification {
+                            call: self.ctx(ix),
+                            conference_id: &a.conference_id,
+                            status,
+                        },
                     );
+                    self.tell(w);
                 }
             }
             Err(e) => {
@@ -332,24 +348,23 @@ impl Engine {
             .take()
             .and_then(|l| l.leave_conference_url);
         match (exit, leave_url) {
-            (Exit::HungUp, Some(url)) => self.notify(
-                &url,
-                RequestType::LeaveConference,
-                Some(ix),
-                Some(conference_id),
-                Vec::new(),
-            ),
-            (Exit::HungUp, None) => {}
-            (Exit::Unbridged, Some(url)) => {
-                self.send_hook(
+            (exit, Some(url)) => {
+                let mut call = self.ctx(ix);
+                call.conference_id = Some(conference_id);
+                let w = Self::build(
                     &url,
-                    RequestType::LeaveConference,
-                    Some(ix),
-                    Some(conference_id),
-                    Vec::new(),
-                    Some(ix),
+                    &Payload::LeaveConference {
+                        call,
+                        conference_id,
+                    },
                 );
+                // After a hangup the leg is only told; its PerCL is never run (reference §6.7).
+                match exit {
+                    Exit::HungUp => self.tell(w),
+                    Exit::Unbridged => self.ask(w, ix),
+                }
             }
+            (Exit::HungUp, None) => {}
             (Exit::Unbridged, None) => {
                 self.note(Some(ix), "removed from the conference without a leaveConferenceUrl, so the call is disconnected".to_owned());
                 self.end_call(ix, R::RemovedFromConference);
@@ -549,15 +564,15 @@ impl Engine {
         leg.dtmf_buffer.push(key);
         if leg.dtmf_buffer.ends_with(&sequence) {
             leg.dtmf_buffer.clear();
-            let extra = vec![("digits", Value::String(sequence))];
-            self.send_hook(
+            let w = Self::build(
                 &url,
-                RequestType::CallControl,
-                Some(ix),
-                Some(&conference_id),
-                extra,
-                Some(ix),
+                &Payload::CallControl {
+                    call: self.ctx(ix),
+                    conference_id: &conference_id,
+                    digits: &sequence,
+                },
             );
+            self.ask(w, ix);
         }
     }
 }

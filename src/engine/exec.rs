@@ -5,8 +5,17 @@ use super::media::{self, MediaChange, Sound};
 use super::{Activity, CallState, DigitState, Engine, Event, Output, Timer};
 use crate::ids::IdKind;
 use crate::percl::model::{Command, GetSpeech, TranscribeUtterance};
-use crate::wire::{AccountType, CallEndedReason as R, CallStatus, Direction, RequestType};
-use serde_json::Value;
+use crate::webhook::reasons::{
+    GetDigitsReason, GetSpeechReason, QueueResultStatus, RecordTermReason, TranscribeReason,
+    TranscribeTermReason,
+};
+use crate::webhook::{Payload, Speech, TranscribeRecording, Transcription, Utterance};
+use crate::wire::{AccountType, CallEndedReason as R, CallStatus, Direction};
+
+/// Bytes of a WAV recording of `ms`: 8 kHz 16-bit mono (16 bytes per ms) and a 44-byte header.
+fn wav_bytes(ms: u64) -> u64 {
+    ms * 16 + 44
+}
 use std::collections::VecDeque;
 
 /// Default `silenceTimeoutMs` of RecordUtterance (sandbox choice: 5 s).
@@ -152,7 +161,10 @@ impl Engine {
             0,
         );
         match number.voice_url {
-            Some(url) => self.ask_percl(&url, RequestType::InboundCall, ix, Vec::new()),
+            Some(url) => {
+                let w = Self::build(&url, &Payload::InboundCall { call: self.ctx(ix) });
+                self.ask(w, ix);
+            }
             None => {
                 self.note(Some(ix), format!("{to} has no voiceUrl"));
                 self.end_call(ix, R::ConfigErrorNoVoiceUrl);
@@ -223,12 +235,16 @@ impl Engine {
         {
             self.set_timer(self.now + after, Timer::PhoneHangup { call: ix });
         }
-        let request_type = match self.calls[ix].call.direction {
-            Direction::OutboundDial => RequestType::OutDialConnect,
-            _ => RequestType::OutDialApiConnect,
-        };
         match self.calls[ix].call.call_connect_url.clone() {
-            Some(url) => self.ask_percl(&url, request_type, ix, Vec::new()),
+            Some(url) => {
+                let call = self.ctx(ix);
+                let payload = match call.direction {
+                    Direction::OutboundDial => Payload::OutDialConnect { call },
+                    _ => Payload::OutDialApiConnect { call },
+                };
+                let w = Self::build(&url, &payload);
+                self.ask(w, ix);
+            }
             None => {
                 self.note(Some(ix), "the call has no callConnectUrl".to_owned());
                 self.end_call(ix, R::ConfigErrorNoApplication);
@@ -243,13 +259,8 @@ impl Engine {
         if self.calls[ix].call.direction == Direction::OutboundDial
             && let Some(url) = self.calls[ix].call.call_connect_url.clone()
         {
-            self.notify(
-                &url,
-                RequestType::OutDialConnect,
-                Some(ix),
-                None,
-                Vec::new(),
-            );
+            let w = Self::build(&url, &Payload::OutDialConnect { call: self.ctx(ix) });
+            self.tell(w);
         }
         self.call_status_hook(ix, None);
     }
@@ -359,7 +370,7 @@ impl Engine {
                     d.prompting = false;
                     self.next_prompt(ix);
                 } else {
-                    self.digits_done(ix, "timeout");
+                    self.digits_done(ix, GetDigitsReason::Timeout);
                 }
             }
             Activity::Prompts(_) => self.next_speech_prompt(ix),
@@ -491,7 +502,8 @@ impl Engine {
                     );
                     self.end_call(ix, R::MaxRedirectsError);
                 } else {
-                    self.ask_percl(&r.action_url, RequestType::Redirect, ix, Vec::new());
+                    let w = Self::build(&r.action_url, &Payload::Redirect { call: self.ctx(ix) });
+                    self.ask(w, ix);
                 }
                 Flow::Stop
             }
@@ -595,12 +607,14 @@ impl Engine {
                 );
                 let dial_id = self.calls[child].call.id.clone();
                 // The parent learns at once (non-blocking); the child dials after.
-                self.ask_percl(
+                let w = Self::build(
                     &o.action_url,
-                    RequestType::OutDialStart,
-                    ix,
-                    vec![("dialCallId", dial_id.into())],
+                    &Payload::OutDialStart {
+                        call: self.ctx(ix),
+                        dial_call_id: &dial_id,
+                    },
                 );
+                self.ask(w, ix);
                 self.dial_out(child);
                 Flow::Stop
             }
@@ -631,12 +645,16 @@ impl Engine {
                         e.queue_id
                     ),
                 );
-                let extra = vec![
-                    ("queueId", Value::String(e.queue_id.clone())),
-                    ("queueResult", "dequeued".into()),
-                    ("queueTime", 0.into()),
-                ];
-                self.ask_percl(&e.action_url, RequestType::Dequeue, ix, extra);
+                let w = Self::build(
+                    &e.action_url,
+                    &Payload::Dequeue {
+                        call: self.ctx(ix),
+                        queue_id: &e.queue_id,
+                        queue_result: QueueResultStatus::Dequeued,
+                        queue_time_sec: 0,
+                    },
+                );
+                self.ask(w, ix);
                 Flow::Stop
             }
             Command::Dequeue(_) => {
@@ -677,7 +695,10 @@ impl Engine {
                     ),
                 );
                 match a.action_url {
-                    Some(url) => self.ask_percl(&url, RequestType::AudioStream, ix, Vec::new()),
+                    Some(url) => {
+                        let w = Self::build(&url, &Payload::AudioStream { call: self.ctx(ix) });
+                        self.ask(w, ix);
+                    }
                     None => self.end_call(ix, R::AppHangup),
                 }
                 Flow::Stop
@@ -738,7 +759,7 @@ impl Engine {
                     if was_prompting {
                         self.stop_media(ix);
                     }
-                    return self.digits_done(ix, "finishKey");
+                    return self.digits_done(ix, GetDigitsReason::FinishKey);
                 }
                 if !finish {
                     d.digits.push(key);
@@ -749,7 +770,7 @@ impl Engine {
                     self.stop_media(ix);
                 }
                 if full {
-                    return self.digits_done(ix, "maxDigits");
+                    return self.digits_done(ix, GetDigitsReason::MaxDigits);
                 }
                 let epoch = self.bump(ix);
                 self.set_timer(self.now + wait, Timer::Resume { call: ix, epoch });
@@ -757,7 +778,7 @@ impl Engine {
             Activity::Recording { cmd, .. } => {
                 let finish = cmd.finish_on_key.as_deref().unwrap_or("#");
                 if finish.contains(key) {
-                    self.utterance_done(ix, Some("finishKey"));
+                    self.utterance_done(ix, Some(RecordTermReason::FinishKey));
                 }
             }
             _ => {
@@ -774,7 +795,7 @@ impl Engine {
         self.media(MediaChange::Stop { call_id });
     }
 
-    fn digits_done(&mut self, ix: usize, reason: &'static str) {
+    fn digits_done(&mut self, ix: usize, reason: GetDigitsReason) {
         let Activity::Digits(d) = std::mem::replace(&mut self.calls[ix].activity, Activity::Idle)
         else {
             return;
@@ -784,8 +805,15 @@ impl Engine {
         } else {
             d.digits
         };
-        let extra = vec![("digits", Value::String(digits)), ("reason", reason.into())];
-        self.ask_percl(&d.cmd.action_url, RequestType::GetDigits, ix, extra);
+        let w = Self::build(
+            &d.cmd.action_url,
+            &Payload::GetDigits {
+                call: self.ctx(ix),
+                digits: &digits,
+                reason,
+            },
+        );
+        self.ask(w, ix);
     }
 
     /// GetSpeech / TranscribeUtterance: plays the next prompt, or recognises what the phone says.
@@ -825,32 +853,39 @@ impl Engine {
         let said = self.calls[ix].says.clone();
         match then {
             AfterPrompts::Speech(g) => {
-                let extra = match &said {
+                let speech = match &said {
                     Some(text) => {
                         self.note(
                             Some(ix),
                             format!("sandbox: GetSpeech recognised '{text}' (simulated)"),
                         );
-                        vec![
-                            ("reason", Value::from("recognition")),
-                            ("recognitionResult", text.clone().into()),
-                            ("confidence", 100.into()),
-                        ]
+                        Speech {
+                            reason: GetSpeechReason::Recognition,
+                            recognition_result: Some(text),
+                            confidence: Some(100),
+                        }
                     }
                     None => {
                         let wait = g.no_input_timeout_ms.map_or(NO_INPUT_MS, u64::from);
                         self.note(
                             Some(ix),
-                            format!("sandbox: GetSpeech heard nothing (the phone says nothing); noInput after {wait} ms (simulated, reported at once)"),
+                            format!("sandbox: GetSpeech heard nothing (the phone says nothing), so reason=noInput (simulated; FreeClimb would wait noInputTimeoutMs={wait})"),
                         );
-                        vec![
-                            ("reason", Value::from("noInput")),
-                            ("recognitionResult", Value::Null),
-                            ("confidence", 0.into()),
-                        ]
+                        Speech {
+                            reason: GetSpeechReason::NoInput,
+                            recognition_result: None,
+                            confidence: None,
+                        }
                     }
                 };
-                self.ask_percl(&g.action_url, RequestType::GetSpeech, ix, extra);
+                let w = Self::build(
+                    &g.action_url,
+                    &Payload::GetSpeech {
+                        call: self.ctx(ix),
+                        speech,
+                    },
+                );
+                self.ask(w, ix);
             }
             AfterPrompts::Transcribe(t) => {
                 let text = said.clone().unwrap_or_default();
@@ -858,39 +893,51 @@ impl Engine {
                     Some(ix),
                     format!("sandbox: TranscribeUtterance transcribed '{text}' (simulated)"),
                 );
-                let mut extra = vec![
-                    ("transcript", Value::String(text.clone())),
-                    ("termReason", "completed".into()),
-                    (
-                        "transcribeReason",
-                        if said.is_some() {
-                            "maxLength"
-                        } else {
-                            "noInput"
-                        }
-                        .into(),
-                    ),
-                    ("privacyForLogging", t.privacy_for_logging().into()),
-                    ("privacyForRecording", t.privacy_for_recording().into()),
-                    ("bargeInReason", "noBargeIn".into()),
-                ];
-                if t.record.as_ref().is_some_and(|r| r.save_recording()) {
+                let ms = media::say_ms(&text);
+                let saved = if t.record.as_ref().is_some_and(|r| r.save_recording()) {
                     let rec = self.new_recording(Some(self.calls[ix].call.id.clone()), None);
-                    let ms = media::say_ms(&text);
-                    self.recordings[rec].stopped_at = Some(self.now + ms);
+                    self.recordings[rec].stopped_at = Some(self.now);
+                    self.recordings[rec].started_at = self.now.saturating_sub(ms);
                     let id = self.recordings[rec].id.clone();
-                    extra.push(("recordingUrl", self.recording_url(&id).into()));
-                    extra.push(("recordingId", id.into()));
-                    extra.push(("recordingDurationMs", ms.into()));
-                    extra.push(("recordingFormat", "audio/wav".into()));
-                }
-                self.ask_percl(&t.action_url, RequestType::Transcribe, ix, extra);
+                    Some((self.recording_url(&id), id))
+                } else {
+                    None
+                };
+                let transcription = Transcription {
+                    recording: saved.as_ref().map(|(url, id)| TranscribeRecording {
+                        recording_id: id,
+                        recording_url: url,
+                        size_bytes: wav_bytes(ms),
+                        duration_ms: ms,
+                    }),
+                    term_reason: TranscribeTermReason::Completed,
+                    record_term_reason: Some(RecordTermReason::Timeout),
+                    digit: None,
+                    privacy_for_logging: t.privacy_for_logging(),
+                    privacy_for_recording: t.privacy_for_recording(),
+                    barge_in: None,
+                    transcript: said.as_deref(),
+                    transcribe_reason: if said.is_some() {
+                        None
+                    } else {
+                        Some(TranscribeReason::NoInput)
+                    },
+                    transcription_duration_ms: ms,
+                };
+                let w = Self::build(
+                    &t.action_url,
+                    &Payload::Transcribe {
+                        call: self.ctx(ix),
+                        transcription,
+                    },
+                );
+                self.ask(w, ix);
             }
         }
     }
 
     /// RecordUtterance ends: `reason` `None` is the timer (silence or max length).
-    fn utterance_done(&mut self, ix: usize, reason: Option<&'static str>) {
+    fn utterance_done(&mut self, ix: usize, reason: Option<RecordTermReason>) {
         let Activity::Recording {
             cmd,
             started,
@@ -901,9 +948,9 @@ impl Engine {
         };
         let max = u64::from(cmd.max_length_sec.unwrap_or(60)) * 1000;
         let reason = reason.unwrap_or(if self.now - started >= max {
-            "maxLength"
+            RecordTermReason::MaxLength
         } else {
-            "timeout"
+            RecordTermReason::Timeout
         });
         self.stop_recording(&recording_id);
         let call_id = self.calls[ix].call.id.clone();
@@ -914,16 +961,22 @@ impl Engine {
             on: false,
         });
         let ms = self.now - started;
-        let extra = vec![
-            ("recordingId", Value::String(recording_id.clone())),
-            ("recordingUrl", self.recording_url(&recording_id).into()),
-            // A WAV of 8 kHz 16-bit mono: 16 bytes per ms plus a 44-byte header.
-            ("recordingSize", (ms * 16 + 44).to_string().into()),
-            ("recordingFormat", "audio/wav".into()),
-            ("recordingDurationSec", ms.div_ceil(1000).into()),
-            ("termReason", reason.into()),
-            ("privacyMode", cmd.privacy_mode.unwrap_or(false).into()),
-        ];
-        self.ask_percl(&cmd.action_url, RequestType::Record, ix, extra);
+        let url = self.recording_url(&recording_id);
+        let utterance = Utterance {
+            recording_id: &recording_id,
+            recording_url: &url,
+            size_bytes: wav_bytes(ms),
+            duration_sec: ms.div_ceil(1000),
+            term_reason: reason,
+            privacy_mode: cmd.privacy_mode.unwrap_or(false),
+        };
+        let w = Self::build(
+            &cmd.action_url,
+            &Payload::Record {
+                call: self.ctx(ix),
+                utterance,
+            },
+        );
+        self.ask(w, ix);
     }
 }
