@@ -146,6 +146,11 @@ pub enum Problem {
         /// The path written.
         path: String,
     },
+    /// An app response that is one PerCL command object instead of an array of commands.
+    CommandNotInArray {
+        /// The command.
+        command: String,
+    },
     /// `percl` together with `status` or `body` in an app response object.
     PerclWithFault {
         /// The other key.
@@ -184,6 +189,7 @@ impl Problem {
             OutOfOrder { .. } => "steps-out-of-order",
             PathWithoutSlash { .. } => "path-without-slash",
             PathWithAccount { .. } => "path-with-account",
+            CommandNotInArray { .. } => "command-not-in-array",
             PerclWithFault { .. } => "percl-with-fault",
             Percl(_) => "percl",
             Template(t) => t.code(),
@@ -219,7 +225,7 @@ impl Problem {
             ),
             Empty { .. } => Some("write a value, or leave the key out".into()),
             BadAccountId { .. } => {
-                Some("leave it out (the engine draws one from the seed) or write AC and 40 lowercase hex digits".into())
+                Some("leave it out, and the engine draws one from the seed; or write AC and 40 lowercase hex digits".into())
             }
             NotHttpUrl { .. } => Some("write the URL the webhooks use, such as \"https://app.test/inbound\"".into()),
             ActionCount { found } if found.is_empty() => Some(
@@ -250,6 +256,10 @@ impl Problem {
             PathWithAccount { .. } => Some(
                 "leave out /Accounts/{accountId}: write \"/Conferences\", not \"/Accounts/AC…/Conferences\"".into(),
             ),
+            CommandNotInArray { command } => Some(format!(
+                "put it in an array: [{{\"{}\": {{…}}}}]",
+                excerpt(command)
+            )),
             PerclWithFault { .. } => Some(
                 "a PerCL response is always HTTP 200; for a raw or failing response leave out \"percl\"".into(),
             ),
@@ -328,7 +338,7 @@ impl fmt::Display for Problem {
                 "\"{}\" is not an E.164 phone number (+ and up to 15 digits)",
                 excerpt(value)
             ),
-            Empty { what } => write!(f, "{what} is empty"),
+            Empty { what } => write!(f, "\"{what}\" is empty"),
             BadAccountId { value } => write!(
                 f,
                 "accountId \"{}\" is not AC followed by 40 lowercase hex digits",
@@ -396,6 +406,11 @@ impl fmt::Display for Problem {
                 f,
                 "the api path \"{}\" is relative to /Accounts/{{accountId}} already",
                 excerpt(path)
+            ),
+            CommandNotInArray { command } => write!(
+                f,
+                "a PerCL response is an array of commands, but this is the single command {} outside an array",
+                excerpt(command)
             ),
             PerclWithFault { key } => write!(
                 f,

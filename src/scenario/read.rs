@@ -697,6 +697,17 @@ impl<'s> Reader<'s> {
         pointer: &str,
         known: &BTreeSet<String>,
     ) -> Option<AppResponse> {
+        // One command where an array of them belongs is a common slip; say so rather than "unknown key".
+        if let Kind::Object(members) = &v.kind
+            && let [m] = members.as_slice()
+            && percl::schema::command(&m.key).is_some()
+        {
+            let problem = Problem::CommandNotInArray {
+                command: m.key.to_string(),
+            };
+            self.report(problem, v.span, pointer.to_owned());
+            return None;
+        }
         let obj = self.object(
             v,
             pointer,

@@ -430,7 +430,7 @@ fn structure_errors() {
         "/account/signingSecret",
         "\"\"",
         "empty",
-        "signingSecret is empty",
+        r#""signingSecret" is empty"#,
     );
     one(
         r#"{"account": {"accountId": "AC12"}}"#,
@@ -565,6 +565,13 @@ fn app_errors() {
         "\"x\"",
         "percl-with-fault",
         r#""body" cannot be used with "percl" in an app response"#,
+    );
+    one(
+        r#"{"app": {"https://a.test/x": {"Hangup": {}}}}"#,
+        "/app/https:~1~1a.test~1x",
+        "{\"Hangup",
+        "command-not-in-array",
+        "a PerCL response is an array of commands, but this is the single command Hangup outside an array",
     );
     one(
         r#"{"app": {"https://a.test/x": {"percl": {}}}}"#,
