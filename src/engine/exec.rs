@@ -330,7 +330,8 @@ impl Engine {
             Err(report) => {
                 let first = report
                     .diagnostics
-                    .first()
+                    .iter()
+                    .find(|d| d.severity() == crate::percl::Severity::Error)
                     .map(|d| format!("{}:{} {}: {}", d.line, d.column, d.pointer, d.message()))
                     .unwrap_or_default();
                 self.note(Some(ix), format!("the app returned invalid PerCL: {first}"));
