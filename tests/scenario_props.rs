@@ -164,33 +164,31 @@ fn visit(v: &mut Value, target: usize, seen: &mut usize, f: &mut dyn FnMut(&mut 
 fn apply_change(doc: &mut Value, change: &Change) {
     let mut count = 0;
     visit(doc, usize::MAX, &mut count, &mut |_| {});
-    let (index, f): (usize, Box<dyn FnMut(&mut Value)>) = match change.clone() {
-        Change::Replace(i, new) => (i, Box::new(move |v: &mut Value| *v = new.clone())),
-        Change::RemoveKey(i) => (
-            i,
-            Box::new(|v: &mut Value| {
-                if let Value::Object(map) = v
-                    && let Some(k) = map.keys().next().cloned()
-                {
+    let index = match change {
+        Change::Replace(i, _) | Change::RemoveKey(i) | Change::MisspellKey(i) => *i % count,
+    };
+    let mut seen = 0;
+    visit(
+        doc,
+        index,
+        &mut seen,
+        &mut |v: &mut Value| match (change, v) {
+            (Change::Replace(_, new), v) => *v = new.clone(),
+            (Change::RemoveKey(_), Value::Object(map)) => {
+                if let Some(k) = map.keys().next().cloned() {
                     map.remove(&k);
                 }
-            }),
-        ),
-        Change::MisspellKey(i) => (
-            i,
-            Box::new(|v: &mut Value| {
-                if let Value::Object(map) = v
-                    && let Some(k) = map.keys().last().cloned()
+            }
+            (Change::MisspellKey(_), Value::Object(map)) => {
+                if let Some(k) = map.keys().next_back().cloned()
+                    && let Some(value) = map.remove(&k)
                 {
-                    let value = map.remove(&k).unwrap();
                     map.insert(format!("{k}x"), value);
                 }
-            }),
-        ),
-    };
-    let mut f = f;
-    let mut seen = 0;
-    visit(doc, index % count, &mut seen, &mut *f);
+            }
+            _ => {}
+        },
+    );
 }
 
 proptest! {
