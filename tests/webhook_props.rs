@@ -102,14 +102,14 @@ fn payload(f: &Fields) -> Payload<'_> {
         1 => Payload::CallStatus {
             call,
             call_ended_reason: CallEndedReason::ALL[n % CallEndedReason::ALL.len()],
-            recording: (n % 2 == 0).then_some(recording),
+            recording: n.is_multiple_of(2).then_some(recording),
         },
         2 => Payload::ConferenceStatus {
             account_id: &f.account,
             conference_id: &f.text,
-            call: (n % 2 == 0).then_some(call),
+            call: n.is_multiple_of(2).then_some(call),
             status: ConferenceStatus::ALL[n % 4],
-            recording: (n % 3 == 0).then_some(recording),
+            recording: n.is_multiple_of(3).then_some(recording),
         },
         3 => Payload::CallControl {
             call,
