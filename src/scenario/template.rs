@@ -451,4 +451,60 @@ mod tests {
             json!([{"AddToConference": {"conferenceId": "CF7", "talk": true}}])
         );
     }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        struct Echo;
+        impl Lookup for Echo {
+            fn conference_by_alias(&self, alias: &str) -> Option<String> {
+                Some(format!("CF<{alias}>"))
+            }
+            fn current_call_of(&self, phone: &str) -> Option<String> {
+                Some(format!("CA<{phone}>"))
+            }
+        }
+
+        proptest! {
+            /// Any text with `{`, `}`, `:` and multibyte characters: parse and expand never panic, the pieces
+            /// put back together give the text again, and every field resolves to its echo.
+            #[test]
+            fn pieces_rebuild_the_text(text in "[a-z{}: é]{0,24}") {
+                match parse(&text) {
+                    Ok(pieces) => {
+                        let rebuilt: String = pieces.iter().map(|p| match p {
+                            Piece::Text(t) => (*t).to_owned(),
+                            Piece::Field(n) => format!("{{{{{n}}}}}"),
+                            Piece::Conference(a) => format!("{{{{conference:{a}}}}}"),
+                            Piece::Call(c) => format!("{{{{call:{c}}}}}"),
+                        }).collect();
+                        // Names are trimmed, so compare with spaces inside templates removed on both sides.
+                        let strip = |s: &str| s.replace(' ', "");
+                        prop_assert_eq!(strip(&rebuilt), strip(&text));
+                        let names: Vec<&str> = pieces.iter().filter_map(|p| match p {
+                            Piece::Field(n) => Some(*n),
+                            _ => None,
+                        }).collect();
+                        let body = serde_json::Value::Object(
+                            names.iter().map(|n| ((*n).to_owned(), serde_json::json!(format!("<{n}>")))).collect(),
+                        );
+                        let expanded = expand(&text, &body, &Echo);
+                        prop_assert!(expanded.is_ok(), "{:?}", expanded);
+                    }
+                    Err(e) => {
+                        let at = match e {
+                            TemplateError::Unclosed { at }
+                            | TemplateError::EmptyName { at }
+                            | TemplateError::UnknownKind { at, .. } => at,
+                            other => return Err(TestCaseError::fail(format!("parse gave {other:?}"))),
+                        };
+                        prop_assert!(text[at..].starts_with("{{"));
+                        prop_assert_eq!(expand(&text, &serde_json::Value::Null, &Echo), Err(e));
+                    }
+                }
+            }
+        }
+    }
 }
