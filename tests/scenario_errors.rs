@@ -57,3 +57,23 @@ fn every_broken_scenario_matches_its_golden_report() {
         golden::assert_golden(&format!("scenario-errors/{name}.json"), &json);
     }
 }
+
+#[test]
+fn every_reported_code_is_documented() {
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/scenarios.md"))
+            .expect("read docs/scenarios.md");
+    let mut codes = std::collections::BTreeSet::new();
+    for path in broken_files() {
+        if let Err(errors) = scenario::parse_bytes(&std::fs::read(&path).unwrap()) {
+            codes.extend(errors.errors.iter().map(|e| e.problem.code()));
+        }
+    }
+    assert!(codes.len() >= 20, "the broken files cover only {codes:?}");
+    for code in codes {
+        assert!(
+            docs.contains(&format!("`{code}`")),
+            "docs/scenarios.md does not document the error code {code}"
+        );
+    }
+}
