@@ -35,7 +35,7 @@ pub mod log;
 pub mod media;
 pub mod runner;
 
-pub use runner::run_scenario;
+pub use runner::{run_scenario, run_scenario_inspect};
 
 use crate::conference::Conferences;
 use crate::ids::{IdGenerator, IdKind};
@@ -563,6 +563,12 @@ impl Engine {
     /// Every recording, in creation order.
     pub fn recordings(&self) -> &[Recording] {
         &self.recordings
+    }
+
+    /// The recording running now in conference `id`, if any.
+    pub fn conference_recording(&self, id: &str) -> Option<&Recording> {
+        let rec = self.conf_meta.get(id)?.recording?;
+        self.recordings.get(rec)
     }
 
     /// The id of the most recent conference with this alias.

@@ -30,6 +30,16 @@ impl Lookup for Engine {
 /// Runs `scenario` until nothing is pending (or until virtual time `until`, which overrides the scenario's
 /// own `until`) and returns the event log.
 pub fn run_scenario(scenario: &Scenario, until: Option<u64>) -> Vec<LogLine> {
+    run_scenario_inspect(scenario, until, &mut |_| {})
+}
+
+/// [`run_scenario`], calling `inspect` with the engine after every input (for invariant checks in tests and
+/// for the UI's live view).
+pub fn run_scenario_inspect(
+    scenario: &Scenario,
+    until: Option<u64>,
+    inspect: &mut dyn FnMut(&Engine),
+) -> Vec<LogLine> {
     let (config, ids) = Config::from_scenario(scenario);
     let mut runner = Runner {
         scenario,
@@ -38,6 +48,7 @@ pub fn run_scenario(scenario: &Scenario, until: Option<u64>) -> Vec<LogLine> {
         deliveries: BinaryHeap::new(),
         seq: 0,
         api: BTreeMap::new(),
+        inspect,
     };
     runner.run(until.or(scenario.until));
     runner.log
@@ -52,6 +63,7 @@ struct Runner<'a> {
     seq: u64,
     /// API requests in flight: id → (method, path as logged).
     api: BTreeMap<u64, (String, String)>,
+    inspect: &'a mut dyn FnMut(&Engine),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -106,6 +118,7 @@ impl Runner<'_> {
         while let Some(output) = self.engine.poll_output() {
             self.output(output);
         }
+        (self.inspect)(&self.engine);
     }
 
     fn step(&mut self, step: &crate::scenario::Step) {
