@@ -357,7 +357,20 @@ fn bytes_that_are_not_utf8() {
 fn too_large() {
     let big = format!("{{\"description\": \"{}\"}}", "x".repeat(MAX_SOURCE_BYTES));
     let got = problems(&big);
-    assert_eq!((got.len(), got[0].4), (1, "too-large"));
+    assert_eq!(
+        got,
+        [(
+            String::new(),
+            1,
+            1,
+            0,
+            "too-large",
+            format!(
+                "the scenario is {} bytes; conflab reads scenarios of up to {MAX_SOURCE_BYTES} bytes",
+                big.len()
+            )
+        )]
+    );
 }
 
 #[test]
