@@ -122,8 +122,8 @@ fn object(body: &[u8], known: &[&str]) -> Result<Map<String, Value>, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Map::new());
     }
-    let value: Value =
-        serde_json::from_slice(body).map_err(|e| ApiError::invalid_json(&e.to_string()))?;
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::invalid_json(&e.to_string(), e.line(), e.column()))?;
     let Value::Object(map) = value else {
         return Err(ApiError::bad_field("", "a JSON object", &value, None));
     };

@@ -113,15 +113,15 @@ impl ApiError {
         )
     }
 
-    /// 400 for a body that is not JSON at all.
-    pub fn invalid_json(problem: &str) -> Self {
+    /// 400 for a body that is not JSON at all; `line` and `column` (1-based) place the problem.
+    pub fn invalid_json(problem: &str, line: usize, column: usize) -> Self {
         ApiError::new(
             400,
             9,
             format!(
                 "the request body is not valid JSON ({problem}); send a JSON object with Content-Type: application/json"
             ),
-            json!({"pointer": "", "expected": "a JSON object"}),
+            json!({"pointer": "", "expected": "a JSON object", "line": line, "column": column}),
         )
     }
 

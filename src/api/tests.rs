@@ -329,6 +329,17 @@ fn unknown_paths_are_404_with_a_hint() {
 
 #[test]
 fn error_body_has_exactly_freeclimbs_keys() {
+    let e = err("POST", "/Conferences", "{\n  \"alias\": x}");
+    assert_eq!((e.status, e.code), (400, 9));
+    assert_eq!(
+        (&e.details["line"], &e.details["column"]),
+        (&json!(2), &json!(12))
+    );
+    assert!(
+        e.message.contains("expected value at line 2 column 12"),
+        "{}",
+        e.message
+    );
     let e = err("POST", "/Conferences", "{}");
     let body = e.body();
     let keys: Vec<&String> = body.as_object().unwrap().keys().collect();
