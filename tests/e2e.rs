@@ -455,3 +455,85 @@ async fn conference_lifecycle() {
     browser.screenshot("conference-lifecycle").await;
     browser.finish().await;
 }
+
+/// The PerCL editor in the release build: real keystrokes, the problems listed with their places, a 100 KB
+/// script checked without freezing the page, and a clean console.
+#[tokio::test]
+#[ignore = "needs dist/ and Chromium: run by ./x test"]
+async fn percl_editor_checks_as_you_type() {
+    let browser = Browser::start("percl-editor").await;
+    browser.open("/").await;
+    let editor = browser.wait_for_css("#percl-source").await;
+    editor.clear().await.expect("clear the editor");
+    editor
+        .send_keys("[{\"say\": {\"text\": \"Hi\"}}, {\"Pause\": {\"length\": 0}}]")
+        .await
+        .expect("type into the editor");
+    browser
+        .wait_until("the typed script to be checked", async || {
+            let errors = browser
+                .js("return document.querySelector('#percl-summary').dataset.errors")
+                .await;
+            match errors.as_str() {
+                Some("2") => Ok(()),
+                other => Err(format!("data-errors is {other:?}")),
+            }
+        })
+        .await;
+    let places = browser
+        .js(
+            "return [...document.querySelectorAll('#percl-diagnostics li.error')].map(li => \
+             `${li.dataset.line}:${li.dataset.column} ${li.dataset.pointer}`)",
+        )
+        .await;
+    assert_eq!(
+        places,
+        serde_json::json!(["1:3 /0/say", "1:48 /1/Pause/length"])
+    );
+    browser
+        .js("document.querySelector('.percl').scrollIntoView()")
+        .await;
+    browser.screenshot("percl-editor").await;
+
+    // 100 KB at once (as a paste would), then read the time the check took from the page.
+    let bytes = browser
+        .js("const line = '{\"Say\": {\"text\": \"Welcome to the standup. Press one to join.\", \"loop\": 1}},\\n';\
+             const text = '[' + line.repeat(Math.ceil(102400 / line.length)) + '{\"Hangup\": {}}]';\
+             const area = document.querySelector('#percl-source');\
+             area.value = text;\
+             area.dispatchEvent(new Event('input', {bubbles: true}));\
+             return text.length")
+        .await;
+    let bytes = bytes.as_u64().expect("the script's length");
+    assert!(bytes > 100 * 1024);
+    browser
+        .wait_until("the 100 KB script to be checked", async || {
+            let summary = browser
+                .js("const s = document.querySelector('#percl-summary');\
+                     return [s.dataset.checkedBytes, s.dataset.errors, s.textContent]")
+                .await;
+            if summary[0] == bytes.to_string()
+                && summary[1] == "0"
+                && !summary[2].as_str().unwrap_or("").contains("checking")
+            {
+                Ok(())
+            } else {
+                Err(format!("summary {summary}"))
+            }
+        })
+        .await;
+    let text = browser
+        .js("return document.querySelector('#percl-summary').textContent")
+        .await;
+    let text = text.as_str().expect("summary text");
+    let ms: f64 = text
+        .split(" checked in ")
+        .nth(1)
+        .and_then(|t| t.trim_end_matches(" ms").parse().ok())
+        .unwrap_or_else(|| panic!("no timing in {text:?}"));
+    println!("release build, 100 KB PerCL: {text}");
+    // Not a benchmark: a bound far above the measured time, so only a frozen page fails it.
+    assert!(ms < 250.0, "checking {bytes} bytes took {ms} ms");
+    browser.assert_no_console_problems().await;
+    browser.finish().await;
+}

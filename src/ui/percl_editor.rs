@@ -157,7 +157,7 @@ pub fn PerclEditor() -> Html {
                 </label>
                 <button type="button" id="percl-format" onclick={on_format}>{"Format"}</button>
             </div>
-            <p class="hint">{"The script a webhook returns to drive a call. It is checked as you type, exactly as `conflab percl check` does."}</p>
+            <p class="hint">{"The script a webhook returns to drive a call. It is checked as you type, exactly as "}<code>{"conflab percl check"}</code>{" does."}</p>
             <div class="editor">
                 <div class="backdrop" ref={backdrop} aria-hidden="true">
                     { if current { marks(&checked.source, &report.diagnostics) } else { html! { {format!("{}\n", *source)} } } }
