@@ -305,3 +305,107 @@ fn every_webhook_parses_and_verifies_with_the_freeclimb_python_sdk() {
         logs.len()
     );
 }
+
+/// The checker itself can fail: a log with the mistakes it exists to catch is refused, each one named.
+#[test]
+fn the_sdk_check_catches_wrong_bodies_and_signatures() {
+    let secret = "sigsec_test";
+    let good = examples::all()
+        .into_iter()
+        .find(|h| h.request_type == RequestType::CallStatus)
+        .expect("a callStatus example");
+    let line = |raw: &str, header: &str, body: &Value| {
+        json!({
+            "at": 0,
+            "kind": "webhook",
+            "url": "https://app.test/x",
+            "headers": {"FreeClimb-Signature": header},
+            "rawBody": raw,
+            "body": body,
+        })
+        .to_string()
+    };
+    let outbound = good.raw_body.replace("\"inbound\"", "\"outbound\"");
+    let legacy = good
+        .raw_body
+        .replace("\"callStatus\",\"to\"", "\"conferenceCallControl\",\"to\"");
+    let parsed = |raw: &str| serde_json::from_str::<Value>(raw).expect("JSON");
+    let lines = [
+        // 1: the SDK refuses `outbound`.
+        line(
+            &outbound,
+            &webhook::sign(secret, T0, &outbound),
+            &parsed(&outbound),
+        ),
+        // 2: signed with another secret.
+        line(
+            &good.raw_body,
+            &webhook::sign("sigsec_other", T0, &good.raw_body),
+            &good.body,
+        ),
+        // 3: the logged body is not the raw body.
+        line(
+            &good.raw_body,
+            &webhook::sign(secret, T0, &good.raw_body),
+            &json!({"requestType": "callStatus"}),
+        ),
+        // 4: the old spelling of callControl.
+        line(
+            &legacy,
+            &webhook::sign(secret, T0, &legacy),
+            &parsed(&legacy),
+        ),
+        // 5: a correct one, which must not be reported.
+        line(
+            &good.raw_body,
+            &webhook::sign(secret, T0, &good.raw_body),
+            &good.body,
+        ),
+    ];
+    let dir = sdk::root().join("target/webhook-conformance");
+    std::fs::create_dir_all(&dir).expect("create target/webhook-conformance");
+    let log = dir.join("broken.jsonl");
+    std::fs::write(&log, lines.join("\n") + "\n").expect("write the broken log");
+    let log_arg = log.display().to_string();
+    let out = sdk::run_python(
+        &sdk::root().join("tests/sdk/webhook_conformance.py"),
+        &["--log", &log_arg, "--secret", secret],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let at = |n: usize| format!("{log_arg}:{n}: ");
+    // Each failure starts with "PATH:LINE: "; a message may continue on the following lines.
+    let reported = |n: usize| -> String {
+        let mut text = String::new();
+        let mut inside = false;
+        for l in stderr.lines() {
+            if l.starts_with(&log_arg) {
+                inside = l.starts_with(&at(n));
+            }
+            if inside {
+                text.push_str(l);
+                text.push('\n');
+            }
+        }
+        text
+    };
+    for (n, expected) in [
+        (
+            1,
+            "Input should be 'inbound', 'outboundAPI' or 'outboundDial'",
+        ),
+        (2, "RequestVerifier refused a conflab signature"),
+        (3, "the logged body differs from rawBody parsed"),
+        (4, "'conferenceCallControl' is not one the SDK can parse"),
+    ] {
+        assert!(
+            reported(n).contains(expected),
+            "line {n} should be reported with {expected:?}:\n{stderr}"
+        );
+    }
+    assert!(
+        !stderr.contains(&at(5)),
+        "the correct line was reported:\n{stderr}"
+    );
+}
