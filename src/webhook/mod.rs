@@ -16,7 +16,7 @@
 //! - Redirect's `actionUrl` gets `requestType` `redirect` (the SDK's `RedirectWebhook`);
 //! - recording keys appear only where a recording is reported, never as nulls elsewhere.
 //!
-//! Cost (release build, this project's 2-core CI machine, measured ad hoc): about 2.3 µs to build a 10-key
+//! Cost (release build on the 2-core development machine, measured ad hoc): about 2.3 µs to build a 10-key
 //! webhook (raw body and value) and 0.9 µs to sign it.
 //!
 //! Conformance with the official Python SDK (`freeclimb==5.4.1`) is tested in `tests/webhook_sdk.rs`: every
