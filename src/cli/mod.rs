@@ -1,5 +1,6 @@
 //! The native `conflab` command line: a thin driver around the core. Each subcommand lives in its own module.
 
+mod bench;
 mod diagram;
 mod percl;
 mod run;
@@ -23,6 +24,8 @@ enum Command {
     Percl(percl::Args),
     /// Run a scenario on the virtual clock and print its event log (one JSON object per line).
     Run(run::Args),
+    /// Measure the engine's throughput (events per second) at several sizes.
+    Bench(bench::Args),
 }
 
 /// Parses the command line, runs the subcommand and returns its exit code.
@@ -32,5 +35,6 @@ pub fn main() -> ExitCode {
         Command::Diagram(args) => diagram::run(&args),
         Command::Percl(args) => percl::run(&args),
         Command::Run(args) => run::run(&args),
+        Command::Bench(args) => bench::run(&args),
     }
 }

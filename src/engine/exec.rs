@@ -139,6 +139,18 @@ impl Engine {
             reason: c.ended_reason,
         };
         self.outputs.push_back(Output::Event(event));
+        // A phone with `hangupAfterMs` hangs up that long after its call is answered (inbound or outbound).
+        if status == CallStatus::InProgress {
+            let phone = &self.calls[ix].call.phone;
+            if let Some(after) = self
+                .config
+                .phones
+                .get(phone)
+                .and_then(|p| p.hangup_after_ms)
+            {
+                self.set_timer(self.now + after, Timer::PhoneHangup { call: ix });
+            }
+        }
     }
 
     /// A phone dials one of the account's numbers.
@@ -226,15 +238,6 @@ impl Engine {
     pub(crate) fn far_end_rings_out(&mut self, ix: usize) {
         self.bump(ix);
         self.set_status(ix, CallStatus::InProgress);
-        let phone = self.calls[ix].call.phone.clone();
-        if let Some(after) = self
-            .config
-            .phones
-            .get(&phone)
-            .and_then(|p| p.hangup_after_ms)
-        {
-            self.set_timer(self.now + after, Timer::PhoneHangup { call: ix });
-        }
         match self.calls[ix].call.call_connect_url.clone() {
             Some(url) => {
                 let call = self.ctx(ix);

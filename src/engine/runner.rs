@@ -305,17 +305,22 @@ impl Runner<'_> {
                         delay_ms,
                         None,
                     ),
-                    Err(e) => (
-                        Response {
-                            status: 500,
-                            body: String::new(),
-                        },
-                        delay_ms,
-                        Some(format!(
-                            "the app at {} could not answer: {e} (in {}); it answers HTTP 500",
+                    // An unresolvable template makes the response invalid PerCL (docs/scenarios.md): the body
+                    // sent is the error itself, which the engine refuses as PerCL.
+                    Err(e) => {
+                        let text = format!(
+                            "the app at {} could not expand its PerCL: {e} (in {})",
                             w.url, percl.pointer
-                        )),
-                    ),
+                        );
+                        (
+                            Response {
+                                status: 200,
+                                body: format!("template error: {e}"),
+                            },
+                            delay_ms,
+                            Some(text),
+                        )
+                    }
                 }
             }
             AppAnswer::Fault(f) => (
