@@ -15,7 +15,7 @@ use crate::api::view::{
 use crate::api::{
     ApiError, ApiRequest, ApiResponse, HttpRequest, UpdateCallStatus, UpdateConferenceStatus,
 };
-use crate::conference::ConferenceSettings;
+use crate::conference::{ConferenceSettings, ConferenceStatus};
 use crate::wire::{AccountType, CallEndedReason, CallStatus, Direction};
 
 /// Who acts through REST, in the reasons of conference transitions.
@@ -186,7 +186,9 @@ impl Engine {
                 conference_id,
                 update,
             } => {
-                self.conferences.get(conference_id)?;
+                if self.conferences.get(conference_id)?.status() == ConferenceStatus::Terminated {
+                    return Err(ApiError::conference_terminated(conference_id));
+                }
                 if update.alias.is_some() || update.play_beep.is_some() {
                     if let Some(meta) = self.conf_meta.get_mut(conference_id.as_str()) {
                         if let Some(a) = &update.alias {

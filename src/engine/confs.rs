@@ -62,6 +62,11 @@ impl Engine {
     /// Reports every transition of `outcome` (event + conferenceStatus webhook) and updates recording and wait
     /// music to match the new status.
     pub(crate) fn apply_outcome(&mut self, conference_id: &str, outcome: Outcome) {
+        // An operation that changes no status still says why (e.g. "left; others remain").
+        if let Some(why) = &outcome.unchanged {
+            let text = format!("{conference_id}: {why}");
+            self.note(None, text);
+        }
         for t in outcome.transitions {
             self.outputs.push_back(Output::Event(Event::Conference {
                 conference_id: conference_id.to_owned(),
@@ -334,7 +339,10 @@ impl Engine {
             }
         };
         let play_beep = self.play_beep(conference_id);
-        self.media(MediaChange::Stop { call_id });
+        // A call that hung up gets its Stop when it ends; an unbridged one stops hearing the conference now.
+        if exit == Exit::Unbridged {
+            self.media(MediaChange::Stop { call_id });
+        }
         self.apply_outcome(conference_id, outcome);
         self.bridge(conference_id, play_beep.on_exit());
         self.after_leave(ix, conference_id, exit);

@@ -47,6 +47,8 @@ pub(crate) enum AfterPrompts {
 pub(crate) struct PromptState {
     pub prompts: VecDeque<Command>,
     pub then: AfterPrompts,
+    /// The prompts are done and the engine listens for the phone's phrase.
+    pub listening: bool,
 }
 
 impl Engine {
@@ -285,6 +287,11 @@ impl Engine {
         let status = call::final_status(was, reason);
         self.set_status(ix, status);
         self.calls[ix].activity = Activity::Idle;
+        // Whatever played to an answered call stops with it.
+        if self.calls[ix].call.connected_at.is_some() {
+            let call_id = self.calls[ix].call.id.clone();
+            self.media(MediaChange::Stop { call_id });
+        }
         let conference = self.leave_on_hangup(ix);
         if let Some((rec_id, _)) = self.calls[ix].call.recording.clone() {
             self.stop_recording(&rec_id);
@@ -527,6 +534,7 @@ impl Engine {
                 self.calls[ix].activity = Activity::Prompts(PromptState {
                     prompts: g.prompts().iter().cloned().collect(),
                     then: AfterPrompts::Speech(Box::new(g)),
+                    listening: false,
                 });
                 self.next_speech_prompt(ix);
                 Flow::Stop
@@ -536,6 +544,7 @@ impl Engine {
                 self.calls[ix].activity = Activity::Prompts(PromptState {
                     prompts: t.prompts().iter().cloned().collect(),
                     then: AfterPrompts::Transcribe(Box::new(t)),
+                    listening: false,
                 });
                 self.next_speech_prompt(ix);
                 Flow::Stop
@@ -826,13 +835,30 @@ impl Engine {
             let Activity::Prompts(p) = &mut self.calls[ix].activity else {
                 return;
             };
-            let Some(prompt) = p.prompts.pop_front() else {
+            if p.listening {
+                // Listening is over: recognise whatever the phone said by now.
                 let Activity::Prompts(p) =
                     std::mem::replace(&mut self.calls[ix].activity, Activity::Idle)
                 else {
                     return;
                 };
                 return self.recognise(ix, p.then);
+            }
+            let Some(prompt) = p.prompts.pop_front() else {
+                // The prompts are done: listen. A phrase the phone already says is recognised once spoken
+                // (400 ms per word); otherwise the engine waits for a `say` step until the no-input timeout.
+                p.listening = true;
+                let no_input = match &p.then {
+                    AfterPrompts::Speech(g) => g.no_input_timeout_ms.map_or(NO_INPUT_MS, u64::from),
+                    AfterPrompts::Transcribe(_) => NO_INPUT_MS,
+                };
+                let wait = self.calls[ix]
+                    .says
+                    .as_deref()
+                    .map_or(no_input, media::say_ms);
+                let epoch = self.bump(ix);
+                self.set_timer(self.now + wait, Timer::Resume { call: ix, epoch });
+                return;
             };
             match self.play_command(ix, &prompt) {
                 Some(Some(0)) => continue,
@@ -850,6 +876,17 @@ impl Engine {
                     );
                 }
             }
+        }
+    }
+
+    /// The phone on call `ix` says `text`: a GetSpeech/TranscribeUtterance that listens recognises it once it is
+    /// spoken (400 ms per word).
+    pub(crate) fn phone_says(&mut self, ix: usize, text: String) {
+        let ms = media::say_ms(&text);
+        self.calls[ix].says = Some(text);
+        if matches!(&self.calls[ix].activity, Activity::Prompts(p) if p.listening) {
+            let epoch = self.bump(ix);
+            self.set_timer(self.now + ms, Timer::Resume { call: ix, epoch });
         }
     }
 
@@ -873,7 +910,7 @@ impl Engine {
                         let wait = g.no_input_timeout_ms.map_or(NO_INPUT_MS, u64::from);
                         self.note(
                             Some(ix),
-                            format!("sandbox: GetSpeech heard nothing (the phone says nothing), so reason=noInput (simulated; FreeClimb would wait noInputTimeoutMs={wait})"),
+                            format!("sandbox: GetSpeech heard nothing within {wait} ms (the phone said nothing), so reason=noInput (simulated)"),
                         );
                         Speech {
                             reason: GetSpeechReason::NoInput,

@@ -646,7 +646,7 @@ impl Engine {
                 ),
             },
             Input::Say { phone, text, .. } => match self.current_call_ix(&phone) {
-                Some(ix) => self.calls[ix].says = Some(text),
+                Some(ix) => self.phone_says(ix, text),
                 None => self.note(None, format!("{phone} said \"{text}\", but it has no call")),
             },
             Input::WebhookResponse { id, result, .. } => self.webhook_response(id, result),
