@@ -3,7 +3,6 @@
 //! [`crate::conference`].
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 macro_rules! wire_enum {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $wire:literal,)+ }) => {
@@ -28,13 +27,17 @@ macro_rules! wire_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
     };
 }
+
+/// Declares an enum with exact wire spellings: serde names, `ALL`, `as_str`, `parse` and `Display`. Used here and
+/// for the webhook-only enums in `crate::webhook::reasons`.
+pub(crate) use wire_enum;
 
 wire_enum! {
     /// A call's status (`CallStatus`).

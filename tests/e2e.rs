@@ -512,7 +512,7 @@ async fn percl_editor_checks_as_you_type() {
                 .js("const s = document.querySelector('#percl-summary');\
                      return [s.dataset.checkedBytes, s.dataset.errors, s.textContent]")
                 .await;
-            if summary[0] == bytes.to_string()
+            if summary[0].as_str().and_then(|b| b.parse::<u64>().ok()) == Some(bytes)
                 && summary[1] == "0"
                 && !summary[2].as_str().unwrap_or("").contains("checking")
             {

@@ -1,41 +1,10 @@
 //! The enums that appear only in webhook bodies (reference §4.3), spelled exactly as the Python SDK 5.4.1 models
 //! accept them: its models are strict, so a wrong spelling makes `Webhook.from_dict` raise.
 
+use crate::wire::wire_enum;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
-macro_rules! webhook_enum {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $wire:literal,)+ }) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        pub enum $name {
-            $($(#[$vdoc])* #[serde(rename = $wire)] $variant,)+
-        }
-
-        impl $name {
-            /// Every value, in the order the SDK lists them.
-            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
-
-            /// The wire spelling.
-            pub const fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $wire,)+ }
-            }
-
-            /// Parses the wire spelling.
-            pub fn parse(s: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == s)
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-webhook_enum! {
+wire_enum! {
     /// Why GetDigits stopped collecting (`getDigits.reason`).
     GetDigitsReason {
         /// The caller pressed a `finishOnKey` (not included in `digits`).
@@ -49,7 +18,7 @@ webhook_enum! {
     }
 }
 
-webhook_enum! {
+wire_enum! {
     /// Why GetSpeech stopped (`getSpeech.reason`).
     GetSpeechReason {
         /// Recognition failed.
@@ -67,7 +36,7 @@ webhook_enum! {
     }
 }
 
-webhook_enum! {
+wire_enum! {
     /// Why RecordUtterance stopped (`record.termReason`, `transcribe.recordTermReason`).
     RecordTermReason {
         /// The caller pressed a `finishOnKey`.
@@ -81,7 +50,7 @@ webhook_enum! {
     }
 }
 
-webhook_enum! {
+wire_enum! {
     /// How TranscribeUtterance ended (`transcribe.termReason`).
     TranscribeTermReason {
         /// It failed.
@@ -91,7 +60,7 @@ webhook_enum! {
     }
 }
 
-webhook_enum! {
+wire_enum! {
     /// Why the transcription ended (`transcribe.transcribeReason`).
     TranscribeReason {
         /// An internal error.
@@ -107,7 +76,7 @@ webhook_enum! {
     }
 }
 
-webhook_enum! {
+wire_enum! {
     /// Whether and how the caller barged in on TranscribeUtterance's prompts (`transcribe.bargeInReason`).
     BargeInReason {
         /// No barge-in.
@@ -119,7 +88,7 @@ webhook_enum! {
     }
 }
 
-webhook_enum! {
+wire_enum! {
     /// What answered an outbound call (`machineDetected.machineType`). The spellings contain a space.
     MachineType {
         /// An answering machine.
@@ -129,7 +98,7 @@ webhook_enum! {
     }
 }
 
-webhook_enum! {
+wire_enum! {
     /// How a queued call left the queue (`queueResult`).
     QueueResultStatus {
         /// The queue was full.
@@ -143,7 +112,7 @@ webhook_enum! {
     }
 }
 
-webhook_enum! {
+wire_enum! {
     /// An SMS message's status (`messageStatus.status`).
     MessageStatus {
         /// Created.
