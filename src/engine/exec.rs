@@ -103,6 +103,7 @@ impl Engine {
             epoch: 0,
             leg: None,
             says,
+            burst: (0, 0),
         });
         self.call_index.insert(id.clone(), ix);
         self.phone_calls

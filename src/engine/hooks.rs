@@ -74,6 +74,21 @@ impl Engine {
 
     /// Sends `w`; its response is the PerCL that continues call `ix`.
     pub(crate) fn ask(&mut self, w: Webhook, ix: usize) {
+        let now = self.now;
+        let burst = &mut self.calls[ix].burst;
+        *burst = if burst.0 == now {
+            (now, burst.1 + 1)
+        } else {
+            (now, 1)
+        };
+        if burst.1 > super::MAX_FETCHES_PER_INSTANT {
+            let text = format!(
+                "sandbox: more than {} PerCL fetches for this call at one instant; the app loops without taking time, so the call ends",
+                super::MAX_FETCHES_PER_INSTANT
+            );
+            self.note(Some(ix), text);
+            return self.end_call(ix, CallEndedReason::PerclProcessingError);
+        }
         self.dispatch(w, Some(ix));
     }
 

@@ -55,6 +55,10 @@ pub const WEBHOOK_TIMEOUT_MS: u64 = 10_000;
 pub const RECORDING_PROCESSING_MS: u64 = 1000;
 /// At most this many Redirects per call (reference §3.2).
 pub const MAX_REDIRECTS: u32 = 256;
+/// At most this many PerCL fetches for one call at one virtual instant (sandbox choice): an app whose answers
+/// loop without taking time (CreateConference → CreateConference, Enqueue → Enqueue, …) would otherwise never
+/// let the clock move. The call then ends with `perclProcessingError`.
+pub const MAX_FETCHES_PER_INSTANT: u32 = 1000;
 
 /// The account the engine simulates.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -407,6 +411,8 @@ pub(crate) struct CallState {
     pub epoch: u64,
     pub leg: Option<Leg>,
     pub says: Option<String>,
+    /// PerCL fetches at one virtual instant: (time, count), to stop loops that take no time.
+    pub burst: (u64, u32),
 }
 
 /// What the engine does with a webhook's response.
@@ -478,7 +484,7 @@ impl Recording {
     /// Whole seconds, rounded up (a 1 ms recording lasts 1 s).
     pub fn duration_sec(&self) -> u64 {
         self.stopped_at
-            .map_or(0, |end| (end - self.started_at).div_ceil(1000))
+            .map_or(0, |end| end.saturating_sub(self.started_at).div_ceil(1000))
     }
 }
 

@@ -17,6 +17,8 @@ use std::collections::{BTreeMap, BinaryHeap};
 
 /// Without `until`, a run stops after one hour of virtual time.
 pub const MAX_RUN_MS: u64 = 3_600_000;
+/// A run stops after this many log lines, whatever the time.
+pub const MAX_LOG_LINES: usize = 1_000_000;
 
 impl Lookup for Engine {
     fn conference_by_alias(&self, alias: &str) -> Option<String> {
@@ -85,6 +87,13 @@ impl Runner<'_> {
             let Some(t) = [delivery_at, timer_at, step_at].into_iter().flatten().min() else {
                 break;
             };
+            if self.log.len() >= MAX_LOG_LINES {
+                self.log.push(LogLine::new(t, "note").with(
+                    "text",
+                    format!("the run stopped after {MAX_LOG_LINES} log lines; give an `until` to look at a part"),
+                ));
+                break;
+            }
             if t > limit {
                 if until.is_none() {
                     self.log.push(LogLine::new(limit, "note").with(
