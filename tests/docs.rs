@@ -45,3 +45,23 @@ fn architecture_md_shows_the_state_machine_the_code_runs() {
         );
     }
 }
+
+#[test]
+fn every_golden_scenario_is_also_run_in_the_browser() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let web = std::fs::read_to_string(root.join("tests/web.rs")).expect("read tests/web.rs");
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(root.join("tests/scenarios")).expect("read tests/scenarios") {
+        let path = entry.expect("a directory entry").path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+            if !web.contains(&format!("golden!(\"{name}\")")) {
+                missing.push(name);
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "add to GOLDEN_SCENARIOS in tests/web.rs: {missing:?}"
+    );
+}

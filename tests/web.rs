@@ -376,3 +376,57 @@ async fn a_100_kb_script_is_checked_without_freezing_the_page() {
         .unwrap();
     assert!(ms < 250.0, "checking 100 KB took {ms} ms");
 }
+
+// ---- The engine: the same scenario gives the same event log in the browser as natively ----------------------
+
+/// A golden scenario and its native event log, compiled into the test.
+macro_rules! golden {
+    ($name:literal) => {
+        (
+            $name,
+            include_str!(concat!("scenarios/", $name, ".json")),
+            include_str!(concat!("golden/scenarios/", $name, ".jsonl")),
+        )
+    };
+}
+
+/// Every scenario in tests/scenarios/ (tests/docs.rs checks that none is missing here).
+const GOLDEN_SCENARIOS: &[(&str, &str, &str)] = &[
+    golden!("call-control"),
+    golden!("get-digits"),
+    golden!("issue-example"),
+    golden!("leave-url"),
+    golden!("outdial"),
+    golden!("percl-create-join"),
+    golden!("post-calls"),
+    golden!("recording"),
+    golden!("redirect-limit"),
+    golden!("rest-create-join"),
+    golden!("rest-errors"),
+    golden!("simulated-commands"),
+    golden!("start-conf-crossing"),
+    golden!("status-empty"),
+    golden!("terminate-percl"),
+    golden!("terminate-rest"),
+    golden!("trial-rule"),
+    golden!("webhook-faults"),
+];
+
+#[wasm_bindgen_test]
+fn every_golden_scenario_gives_the_native_event_log_byte_for_byte() {
+    let mut lines = 0;
+    for (name, source, expected) in GOLDEN_SCENARIOS {
+        let scenario = conflab::scenario::parse(source).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let log = conflab::engine::log::to_jsonl(&conflab::engine::run_scenario(&scenario, None));
+        assert!(
+            log == *expected,
+            "{name}: the browser's event log differs from tests/golden/scenarios/{name}.jsonl"
+        );
+        lines += log.lines().count();
+    }
+    wasm_bindgen_test::console_log!(
+        "{} scenarios, {lines} log lines identical to the native run",
+        GOLDEN_SCENARIOS.len()
+    );
+    assert!(GOLDEN_SCENARIOS.len() >= 18 && lines > 100);
+}
