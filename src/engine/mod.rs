@@ -90,10 +90,12 @@ pub struct NumberConfig {
 pub use crate::scenario::Answer;
 
 /// An outside phone.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhoneConfig {
     /// How it answers.
     pub answer: Answer,
+    /// The audio it sends, passed through untouched for the audio layer (the engine does not interpret it).
+    pub media: crate::scenario::Media,
     /// What GetSpeech/TranscribeUtterance recognise from it.
     pub says: Option<String>,
     /// Hang up this long after answering.
@@ -101,7 +103,7 @@ pub struct PhoneConfig {
 }
 
 /// Everything the engine is created with.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     /// Seed of every id.
     pub seed: u64,
@@ -163,6 +165,7 @@ impl Config {
                         n.clone(),
                         PhoneConfig {
                             answer: p.answer,
+                            media: p.media.clone(),
                             says: p.says.clone(),
                             hangup_after_ms: p.hangup_after_ms,
                         },
