@@ -430,3 +430,100 @@ fn every_golden_scenario_gives_the_native_event_log_byte_for_byte() {
     );
     assert!(GOLDEN_SCENARIOS.len() >= 18 && lines > 100);
 }
+
+// ---- The scenario panel ------------------------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn the_scenario_panel_runs_the_issue_example_and_shows_the_native_log() {
+    let root = mount();
+    settle().await;
+    click(&root, "#scenario-run");
+    settle().await;
+    let expected: Vec<&str> = include_str!("golden/scenarios/issue-example.jsonl")
+        .lines()
+        .collect();
+    let status = find(&root, "#scenario-status");
+    assert_eq!(
+        status.get_attribute("data-lines"),
+        Some(expected.len().to_string())
+    );
+    let kinds: Vec<String> = {
+        let list = root.query_selector_all("#scenario-log li").unwrap();
+        (0..list.length())
+            .map(|i| {
+                list.item(i)
+                    .unwrap()
+                    .dyn_into::<Element>()
+                    .unwrap()
+                    .get_attribute("data-kind")
+                    .unwrap()
+            })
+            .collect()
+    };
+    let expected_kinds: Vec<String> = expected
+        .iter()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["kind"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(kinds, expected_kinds);
+    let texts = all_text(&root, "#scenario-log li .text");
+    assert!(
+        texts[1].starts_with("inboundCall → https://app.test/inbound · HTTP 200"),
+        "{:?}",
+        &texts[..3]
+    );
+
+    // Show only the webhooks.
+    let select: web_sys::HtmlSelectElement = find(&root, "#scenario-kind").dyn_into().unwrap();
+    select.set_value("webhook");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    select
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
+    settle().await;
+    let shown = root
+        .query_selector_all("#scenario-log li")
+        .unwrap()
+        .length() as usize;
+    assert_eq!(
+        shown,
+        expected_kinds.iter().filter(|k| *k == "webhook").count()
+    );
+    assert_eq!(
+        root.query_selector_all("#scenario-log li:not([data-kind=webhook])")
+            .unwrap()
+            .length(),
+        0
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_broken_scenario_lists_its_problems_and_runs_nothing() {
+    let root = mount();
+    settle().await;
+    let area: web_sys::HtmlTextAreaElement = find(&root, "#scenario-source").dyn_into().unwrap();
+    area.set_value("{\"seed\": 1, \"stpes\": []}");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    area.dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+    settle().await;
+    click(&root, "#scenario-run");
+    settle().await;
+    assert!(
+        root.query_selector("#scenario-log").unwrap().is_none(),
+        "nothing ran"
+    );
+    let errors = all_text(&root, ".scenario-errors li");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with("1:13: error: /stpes:"), "{errors:?}");
+    assert!(
+        errors[0].contains("steps"),
+        "the near miss is suggested: {errors:?}"
+    );
+}

@@ -7,6 +7,7 @@ mod conference_card;
 mod create_form;
 mod event_log;
 mod percl_editor;
+mod scenario_runner;
 mod transition_table;
 
 use crate::session::{Command, EntryKind, Session};
@@ -92,6 +93,9 @@ pub fn App() -> Html {
                 </div>
                 <div class="wide">
                     <percl_editor::PerclEditor />
+                </div>
+                <div class="wide">
+                    <scenario_runner::ScenarioRunner />
                 </div>
             </main>
         </>
