@@ -1,7 +1,7 @@
 //! Webhook requests: the body (call context + per-type fields), its exact bytes and the `FreeClimb-Signature`
 //! header, and what the engine does with the response.
 
-use super::{Engine, Output, Pending, Purpose, Timer, WebhookRequest, WebhookResult};
+use super::{Engine, Output, Pending, Purpose, WebhookRequest, WebhookResult};
 use crate::webhook::{self, CallContext, Payload, Recording, Webhook};
 use crate::wire::CallEndedReason;
 
@@ -48,10 +48,7 @@ impl Engine {
                 url: w.url.clone(),
             },
         );
-        self.set_timer(
-            self.now + self.config.webhook_timeout_ms,
-            Timer::WebhookTimeout { id },
-        );
+        self.set_deadline(id);
         self.outputs.push_back(Output::Webhook(WebhookRequest {
             id,
             url: w.url,
@@ -93,7 +90,9 @@ impl Engine {
     }
 
     pub(crate) fn webhook_response(&mut self, id: u64, result: WebhookResult) {
-        let Some(p) = self.pending.remove(&id) else {
+        let removed = self.pending.remove(&id);
+        self.prune_deadlines();
+        let Some(p) = removed else {
             self.note(
                 None,
                 format!("the response to webhook {id} came after FreeClimb stopped waiting; it is ignored"),

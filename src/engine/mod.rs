@@ -505,6 +505,10 @@ pub struct Engine {
     pub(crate) phone_calls: BTreeMap<String, Vec<usize>>,
     pub(crate) timers: BinaryHeap<Reverse<(u64, u64, Timer)>>,
     pub(crate) timer_seq: u64,
+    /// Webhook timeouts `(at, seq, webhook id)`. Every webhook times out `webhook_timeout_ms` after it is sent and
+    /// time never goes back, so they come in order: a queue, not the heap. Its front is always a webhook still
+    /// pending (answered ones are dropped from the front as they are answered).
+    pub(crate) deadlines: VecDeque<(u64, u64, u64)>,
     pub(crate) pending: BTreeMap<u64, Pending>,
     pub(crate) next_webhook: u64,
     pub(crate) outputs: VecDeque<Output>,
@@ -540,6 +544,7 @@ impl Engine {
             phone_calls: BTreeMap::new(),
             timers: BinaryHeap::new(),
             timer_seq: 0,
+            deadlines: VecDeque::new(),
             pending: BTreeMap::new(),
             next_webhook: 0,
             outputs: VecDeque::new(),
@@ -669,7 +674,26 @@ impl Engine {
 
     /// When the engine next needs [`Input::Timeout`], if ever.
     pub fn poll_timeout(&self) -> Option<u64> {
-        self.timers.peek().map(|Reverse((at, _, _))| *at)
+        let timer = self.timers.peek().map(|Reverse((at, _, _))| *at);
+        let deadline = self.deadlines.front().map(|(at, _, _)| *at);
+        timer.into_iter().chain(deadline).min()
+    }
+
+    /// Arms webhook `id`'s timeout.
+    pub(crate) fn set_deadline(&mut self, id: u64) {
+        self.timer_seq += 1;
+        let at = self.now + self.config.webhook_timeout_ms;
+        self.deadlines.push_back((at, self.timer_seq, id));
+    }
+
+    /// Drops answered webhooks from the front of the deadline queue.
+    pub(crate) fn prune_deadlines(&mut self) {
+        while let Some(&(_, _, id)) = self.deadlines.front() {
+            if self.pending.contains_key(&id) {
+                break;
+            }
+            self.deadlines.pop_front();
+        }
     }
 
     pub(crate) fn set_timer(&mut self, at: u64, timer: Timer) {
@@ -677,15 +701,38 @@ impl Engine {
         self.timers.push(Reverse((at, self.timer_seq, timer)));
     }
 
+    /// Fires every timer and webhook timeout due now, in (time, creation) order.
     fn fire_timers(&mut self) {
-        while let Some(Reverse((at, _, _))) = self.timers.peek() {
-            if *at > self.now {
-                break;
-            }
-            let Some(Reverse((_, _, timer))) = self.timers.pop() else {
-                break;
+        loop {
+            self.prune_deadlines();
+            let timer = self.timers.peek().map(|Reverse((at, seq, _))| (*at, *seq));
+            let deadline = self.deadlines.front().map(|&(at, seq, _)| (at, seq));
+            let deadline_first = match (timer, deadline) {
+                (_, None) => false,
+                (None, Some(_)) => true,
+                (Some(t), Some(d)) => d < t,
             };
-            self.fire(timer);
+            if deadline_first {
+                let Some(&(at, _, id)) = self.deadlines.front() else {
+                    break;
+                };
+                if at > self.now {
+                    break;
+                }
+                self.deadlines.pop_front();
+                self.fire(Timer::WebhookTimeout { id });
+            } else {
+                let Some(Reverse((at, _, _))) = self.timers.peek() else {
+                    break;
+                };
+                if *at > self.now {
+                    break;
+                }
+                let Some(Reverse((_, _, timer))) = self.timers.pop() else {
+                    break;
+                };
+                self.fire(timer);
+            }
         }
     }
 
