@@ -183,3 +183,127 @@ proptest! {
         prop_assert_eq!(log::to_jsonl(&lines), log::to_jsonl(&run_scenario(&scenario, None)));
     }
 }
+
+/// Raw inputs straight into the engine, including nonsense: unknown webhook ids, bodies that are not PerCL,
+/// HTTP errors, garbage REST paths and bodies, keys that are not DTMF, times that go backwards.
+#[derive(Clone, Debug)]
+enum Raw {
+    Dial(usize),
+    Hangup(usize),
+    Digits(usize, String),
+    Answer(usize),
+    /// Answer the n-th webhook sent so far (modulo), with this status and body.
+    Respond(usize, u16, usize),
+    Api(usize, String),
+    Tick(u64),
+}
+
+const BODIES: [&str; 6] = [
+    r#"[{"AddToConference": {"conferenceId": "CFnope"}}]"#,
+    r#"[{"CreateConference": {"actionUrl": "https://app.test/created"}}]"#,
+    r#"[{"Say": {"text": "hi"}}, {"GetDigits": {"actionUrl": "https://app.test/d"}}]"#,
+    "not json",
+    "",
+    r#"[{"OutDial": {"actionUrl": "https://app.test/a", "callConnectUrl": "https://app.test/c", "callingNumber": "+15550100000", "destination": "+15550122222"}}]"#,
+];
+
+fn raw() -> impl Strategy<Value = (u64, Raw)> {
+    let r = prop_oneof![
+        3 => (0..4usize).prop_map(Raw::Dial),
+        1 => (0..4usize).prop_map(Raw::Hangup),
+        1 => (0..4usize, "[0-9*#xA ]{0,4}").prop_map(|(p, d)| Raw::Digits(p, d)),
+        1 => (0..4usize).prop_map(Raw::Answer),
+        5 => (0..64usize, prop_oneof![Just(200u16), Just(500), Just(404)], 0..BODIES.len())
+            .prop_map(|(n, s, b)| Raw::Respond(n, s, b)),
+        1 => (0..4usize, "[a-zA-Z/{}?=&%0-9]{0,24}").prop_map(|(k, p)| Raw::Api(k, p)),
+        2 => (0..20_000u64).prop_map(Raw::Tick),
+    ];
+    (0..30_000u64, r)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn raw_inputs_keep_the_contract(inputs in proptest::collection::vec(raw(), 1..60)) {
+        use conflab::engine::{Account, Config, Engine, Event, Input, NumberConfig, Output, WebhookResult};
+        let mut numbers = BTreeMap::new();
+        numbers.insert("+15550100000".to_owned(), NumberConfig {
+            voice_url: Some("https://app.test/in".to_owned()),
+            status_callback_url: Some("https://app.test/calls".to_owned()),
+            call_connect_url: None,
+        });
+        let account_id = format!("AC{}", "2".repeat(40));
+        let mut engine = Engine::new(Config {
+            seed: 3,
+            epoch_unix_secs: conflab::engine::DEFAULT_EPOCH_UNIX_SECS,
+            account: Account {
+                account_id: account_id.clone(),
+                api_key: "key".to_owned(),
+                signing_secret: "sigsec_x".to_owned(),
+                kind: conflab::wire::AccountType::Full,
+                verified_numbers: Vec::new(),
+            },
+            numbers,
+            phones: BTreeMap::new(),
+            webhook_timeout_ms: conflab::engine::WEBHOOK_TIMEOUT_MS,
+        });
+        let auth = conflab::api::auth::basic_header(&account_id, "key");
+        let mut sent: Vec<u64> = Vec::new();
+        let mut final_events: BTreeMap<String, usize> = BTreeMap::new();
+        let mut call_status: BTreeMap<String, usize> = BTreeMap::new();
+        let mut next_api = 0u64;
+        for (at, r) in inputs {
+            let mut expect_api = None;
+            let input = match r {
+                Raw::Dial(p) => Input::Dial { at, from: PHONES[p].to_owned(), to: "+15550100000".to_owned() },
+                Raw::Hangup(p) => Input::Hangup { at, phone: PHONES[p].to_owned() },
+                Raw::Digits(p, digits) => Input::Digits { at, phone: PHONES[p].to_owned(), digits },
+                Raw::Answer(p) => Input::Answer { at, phone: PHONES[p].to_owned() },
+                Raw::Respond(n, status, b) => {
+                    let id = if sent.is_empty() { 999 } else { sent[n % sent.len()] };
+                    Input::WebhookResponse { at, id, result: WebhookResult::Response { status, body: BODIES[b].to_owned() } }
+                }
+                Raw::Api(k, path) => {
+                    next_api += 1;
+                    expect_api = Some(next_api);
+                    let method = ["GET", "POST", "DELETE", "PUT"][k];
+                    let full = format!("/Accounts/{account_id}/{path}");
+                    let request = conflab::api::HttpRequest::new(method, &full, &b"{\"x\":"[..]).with_header("Authorization", &auth);
+                    Input::Api { at, id: next_api, request }
+                }
+                Raw::Tick(ms) => Input::Timeout(at + ms),
+            };
+            engine.handle_input(input);
+            let mut first = true;
+            let mut api_replies = 0;
+            while let Some(out) = engine.poll_output() {
+                match out {
+                    Output::ApiResponse(reply) => {
+                        prop_assert!(first, "the API response comes first");
+                        prop_assert_eq!(Some(reply.id), expect_api);
+                        api_replies += 1;
+                    }
+                    Output::Webhook(w) => {
+                        prop_assert!(sent.last().is_none_or(|&last| w.id > last), "webhook ids increase");
+                        sent.push(w.id);
+                        let sig = &w.headers.iter().find(|(k, _)| k == "FreeClimb-Signature").unwrap().1;
+                        let now_unix = conflab::engine::DEFAULT_EPOCH_UNIX_SECS + engine.now() / 1000;
+                        prop_assert_eq!(conflab::webhook::verify(sig, &w.raw_body, "sigsec_x", now_unix, 1), Ok(()));
+                        if w.request_type == conflab::wire::RequestType::CallStatus {
+                            *call_status.entry(w.body["callId"].as_str().unwrap().to_owned()).or_default() += 1;
+                        }
+                    }
+                    Output::Event(Event::Call { call_id, status, .. }) if status.is_final() => {
+                        *final_events.entry(call_id).or_default() += 1;
+                    }
+                    _ => {}
+                }
+                first = false;
+            }
+            prop_assert_eq!(api_replies, usize::from(expect_api.is_some()));
+        }
+        prop_assert!(final_events.values().all(|&n| n == 1), "{final_events:?}");
+        prop_assert_eq!(final_events, call_status);
+    }
+}

@@ -126,18 +126,14 @@ impl Engine {
                 on: music,
             });
         }
-        let meta = self
-            .conf_meta
-            .get_mut(conference_id)
-            .expect("checked above");
+        let running = self.conf_meta.get(conference_id)?.recording;
         let recording = record && status == ConferenceStatus::InProgress;
-        match (recording, meta.recording) {
+        match (recording, running) {
             (true, None) => {
                 let rec = self.new_recording(None, Some(conference_id.to_owned()));
-                self.conf_meta
-                    .get_mut(conference_id)
-                    .expect("checked above")
-                    .recording = Some(rec);
+                if let Some(meta) = self.conf_meta.get_mut(conference_id) {
+                    meta.recording = Some(rec);
+                }
                 let recording_id = self.recordings[rec].id.clone();
                 self.media(MediaChange::Recording {
                     recording_id,
@@ -147,7 +143,9 @@ impl Engine {
                 });
             }
             (false, Some(rec)) => {
-                meta.recording = None;
+                if let Some(meta) = self.conf_meta.get_mut(conference_id) {
+                    meta.recording = None;
+                }
                 self.recordings[rec].stopped_at = Some(self.now);
                 let recording_id = self.recordings[rec].id.clone();
                 self.media(MediaChange::Recording {

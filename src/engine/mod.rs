@@ -651,7 +651,15 @@ impl Engine {
                         if self.calls[ix].call.is_over() {
                             break;
                         }
-                        self.digit(ix, d);
+                        // Only DTMF keys exist on a phone; anything else is dropped with a word.
+                        if d.is_ascii_digit() || d == '*' || d == '#' {
+                            self.digit(ix, d);
+                        } else {
+                            self.note(
+                                Some(ix),
+                                format!("{d:?} is not a DTMF key (0-9, *, #); ignored"),
+                            );
+                        }
                     }
                 }
                 None => self.note(
