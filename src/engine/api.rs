@@ -202,7 +202,7 @@ impl Engine {
                 }
                 match update.status {
                     Some(UpdateConferenceStatus::Terminated) => {
-                        self.terminate(conference_id, REST)?
+                        self.terminate(conference_id, REST, None)?
                     }
                     Some(UpdateConferenceStatus::Empty) => {
                         self.empty_conference(conference_id, REST)?
@@ -428,7 +428,7 @@ impl Engine {
     /// REST POST /Conferences: the response first, then `empty` to the statusCallbackUrl (reference §6.1) —
     /// the caller moves the response in front of everything this emits.
     fn create_conference_rest(&mut self, settings: ConferenceSettings) -> String {
-        self.create_conference(settings, None, REST)
+        self.create_conference(settings, None, REST, None)
     }
 
     fn touch_conference(&mut self, id: &str) {

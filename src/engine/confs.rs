@@ -30,6 +30,7 @@ impl Engine {
         settings: ConferenceSettings,
         action_url: Option<String>,
         by: &str,
+        cause: Option<usize>,
     ) -> String {
         let id = self.ids.next(IdKind::Conference);
         let (settings_alias, settings_beep) = (settings.alias.clone(), settings.play_beep);
@@ -55,13 +56,19 @@ impl Engine {
                 wait_music_on: false,
             },
         );
-        self.apply_outcome(&id, outcome);
+        self.apply_outcome(&id, outcome, cause);
         id
     }
 
     /// Reports every transition of `outcome` (event + conferenceStatus webhook) and updates recording and wait
-    /// music to match the new status.
-    pub(crate) fn apply_outcome(&mut self, conference_id: &str, outcome: Outcome) {
+    /// music to match the new status. `cause` is the call whose action caused the change: its call keys go into
+    /// the `conferenceStatus` webhooks (null keys for REST-driven changes).
+    pub(crate) fn apply_outcome(
+        &mut self,
+        conference_id: &str,
+        outcome: Outcome,
+        cause: Option<usize>,
+    ) {
         // An operation that changes no status still says why (e.g. "left; others remain").
         if let Some(why) = &outcome.unchanged {
             let text = format!("{conference_id}: {why}");
@@ -94,7 +101,7 @@ impl Engine {
                     &Payload::ConferenceStatus {
                         account_id: &self.config.account.account_id,
                         conference_id,
-                        call: None,
+                        call: cause.map(|ix| self.ctx(ix)),
                         status: t.to,
                         recording: recording.as_ref().map(|(id, url, sec)| Recording {
                             recording_id: id,
@@ -238,7 +245,7 @@ impl Engine {
             status_callback_url: c.status_callback_url.clone(),
         };
         let by = self.calls[ix].call.phone.clone();
-        let id = self.create_conference(settings, Some(c.action_url.clone()), &by);
+        let id = self.create_conference(settings, Some(c.action_url.clone()), &by, Some(ix));
         let w = Self::build(
             &c.action_url,
             &Payload::CreateConference {
@@ -283,7 +290,7 @@ impl Engine {
                     revision: 1,
                 });
                 let play_beep = self.play_beep(&a.conference_id);
-                self.apply_outcome(&a.conference_id, outcome);
+                self.apply_outcome(&a.conference_id, outcome, Some(ix));
                 self.bridge(&a.conference_id, play_beep.on_entry());
                 if let Some(url) = a.notification_url {
                     let status = self
@@ -322,12 +329,19 @@ impl Engine {
             .conference_of(&self.calls[ix].call.id)?
             .id()
             .to_owned();
-        self.leave(ix, &conference_id, Exit::HungUp);
+        self.leave(ix, &conference_id, Exit::HungUp, Some(ix));
         Some(conference_id)
     }
 
     /// Takes call `ix` out of conference `conference_id`.
-    pub(crate) fn leave(&mut self, ix: usize, conference_id: &str, exit: Exit) {
+    /// `cause`: the call whose action it was (the leaver itself; `None` for REST).
+    pub(crate) fn leave(
+        &mut self,
+        ix: usize,
+        conference_id: &str,
+        exit: Exit,
+        cause: Option<usize>,
+    ) {
         let call_id = self.calls[ix].call.id.clone();
         let outcome = match self.conferences.remove_participant(conference_id, &call_id) {
             Ok(o) => o,
@@ -341,7 +355,7 @@ impl Engine {
         if exit == Exit::Unbridged {
             self.media(MediaChange::Stop { call_id });
         }
-        self.apply_outcome(conference_id, outcome);
+        self.apply_outcome(conference_id, outcome, cause);
         self.bridge(conference_id, play_beep.on_exit());
         self.after_leave(ix, conference_id, exit);
     }
@@ -393,7 +407,7 @@ impl Engine {
         };
         self.bump(ix);
         self.calls[ix].activity = Activity::Idle;
-        self.leave(ix, &conf, Exit::Unbridged);
+        self.leave(ix, &conf, Exit::Unbridged, Some(ix));
         super::exec::Flow::Stop
     }
 
@@ -411,7 +425,7 @@ impl Engine {
             return super::exec::Flow::Next;
         };
         let by = self.calls[ix].call.phone.clone();
-        if let Err(e) = self.terminate(&conf, &by) {
+        if let Err(e) = self.terminate(&conf, &by, Some(ix)) {
             self.note(Some(ix), format!("TerminateConference failed: {e}"));
         }
         super::exec::Flow::Stop
@@ -423,6 +437,7 @@ impl Engine {
         &mut self,
         conference_id: &str,
         by: &str,
+        cause: Option<usize>,
     ) -> Result<(), ConferenceError> {
         let outcome = self.conferences.terminate(conference_id, by)?;
         let removed = std::mem::take(&mut self.outcome_removed(&outcome));
@@ -432,7 +447,7 @@ impl Engine {
                 self.end_call(ix, R::ConferenceTerminated);
             }
         }
-        self.apply_outcome(conference_id, outcome);
+        self.apply_outcome(conference_id, outcome, cause);
         if !removed.is_empty() {
             self.bridge(conference_id, false);
         }
@@ -451,7 +466,7 @@ impl Engine {
     ) -> Result<(), ConferenceError> {
         let outcome = self.conferences.empty_all(conference_id, by)?;
         let removed = self.outcome_removed(&outcome);
-        self.apply_outcome(conference_id, outcome);
+        self.apply_outcome(conference_id, outcome, None);
         if !removed.is_empty() {
             self.bridge(conference_id, false);
         }
@@ -480,7 +495,7 @@ impl Engine {
             {
                 self.bump(ix);
                 self.calls[ix].activity = Activity::Idle;
-                self.leave(ix, conference_id, Exit::Unbridged);
+                self.leave(ix, conference_id, Exit::Unbridged, None);
                 Ok(())
             }
             _ => {
