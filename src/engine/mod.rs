@@ -21,10 +21,18 @@
 //! * A conference recording's `conferenceRecordingStatus` follows [`RECORDING_PROCESSING_MS`] after it stops.
 //! * Digits pressed while a call is neither collecting digits nor in a conference are dropped (noted).
 //! * A call still bridged in a conference when a `callControl` script runs out stays bridged.
-//! * Simulated simply (each noted in the event log): GetSpeech and TranscribeUtterance recognise the phrase the
-//!   phone "says"; RecordUtterance records until the finish key, silence or `maxLengthSec`; Enqueue is dequeued
-//!   at once; Dequeue, Park and Unpark only note; Sms is not delivered; AudioStream hands the call straight back
-//!   (to `actionUrl`, or hangs up without one).
+//! * `AddToConference` that the conference refuses (unknown, terminated, the call already in one) ends the call
+//!   with `perclProcessingError`; the note gives the state machine's reason.
+//! * An unanswered call ends `busy`/`noAnswer`/`canceled`/`failed` by its reason, an answered one `completed`
+//!   ([`call::final_status`]).
+//! * Safety valves: more than [`MAX_FETCHES_PER_INSTANT`] PerCL fetches for one call at one instant end it with
+//!   `perclProcessingError` (an app that loops without taking time); the runner stops after an hour of virtual
+//!   time without `until`, or after a million log lines.
+//! * Simulated simply (each noted in the event log): GetSpeech and TranscribeUtterance listen for the phrase the
+//!   phone "says" (`says`, or a `say` step) and recognise it once spoken, or report no input after the no-input
+//!   timeout; RecordUtterance records until the finish key, silence or `maxLengthSec`; Enqueue is dequeued at
+//!   once; Dequeue, Park and Unpark only note; Sms is not delivered; AudioStream hands the call straight back
+//!   (to `actionUrl`, or hangs up without one). `docs/event-log.md` has the full list.
 
 pub mod api;
 pub mod call;
