@@ -299,6 +299,24 @@ impl Engine {
                     Some(p) => Some(self.call_ix(p)?),
                     None => None,
                 };
+                // A child may be made only while its parent is in progress, or inbound and still ringing
+                // (reference §1.4, MakeCallRequest.parentCallId).
+                if let Some(p) = parent {
+                    let c = &self.calls[p].call;
+                    let live = c.status == CallStatus::InProgress
+                        || (c.status == CallStatus::Ringing && c.direction == Direction::Inbound);
+                    if !live {
+                        return Err(ApiError::new(
+                            409,
+                            108,
+                            format!(
+                                "parent call {} is {}; a child call can be made only while its parent is in progress (or inbound and ringing)",
+                                c.id, c.status
+                            ),
+                            serde_json::json!({"parentCallId": c.id, "status": c.status.as_str()}),
+                        ));
+                    }
+                }
                 let connect = m
                     .call_connect_url
                     .clone()
