@@ -70,9 +70,8 @@ impl Engine {
         cause: Option<usize>,
     ) {
         // An operation that changes no status still says why (e.g. "left; others remain").
-        if let Some(why) = &outcome.unchanged {
-            let text = format!("{conference_id}: {why}");
-            self.note(None, text);
+        if let Some(why) = outcome.unchanged {
+            self.note_conference(conference_id, why);
         }
         for t in outcome.transitions {
             self.outputs.push_back(Output::Event(Event::Conference {

@@ -343,6 +343,8 @@ pub enum Event {
     },
     /// Something worth knowing that changes no status (a simulated command, an ignored response, ...).
     Note {
+        /// The conference concerned, if any.
+        conference_id: Option<String>,
         /// The call concerned, if any.
         call_id: Option<String>,
         /// What happened.
@@ -793,8 +795,20 @@ impl Engine {
 
     pub(crate) fn note(&mut self, call: Option<usize>, text: String) {
         let call_id = call.map(|i| self.calls[i].call.id.clone());
-        self.outputs
-            .push_back(Output::Event(Event::Note { call_id, text }));
+        self.outputs.push_back(Output::Event(Event::Note {
+            conference_id: None,
+            call_id,
+            text,
+        }));
+    }
+
+    /// A note about a conference.
+    pub(crate) fn note_conference(&mut self, conference_id: &str, text: String) {
+        self.outputs.push_back(Output::Event(Event::Note {
+            conference_id: Some(conference_id.to_owned()),
+            call_id: None,
+            text,
+        }));
     }
 
     pub(crate) fn media(&mut self, change: MediaChange) {

@@ -291,8 +291,15 @@ impl Runner<'_> {
                 }
                 self.log.push(line);
             }
-            Output::Event(Event::Note { call_id, text }) => {
+            Output::Event(Event::Note {
+                conference_id,
+                call_id,
+                text,
+            }) => {
                 let mut line = LogLine::new(at, "note");
+                if let Some(c) = conference_id {
+                    line = line.with("conferenceId", c);
+                }
                 if let Some(c) = call_id {
                     line = line.with("callId", c);
                 }
