@@ -86,3 +86,25 @@ fn until_stops_without_a_note() {
         .count();
     assert_eq!(timeouts, 2);
 }
+
+#[test]
+fn a_run_that_drains_names_the_calls_still_up() {
+    let lines = run(
+        r#"{"numbers": {"+15550100000": {"voiceUrl": "https://app.test/park"}},
+            "app": {"https://app.test/park": [{"Park": {"waitUrl": "https://app.test/wait", "actionUrl": "https://app.test/back"}}]},
+            "steps": [{"at": 0, "dial": {"from": "+15550111111", "to": "+15550100000"}}]}"#,
+        None,
+    );
+    let last = lines.last().unwrap();
+    assert_eq!(last.kind, "note");
+    assert!(
+        text(last).starts_with("the run ends with nothing pending; still up: CA"),
+        "{}",
+        text(last)
+    );
+    assert!(
+        text(last).ends_with("(+15550111111, inProgress)"),
+        "{}",
+        text(last)
+    );
+}

@@ -52,7 +52,28 @@ pub fn run_scenario_inspect(
         api: BTreeMap::new(),
         inspect,
     };
-    runner.run(until.or(scenario.until));
+    let until = until.or(scenario.until);
+    let drained = runner.run(until);
+    // When nothing else is pending, say which calls are still up (a Park, a loop-forever Say, a conference nobody
+    // leaves): the run ends, they do not.
+    if drained {
+        let live: Vec<String> = runner
+            .engine
+            .calls()
+            .filter(|c| !c.is_over())
+            .map(|c| format!("{} ({}, {})", c.id, c.phone, c.status))
+            .collect();
+        if !live.is_empty() {
+            let at = runner.log.last().map_or(0, |l| l.at);
+            runner.log.push(LogLine::new(at, "note").with(
+                "text",
+                format!(
+                    "the run ends with nothing pending; still up: {}",
+                    live.join(", ")
+                ),
+            ));
+        }
+    }
     runner.log
 }
 
@@ -75,7 +96,8 @@ struct Response {
 }
 
 impl Runner<'_> {
-    fn run(&mut self, until: Option<u64>) {
+    /// Runs until nothing is pending (returns true) or a limit is reached (false).
+    fn run(&mut self, until: Option<u64>) -> bool {
         let mut steps: Vec<_> = self.scenario.steps.iter().collect();
         steps.sort_by_key(|s| s.at);
         let mut next = 0;
@@ -85,14 +107,14 @@ impl Runner<'_> {
             let delivery_at = self.deliveries.peek().map(|Reverse((at, ..))| *at);
             let timer_at = self.engine.poll_timeout();
             let Some(t) = [delivery_at, timer_at, step_at].into_iter().flatten().min() else {
-                break;
+                return true;
             };
             if self.log.len() >= MAX_LOG_LINES {
                 self.log.push(LogLine::new(t, "note").with(
                     "text",
                     format!("the run stopped after {MAX_LOG_LINES} log lines; give an `until` to look at a part"),
                 ));
-                break;
+                return false;
             }
             if t > limit {
                 if until.is_none() {
@@ -101,11 +123,11 @@ impl Runner<'_> {
                         format!("the run stopped after {MAX_RUN_MS} ms of virtual time with work still pending; give an `until` to stop earlier"),
                     ));
                 }
-                break;
+                return false;
             }
             if delivery_at == Some(t) {
                 let Some(Reverse((at, _, id, r))) = self.deliveries.pop() else {
-                    break;
+                    return true;
                 };
                 let result = WebhookResult::Response {
                     status: r.status,
