@@ -122,6 +122,13 @@ proptest! {
         let mut terminated: BTreeSet<String> = BTreeSet::new();
         let mut problems: Vec<String> = Vec::new();
         let lines = run_scenario_inspect(&scenario, None, &mut |engine| {
+            // The engine's per-call copy of "which conference" always agrees with the registry.
+            for c in engine.calls() {
+                let registry = engine.conferences().conference_of(&c.id).map(|conf| conf.id());
+                if engine.conference_of_call(&c.id) != registry {
+                    problems.push(format!("{}: engine says {:?}, registry {registry:?}", c.id, engine.conference_of_call(&c.id)));
+                }
+            }
             let mut in_conference: BTreeMap<String, String> = BTreeMap::new();
             for conf in engine.conferences().iter() {
                 let id = conf.id().to_owned();

@@ -272,6 +272,7 @@ impl Engine {
             Ok(outcome) => {
                 self.bump(ix);
                 self.calls[ix].activity = Activity::InConference;
+                self.calls[ix].conference = Some(a.conference_id.clone());
                 let call_control = match (
                     a.allow_call_control(),
                     &a.call_control_sequence,
@@ -323,11 +324,7 @@ impl Engine {
 
     /// Takes a call that is ending out of its conference; returns the conference id.
     pub(crate) fn leave_on_hangup(&mut self, ix: usize) -> Option<String> {
-        let conference_id = self
-            .conferences
-            .conference_of(&self.calls[ix].call.id)?
-            .id()
-            .to_owned();
+        let conference_id = self.calls[ix].conference.clone()?;
         self.leave(ix, &conference_id, Exit::HungUp, Some(ix));
         Some(conference_id)
     }
@@ -343,7 +340,10 @@ impl Engine {
     ) {
         let call_id = self.calls[ix].call.id.clone();
         let outcome = match self.conferences.remove_participant(conference_id, &call_id) {
-            Ok(o) => o,
+            Ok(o) => {
+                self.calls[ix].conference = None;
+                o
+            }
             Err(e) => {
                 self.note(Some(ix), format!("internal: {e}"));
                 return;
@@ -393,11 +393,7 @@ impl Engine {
 
     /// PerCL RemoveFromConference (the executing call itself).
     pub(crate) fn percl_remove_from_conference(&mut self, ix: usize) -> super::exec::Flow {
-        let Some(conf) = self
-            .conferences
-            .conference_of(&self.calls[ix].call.id)
-            .map(|c| c.id().to_owned())
-        else {
+        let Some(conf) = self.calls[ix].conference.clone() else {
             self.note(
                 Some(ix),
                 "RemoveFromConference: the call is not in a conference; skipped".to_owned(),
@@ -412,11 +408,7 @@ impl Engine {
 
     /// PerCL TerminateConference: the conference of the executing call.
     pub(crate) fn percl_terminate(&mut self, ix: usize) -> super::exec::Flow {
-        let Some(conf) = self
-            .conferences
-            .conference_of(&self.calls[ix].call.id)
-            .map(|c| c.id().to_owned())
-        else {
+        let Some(conf) = self.calls[ix].conference.clone() else {
             self.note(
                 Some(ix),
                 "TerminateConference: the call is not in a conference; skipped".to_owned(),
@@ -443,6 +435,7 @@ impl Engine {
         for call_id in &removed {
             if let Some(&ix) = self.call_index.get(call_id) {
                 self.calls[ix].leg = None;
+                self.calls[ix].conference = None;
                 self.end_call(ix, R::ConferenceTerminated);
             }
         }
@@ -473,6 +466,7 @@ impl Engine {
             if let Some(&ix) = self.call_index.get(&call_id) {
                 self.bump(ix);
                 self.calls[ix].activity = Activity::Idle;
+                self.calls[ix].conference = None;
                 self.media(MediaChange::Stop { call_id });
                 self.after_leave(ix, conference_id, Exit::Unbridged);
             }
@@ -516,11 +510,7 @@ impl Engine {
         dtmf_pass_through: Option<bool>,
     ) -> super::exec::Flow {
         let call_id = self.calls[ix].call.id.clone();
-        let Some(conf) = self
-            .conferences
-            .conference_of(&call_id)
-            .map(|c| c.id().to_owned())
-        else {
+        let Some(conf) = self.calls[ix].conference.clone() else {
             self.note(
                 Some(ix),
                 format!("{name}: the call is not in a conference; skipped"),
@@ -557,7 +547,11 @@ impl Engine {
     /// A digit pressed by a participant: call control, then DTMF pass-through.
     pub(crate) fn conference_digit(&mut self, ix: usize, key: char) {
         let call_id = self.calls[ix].call.id.clone();
-        let Some(conf) = self.conferences.conference_of(&call_id) else {
+        let Some(conf) = self.calls[ix]
+            .conference
+            .as_deref()
+            .and_then(|id| self.conferences.get(id).ok())
+        else {
             return;
         };
         let conference_id = conf.id().to_owned();

@@ -104,6 +104,7 @@ impl Engine {
             leg: None,
             says,
             burst: (0, 0),
+            conference: None,
         });
         self.call_index.insert(id.clone(), ix);
         self.phone_calls
@@ -368,9 +369,7 @@ impl Engine {
     }
 
     pub(crate) fn in_conference(&self, ix: usize) -> bool {
-        self.conferences
-            .conference_of(&self.calls[ix].call.id)
-            .is_some()
+        self.calls[ix].conference.is_some()
     }
 
     /// A timer for call `ix` fired at its current generation.

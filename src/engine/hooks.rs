@@ -16,7 +16,7 @@ impl Engine {
             to: &c.to,
             call_status: c.status,
             direction: c.direction,
-            conference_id: self.conferences.conference_of(&c.id).map(|conf| conf.id()),
+            conference_id: self.calls[ix].conference.as_deref(),
             queue_id: None,
             parent_call_id: c.parent_call_id.as_deref(),
         }

@@ -424,6 +424,9 @@ pub(crate) struct CallState {
     pub epoch: u64,
     pub leg: Option<Leg>,
     pub says: Option<String>,
+    /// The conference the call is in: a copy of what the registry knows, kept in step at every join and leave
+    /// (the property tests check that it agrees), so that hot paths need no map lookup.
+    pub conference: Option<String>,
     /// PerCL fetches at one virtual instant: (time, count), to stop loops that take no time.
     pub burst: (u64, u32),
 }
@@ -587,6 +590,13 @@ impl Engine {
     /// Every recording, in creation order.
     pub fn recordings(&self) -> &[Recording] {
         &self.recordings
+    }
+
+    /// The conference call `call_id` is in, as the engine tracks it (always what [`Conferences::conference_of`]
+    /// says).
+    pub fn conference_of_call(&self, call_id: &str) -> Option<&str> {
+        let &ix = self.call_index.get(call_id)?;
+        self.calls[ix].conference.as_deref()
     }
 
     /// The recording running now in conference `id`, if any.
