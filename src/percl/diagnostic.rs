@@ -733,22 +733,9 @@ impl<'a> From<&'a Segment> for PathSeg<'a> {
 
 /// Fills in line and column of diagnostics sorted by `start`, in one pass over the source.
 pub(crate) fn place(source: &str, diagnostics: &mut [Diagnostic]) {
-    let bytes = source.as_bytes();
-    let (mut pos, mut line, mut column) = (0usize, 1usize, 1usize);
+    let mut lines = super::json::LineColumn::default();
     for d in diagnostics.iter_mut() {
-        let target = d.start.min(bytes.len());
-        for &b in &bytes[pos..target] {
-            if b == b'\n' {
-                line += 1;
-                column = 1;
-            } else if b & 0xC0 != 0x80 {
-                // Count characters, not UTF-8 continuation bytes.
-                column += 1;
-            }
-        }
-        pos = target.max(pos);
-        d.line = line;
-        d.column = column;
+        (d.line, d.column) = lines.at(source.as_bytes(), d.start);
     }
 }
 

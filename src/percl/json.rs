@@ -23,6 +23,44 @@ pub struct Span {
     pub end: u32,
 }
 
+/// Turns byte offsets into 1-based line and column (columns count characters, not bytes), in one pass over
+/// the source for offsets given in increasing order.
+#[derive(Clone, Copy, Debug)]
+pub struct LineColumn {
+    pos: usize,
+    line: usize,
+    column: usize,
+}
+
+impl Default for LineColumn {
+    fn default() -> Self {
+        LineColumn {
+            pos: 0,
+            line: 1,
+            column: 1,
+        }
+    }
+}
+
+impl LineColumn {
+    /// Line and column of byte `offset` (clamped to the source). Offsets must not decrease between calls; a
+    /// smaller one gets the position already reached.
+    pub fn at(&mut self, source: &[u8], offset: usize) -> (usize, usize) {
+        let target = offset.min(source.len());
+        for &b in source.get(self.pos..target).unwrap_or(&[]) {
+            if b == b'\n' {
+                self.line += 1;
+                self.column = 1;
+            } else if b & 0xC0 != 0x80 {
+                // Count characters, not UTF-8 continuation bytes.
+                self.column += 1;
+            }
+        }
+        self.pos = target.max(self.pos);
+        (self.line, self.column)
+    }
+}
+
 impl Span {
     fn new(start: usize, end: usize) -> Self {
         // The caller refuses sources over MAX_SOURCE_BYTES (far below u32::MAX), so offsets fit.

@@ -183,20 +183,10 @@ impl<'s> Reader<'s> {
 
     fn finish(mut self) -> ScenarioErrors {
         self.problems.sort_by_key(|(_, span, _)| span.start);
-        let bytes = self.source.as_bytes();
-        let (mut pos, mut line, mut column) = (0usize, 1usize, 1usize);
+        let mut lines = crate::percl::json::LineColumn::default();
         let mut errors = Vec::with_capacity(self.problems.len());
         for (problem, span, pointer) in self.problems {
-            let target = (span.start as usize).min(bytes.len());
-            for &b in &bytes[pos..target] {
-                if b == b'\n' {
-                    line += 1;
-                    column = 1;
-                } else if b & 0xC0 != 0x80 {
-                    column += 1;
-                }
-            }
-            pos = target.max(pos);
+            let (line, column) = lines.at(self.source.as_bytes(), span.start as usize);
             errors.push(ScenarioError {
                 problem,
                 pointer,
