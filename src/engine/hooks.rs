@@ -30,7 +30,7 @@ impl Engine {
     /// Sends `w`, signed now; when `percl_for` is set, its response continues that call.
     pub(crate) fn dispatch(&mut self, w: Webhook, percl_for: Option<usize>) -> u64 {
         let unix = self.config.epoch_unix_secs + self.now / 1000;
-        let sig = w.signature(&self.config.account.signing_secret, unix);
+        let sig = self.signer.sign(unix, &w.raw_body);
         self.next_webhook += 1;
         let id = self.next_webhook;
         let purpose = match percl_for {

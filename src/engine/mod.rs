@@ -299,8 +299,8 @@ pub struct WebhookRequest {
     pub headers: Vec<(String, String)>,
     /// The exact bytes of the body.
     pub raw_body: String,
-    /// The body as JSON (the same content).
-    pub body: serde_json::Value,
+    /// The body as JSON (the same content), parsed from `raw_body` when first read.
+    pub body: crate::webhook::JsonBody,
     /// Its `requestType`.
     pub request_type: RequestType,
     /// Whether the response is read as PerCL (otherwise it is ignored).
@@ -530,6 +530,8 @@ pub struct Engine {
     pub(crate) number_ids: BTreeMap<String, String>,
     /// REST calls to dial once the `POST /Calls` response is out.
     pub(crate) after_response: Vec<usize>,
+    /// Signs webhooks with the account's signing secret (keyed once).
+    pub(crate) signer: crate::webhook::Signer,
 }
 
 impl Engine {
@@ -546,6 +548,7 @@ impl Engine {
             .keys()
             .map(|n| (n.clone(), ids.next(IdKind::PhoneNumber)))
             .collect();
+        let signer = crate::webhook::Signer::new(&config.account.signing_secret);
         Engine {
             config,
             now: 0,
@@ -564,6 +567,7 @@ impl Engine {
             recordings: Vec::new(),
             number_ids,
             after_response: Vec::new(),
+            signer,
         }
     }
 

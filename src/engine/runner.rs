@@ -396,7 +396,7 @@ impl Runner<'_> {
                 .with("expectsPercl", w.expects_percl)
                 .with("headers", Value::Object(headers))
                 .with("rawBody", w.raw_body.clone())
-                .with("body", w.body)
+                .with("body", w.body.into_value())
                 .with("response", Value::Object(shown)),
         );
         if let Some(text) = problem {

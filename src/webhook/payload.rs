@@ -3,8 +3,8 @@
 //! The engine decides *when* a webhook fires; this module decides *what it says*. Each [`Payload`] variant holds
 //! everything its body needs as typed fields (enums from [`crate::wire`] and [`super::reasons`], ids as `&str`),
 //! so a required field cannot be forgotten and a misspelt enum cannot be written. [`build`] turns a payload and a
-//! URL into a [`Webhook`]: the raw body (the exact bytes to send and to sign) and the same body as a
-//! `serde_json::Value` (for the event log).
+//! URL into a [`Webhook`]: the raw body (the exact bytes to send and to sign), written directly from the typed
+//! fields, and the same body as a lazily parsed JSON value ([`super::JsonBody`], for the event log).
 //!
 //! **Key order.** Keys are sorted (byte order), nulls are written: that is how FreeClimb's real `inboundCall`
 //! sample looks (reference §4.1), and it makes the body a pure function of the payload.
@@ -44,7 +44,6 @@ use super::reasons::{
 };
 use crate::conference::ConferenceStatus;
 use crate::wire::{CallEndedReason, CallStatus, Direction, RequestType};
-use serde_json::{Map, Value};
 
 /// The call a webhook is about: the ✱ fields of reference §4.3 plus `parentCallId`. Every call webhook takes one,
 /// so the call-context keys are always all there.
@@ -457,19 +456,80 @@ impl Payload<'_> {
     }
 }
 
+/// One value in a body: the few JSON shapes webhook bodies use, borrowed where the payload already holds them.
+enum Val<'a> {
+    Null,
+    Str(&'a str),
+    Owned(String),
+    Num(u64),
+    Bool(bool),
+}
+
+impl From<u64> for Val<'_> {
+    fn from(n: u64) -> Self {
+        Val::Num(n)
+    }
+}
+
+impl From<u32> for Val<'_> {
+    fn from(n: u32) -> Self {
+        Val::Num(n.into())
+    }
+}
+
+impl From<u8> for Val<'_> {
+    fn from(n: u8) -> Self {
+        Val::Num(n.into())
+    }
+}
+
+impl From<bool> for Val<'_> {
+    fn from(b: bool) -> Self {
+        Val::Bool(b)
+    }
+}
+
 /// A body under construction: at most ~25 keys, so a vector with replace-on-set is cheaper than a tree; it is
 /// sorted once in `finish`, so the written order never depends on insertion order.
-struct Body(Vec<(&'static str, Value)>);
+struct Body<'a>(Vec<(&'static str, Val<'a>)>);
 
-fn opt_str(s: Option<&str>) -> Value {
-    s.map_or(Value::Null, |s| Value::String(s.to_owned()))
+fn opt_str(s: Option<&str>) -> Val<'_> {
+    s.map_or(Val::Null, Val::Str)
 }
 
-fn string(s: &str) -> Value {
-    Value::String(s.to_owned())
+fn string(s: &str) -> Val<'_> {
+    Val::Str(s)
 }
 
-impl Body {
+/// Writes `s` as a JSON string exactly as `serde_json` does: `"`, `\` and control characters escaped, everything
+/// else (non-ASCII included) as is. Ids and URLs need no escape, so they are copied in one go.
+fn write_str(out: &mut Vec<u8>, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        // Writing into a Vec cannot fail; the fallback only keeps this panic-free.
+        let _ = serde_json::to_writer(&mut *out, s);
+    }
+}
+
+/// Writes `n` in decimal (what `serde_json` writes for an unsigned integer).
+fn write_num(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+impl<'a> Body<'a> {
     fn new(request_type: RequestType) -> Self {
         let mut fields = Vec::with_capacity(24);
         fields.push(("requestType", string(request_type.as_str())));
@@ -477,7 +537,7 @@ impl Body {
     }
 
     /// Sets `key`, replacing an earlier value (conference and queue webhooks override the call's ids).
-    fn set(&mut self, key: &'static str, value: Value) -> &mut Self {
+    fn set(&mut self, key: &'static str, value: Val<'a>) -> &mut Self {
         match self.0.iter_mut().find(|(k, _)| *k == key) {
             Some(slot) => slot.1 = value,
             None => self.0.push((key, value)),
@@ -486,7 +546,7 @@ impl Body {
     }
 
     /// The ✱ keys of `call`.
-    fn call(&mut self, call: &CallContext<'_>) -> &mut Self {
+    fn call(&mut self, call: &CallContext<'a>) -> &mut Self {
         self.set("accountId", string(call.account_id))
             .set("callId", string(call.call_id))
             .set("from", string(call.from))
@@ -498,21 +558,21 @@ impl Body {
     }
 
     /// The ✱ keys of `call` and its `parentCallId`.
-    fn call_with_parent(&mut self, call: &CallContext<'_>) -> &mut Self {
+    fn call_with_parent(&mut self, call: &CallContext<'a>) -> &mut Self {
         self.call(call)
             .set("parentCallId", opt_str(call.parent_call_id))
     }
 
     /// The ✱ keys with null call fields: a change no call caused.
-    fn no_call(&mut self, account_id: &str) -> &mut Self {
+    fn no_call(&mut self, account_id: &'a str) -> &mut Self {
         for key in ["callId", "from", "to", "callStatus", "direction", "queueId"] {
-            self.set(key, Value::Null);
+            self.set(key, Val::Null);
         }
         self.set("accountId", string(account_id))
-            .set("conferenceId", Value::Null)
+            .set("conferenceId", Val::Null)
     }
 
-    fn recording(&mut self, recording: &Recording<'_>) -> &mut Self {
+    fn recording(&mut self, recording: &Recording<'a>) -> &mut Self {
         self.set("recordingId", string(recording.recording_id))
             .set("recordingUrl", string(recording.recording_url))
             .set("recordingDurationSec", recording.duration_sec.into())
@@ -520,9 +580,10 @@ impl Body {
 
     fn finish(mut self, url: &str, request_type: RequestType) -> Webhook {
         self.0.sort_unstable_by_key(|(k, _)| *k);
-        // Written by hand (keys are plain ASCII names; values through serde_json), which is what
-        // `serde_json::to_string` of the sorted map gives, byte for byte (the tests compare the two), at a third of
-        // the cost: the engine builds a webhook for nearly every event.
+        // Written by hand (keys are plain ASCII names, strings escaped as serde_json escapes them), which is what
+        // `serde_json::to_string` of the sorted map gives, byte for byte (the tests compare the two). No JSON tree
+        // is built: the engine builds a webhook for nearly every event, and only the event log reads the body
+        // as a value ([`super::JsonBody`] parses it on first use).
         let mut raw = Vec::with_capacity(64 + 48 * self.0.len());
         raw.push(b'{');
         for (i, (key, value)) in self.0.iter().enumerate() {
@@ -532,24 +593,29 @@ impl Body {
             raw.push(b'"');
             raw.extend_from_slice(key.as_bytes());
             raw.extend_from_slice(b"\":");
-            // Writing a Value into a Vec cannot fail; the fallback only keeps this panic-free.
-            let _ = serde_json::to_writer(&mut raw, value);
+            match value {
+                Val::Null => raw.extend_from_slice(b"null"),
+                Val::Str(s) => write_str(&mut raw, s),
+                Val::Owned(s) => write_str(&mut raw, s),
+                Val::Num(n) => write_num(&mut raw, *n),
+                Val::Bool(true) => raw.extend_from_slice(b"true"),
+                Val::Bool(false) => raw.extend_from_slice(b"false"),
+            }
         }
         raw.push(b'}');
         let raw_body = String::from_utf8(raw).unwrap_or_default();
-        let body: Map<String, Value> = self.0.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
         Webhook {
             url: url.to_owned(),
             request_type,
+            body: super::JsonBody::new(&raw_body),
             raw_body,
-            body: Value::Object(body),
         }
     }
 }
 
 /// Builds the webhook for `payload`, to be POSTed to `url`: its exact raw body (sorted keys, nulls written, no
-/// whitespace) and the same body as a JSON value.
-pub fn build(url: &str, payload: &Payload<'_>) -> Webhook {
+/// whitespace) and the same body as a JSON value, parsed from the raw body on first use.
+pub fn build<'a>(url: &str, payload: &Payload<'a>) -> Webhook {
     let request_type = payload.request_type();
     let mut body = Body::new(request_type);
     match payload {
@@ -653,7 +719,7 @@ pub fn build(url: &str, payload: &Payload<'_>) -> Webhook {
                 .set("recognitionResult", opt_str(speech.recognition_result))
                 .set(
                     "confidence",
-                    speech.confidence.map_or(Value::Null, |c| c.min(100).into()),
+                    speech.confidence.map_or(Val::Null, |c| c.min(100).into()),
                 );
             for key in [
                 "completionReason",
@@ -661,14 +727,17 @@ pub fn build(url: &str, payload: &Payload<'_>) -> Webhook {
                 "mrcpCode",
                 "mrcpDiagnostic",
             ] {
-                body.set(key, Value::Null);
+                body.set(key, Val::Null);
             }
         }
         Payload::Record { call, utterance } => {
             body.call_with_parent(call)
                 .set("recordingId", string(utterance.recording_id))
                 .set("recordingUrl", string(utterance.recording_url))
-                .set("recordingSize", string(&utterance.size_bytes.to_string()))
+                .set(
+                    "recordingSize",
+                    Val::Owned(utterance.size_bytes.to_string()),
+                )
                 .set("recordingFormat", string("audio/wav"))
                 .set("recordingDurationSec", utterance.duration_sec.into())
                 .set("termReason", string(utterance.term_reason.as_str()))
@@ -687,26 +756,25 @@ pub fn build(url: &str, payload: &Payload<'_>) -> Webhook {
                 .set("recordingUrl", opt_str(rec.map(|r| r.recording_url)))
                 .set(
                     "recordingSize",
-                    rec.map_or(Value::Null, |r| r.size_bytes.into()),
+                    rec.map_or(Val::Null, |r| r.size_bytes.into()),
                 )
                 .set(
                     "recordingFormat",
-                    rec.map_or(Value::Null, |_| string("audio/wav")),
+                    rec.map_or(Val::Null, |_| string("audio/wav")),
                 )
                 .set(
                     "recordingDurationMs",
-                    rec.map_or(Value::Null, |r| r.duration_ms.into()),
+                    rec.map_or(Val::Null, |r| r.duration_ms.into()),
                 )
                 .set("termReason", string(t.term_reason.as_str()))
                 .set(
                     "recordTermReason",
                     t.record_term_reason
-                        .map_or(Value::Null, |r| string(r.as_str())),
+                        .map_or(Val::Null, |r| string(r.as_str())),
                 )
                 .set(
                     "digit",
-                    t.digit
-                        .map_or(Value::Null, |d| Value::String(d.to_string())),
+                    t.digit.map_or(Val::Null, |d| Val::Owned(d.to_string())),
                 )
                 .set("privacyForLogging", t.privacy_for_logging.into())
                 .set("privacyForRecording", t.privacy_for_recording.into());
@@ -721,25 +789,25 @@ pub fn build(url: &str, payload: &Payload<'_>) -> Webhook {
             )
             .set(
                 "bargedInPromptNo",
-                barge.map_or(Value::Null, |b| b.prompt_no.into()),
+                barge.map_or(Val::Null, |b| b.prompt_no.into()),
             )
             .set(
                 "bargedInPromptMs",
-                barge.map_or(Value::Null, |b| b.prompt_ms.into()),
+                barge.map_or(Val::Null, |b| b.prompt_ms.into()),
             )
             .set(
                 "bargedInPromptLoopNo",
-                barge.map_or(Value::Null, |b| b.prompt_loop_no.into()),
+                barge.map_or(Val::Null, |b| b.prompt_loop_no.into()),
             )
             .set(
                 "bargeInTimeMs",
-                barge.map_or(Value::Null, |b| b.time_ms.into()),
+                barge.map_or(Val::Null, |b| b.time_ms.into()),
             )
             .set("transcript", opt_str(t.transcript))
             .set(
                 "transcribeReason",
                 t.transcribe_reason
-                    .map_or(Value::Null, |r| string(r.as_str())),
+                    .map_or(Val::Null, |r| string(r.as_str())),
             )
             .set(
                 "transcriptionDurationMs",
@@ -755,7 +823,7 @@ pub fn build(url: &str, payload: &Payload<'_>) -> Webhook {
         } => {
             body.call(call)
                 .set("queueId", string(queue_id))
-                .set("queuePosition", string(&queue_position.to_string()))
+                .set("queuePosition", Val::Owned(queue_position.to_string()))
                 .set("queueTime", (*queue_time_sec).into())
                 .set("currentQueueSize", (*current_queue_size).into());
         }
@@ -799,8 +867,8 @@ pub fn build(url: &str, payload: &Payload<'_>) -> Webhook {
     body.finish(url, request_type)
 }
 
-impl Body {
-    fn message(&mut self, message: &Message<'_>, direction: &str) -> &mut Self {
+impl<'a> Body<'a> {
+    fn message(&mut self, message: &Message<'a>, direction: &'static str) -> &mut Self {
         self.set("accountId", string(message.account_id))
             .set("from", string(message.from))
             .set("to", string(message.to))

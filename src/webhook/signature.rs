@@ -21,36 +21,86 @@ pub const SDK_DEFAULT_TOLERANCE_SEC: u64 = 5 * 60 * 1000;
 
 type HmacSha256 = Hmac<Sha256>;
 
-fn mac(secret: &str, unix_seconds: u64, raw_body: &str) -> HmacSha256 {
+fn keyed(secret: &str) -> HmacSha256 {
     // HMAC accepts keys of any length, so `new_from_slice` cannot fail; an empty key is still a key.
-    let mut mac = match HmacSha256::new_from_slice(secret.as_bytes()) {
+    match HmacSha256::new_from_slice(secret.as_bytes()) {
         Ok(mac) => mac,
         Err(_) => unreachable!("HMAC takes keys of any length"),
-    };
-    mac.update(unix_seconds.to_string().as_bytes());
+    }
+}
+
+/// Feeds `"<unix_seconds>.<raw_body>"` into `mac` (the timestamp written without allocating).
+fn feed(mut mac: HmacSha256, unix_seconds: u64, raw_body: &str) -> HmacSha256 {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = unix_seconds;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    mac.update(&digits[i..]);
     mac.update(b".");
     mac.update(raw_body.as_bytes());
     mac
 }
 
-/// The lowercase hex HMAC-SHA256 of `"<unix_seconds>.<raw_body>"` keyed by `secret`.
-pub fn digest_hex(secret: &str, unix_seconds: u64, raw_body: &str) -> String {
+fn mac(secret: &str, unix_seconds: u64, raw_body: &str) -> HmacSha256 {
+    feed(keyed(secret), unix_seconds, raw_body)
+}
+
+fn hex(mac: HmacSha256, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let bytes = mac(secret, unix_seconds, raw_body).finalize().into_bytes();
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
+    for b in mac.finalize().into_bytes() {
         out.push(HEX[usize::from(b >> 4)] as char);
         out.push(HEX[usize::from(b & 15)] as char);
     }
+}
+
+/// The lowercase hex HMAC-SHA256 of `"<unix_seconds>.<raw_body>"` keyed by `secret`.
+pub fn digest_hex(secret: &str, unix_seconds: u64, raw_body: &str) -> String {
+    let mut out = String::with_capacity(64);
+    hex(mac(secret, unix_seconds, raw_body), &mut out);
     out
 }
 
 /// The `FreeClimb-Signature` header value for `raw_body` sent at `unix_seconds`: `t=<unix_seconds>,v1=<hex>`.
 pub fn sign(secret: &str, unix_seconds: u64, raw_body: &str) -> String {
-    format!(
-        "t={unix_seconds},v1={}",
-        digest_hex(secret, unix_seconds, raw_body)
-    )
+    Signer::new(secret).sign(unix_seconds, raw_body)
+}
+
+/// Signs many bodies with one secret: the HMAC is keyed once (the key pads hashed once) and cloned per body,
+/// which halves the cost of signing a small webhook. Gives exactly what [`sign`] gives.
+#[derive(Clone)]
+pub struct Signer {
+    mac: HmacSha256,
+}
+
+impl Signer {
+    /// A signer for `secret`.
+    pub fn new(secret: &str) -> Self {
+        Signer { mac: keyed(secret) }
+    }
+
+    /// The `FreeClimb-Signature` header value for `raw_body` sent at `unix_seconds`: `t=<unix_seconds>,v1=<hex>`.
+    pub fn sign(&self, unix_seconds: u64, raw_body: &str) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::with_capacity(96);
+        // Writing into a String cannot fail.
+        let _ = write!(out, "t={unix_seconds},v1=");
+        hex(feed(self.mac.clone(), unix_seconds, raw_body), &mut out);
+        out
+    }
+}
+
+impl fmt::Debug for Signer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never print key material.
+        f.write_str("Signer")
+    }
 }
 
 /// Why a signature does not verify.

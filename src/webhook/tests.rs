@@ -320,3 +320,27 @@ fn expects_percl_follows_the_reference() {
 fn same_payload_same_bytes() {
     assert_eq!(examples::all(), examples::all());
 }
+
+#[test]
+fn a_reused_signer_signs_every_body_as_a_fresh_key_does() {
+    let signer = super::Signer::new("sigsec_x");
+    for (t, body) in [(1, "{}"), (1_767_225_600, "{\"a\":1}"), (0, "x")] {
+        let expected = format!(
+            "t={t},v1={}",
+            super::signature::digest_hex("sigsec_x", t, body)
+        );
+        assert_eq!(signer.sign(t, body), expected);
+        assert_eq!(super::sign("sigsec_x", t, body), expected);
+    }
+    assert_ne!(signer.sign(1, "{}"), super::sign("sigsec_y", 1, "{}"));
+}
+
+#[test]
+fn strings_that_need_escapes_are_written_as_serde_json_writes_them() {
+    let mut call = ctx();
+    call.from = "a\"b\\c\u{1}\u{e9}\n";
+    let hook = build("https://x.test/", &Payload::InboundCall { call });
+    let expected = serde_json::to_string(&call.from).unwrap_or_default();
+    assert!(hook.raw_body.contains(&expected), "{}", hook.raw_body);
+    assert_eq!(hook.body["from"], call.from);
+}
