@@ -37,7 +37,7 @@ impl Engine {
 
     /// The REST view of conference `id`.
     pub fn conference_view(&self, id: &str) -> Option<ConferenceView> {
-        let c = self.conferences.get(id).ok()?;
+        let c = self.conference(id)?;
         let meta = self.conf_meta.get(id)?;
         Some(ConferenceView {
             conference_id: id.to_owned(),
@@ -53,7 +53,7 @@ impl Engine {
     }
 
     fn participant_views(&self, conference_id: &str) -> Vec<ParticipantView> {
-        let Ok(c) = self.conferences.get(conference_id) else {
+        let Some(c) = self.conference(conference_id) else {
             return Vec::new();
         };
         c.participants()

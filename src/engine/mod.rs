@@ -468,6 +468,9 @@ pub(crate) enum Timer {
 /// Per-conference data the state machine does not hold.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ConfMeta {
+    /// Where the conference is in the registry's creation-ordered list, so that reading it needs no ordered-map
+    /// lookup by id ([`Engine::conference`]).
+    pub index: usize,
     /// The current alias and playBeep (REST may change them after creation).
     pub alias: Option<String>,
     pub play_beep: crate::conference::PlayBeep,
@@ -570,6 +573,18 @@ impl Engine {
             after_response: Vec::new(),
             signer,
         }
+    }
+
+    /// Conference `id`, read through its registry position (one hash lookup instead of an ordered-map search by
+    /// id; the id is checked, so a wrong position can only miss, never return another conference).
+    pub(crate) fn conference(&self, id: &str) -> Option<&crate::conference::Conference> {
+        let index = self.conf_meta.get(id)?.index;
+        // `nth` on the registry's slice iterator is O(1).
+        self.conferences
+            .iter()
+            .nth(index)
+            .filter(|c| c.id() == id)
+            .or_else(|| self.conferences.get(id).ok())
     }
 
     /// The config.
