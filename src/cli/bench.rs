@@ -179,13 +179,16 @@ impl App {
             if self.queue.is_empty() {
                 break;
             }
-            for (id, body) in std::mem::take(&mut self.queue) {
+            // Drained, not taken: the queue keeps its capacity from one round to the next.
+            let mut queue = std::mem::take(&mut self.queue);
+            for (id, body) in queue.drain(..) {
                 engine.handle_input(Input::WebhookResponse {
                     at,
                     id,
                     result: WebhookResult::Response { status: 200, body },
                 });
             }
+            self.queue = queue;
         }
     }
 
