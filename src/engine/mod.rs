@@ -33,6 +33,15 @@
 //!   timeout; RecordUtterance records until the finish key, silence or `maxLengthSec`; Enqueue is dequeued at
 //!   once; Dequeue, Park and Unpark only note; Sms is not delivered; AudioStream hands the call straight back
 //!   (to `actionUrl`, or hangs up without one). `docs/event-log.md` has the full list.
+//!
+//! # Performance
+//! `conflab bench engine` measures the engine (numbers and profile in `docs/event-log.md`, "Performance"). The hot
+//! path keeps to a few rules: calls are `usize` handles into `calls`, and each call carries a copy of its
+//! conference id, so no map is searched to find either; ids are looked up only at the edges (REST paths, phones,
+//! PerCL conference ids) in hash maps that are never iterated (`lookup`), so no hash order reaches an output;
+//! webhook bodies are written as bytes from the typed payload and parsed into a JSON value only when the event log
+//! reads them; the HMAC is keyed once per engine ([`crate::webhook::Signer`]). What remains is mostly the
+//! conference registry's ordered maps and the strings every output owns.
 
 pub mod api;
 pub mod call;
