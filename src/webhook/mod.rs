@@ -18,7 +18,8 @@
 //!
 //! Cost: the raw body is written straight from the typed payload (no JSON tree; the value the event log shows is
 //! parsed from the raw body only when someone reads it, [`JsonBody`]), and [`Signer`] keys the HMAC once per
-//! secret, so a webhook costs a few hundred nanoseconds to build and sign instead of about 3 µs.
+//! secret: about 0.4 µs to build and 0.4 µs to sign a 10-key webhook, from 2.3 µs and 0.9 µs before (release build,
+//! 2-core development machine, estimated from a profile of `conflab bench engine`).
 //!
 //! Conformance with the official Python SDK (`freeclimb==5.4.1`) is tested in `tests/webhook_sdk.rs`: every
 //! kind parses with `Webhook.from_dict` into its class with every field intact, and every signature verifies
