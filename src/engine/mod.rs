@@ -587,11 +587,10 @@ impl Engine {
     /// Conference `id`, read through its registry position (one hash lookup instead of an ordered-map search by
     /// id; the id is checked, so a wrong position can only miss, never return another conference).
     pub(crate) fn conference(&self, id: &str) -> Option<&crate::conference::Conference> {
-        let index = self.conf_meta.get(id)?.index;
         // `nth` on the registry's slice iterator is O(1).
-        self.conferences
-            .iter()
-            .nth(index)
+        self.conf_meta
+            .get(id)
+            .and_then(|meta| self.conferences.iter().nth(meta.index))
             .filter(|c| c.id() == id)
             .or_else(|| self.conferences.get(id).ok())
     }
