@@ -7,6 +7,7 @@ pub mod api;
 pub mod conference;
 pub mod engine;
 pub mod ids;
+mod lookup;
 pub mod percl;
 pub mod scenario;
 pub mod session;

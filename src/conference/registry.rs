@@ -3,17 +3,19 @@
 use super::{
     Conference, ConferenceError, ConferenceSettings, Outcome, Participant, ParticipantUpdate,
 };
-use std::collections::BTreeMap;
+use crate::lookup::Lookup;
 
 /// Every conference of an account, in creation order, with an index from call id to conference.
 ///
 /// Terminated conferences stay listed (FreeClimb archives them; GET still returns them), and their ids are never
-/// reused. Maps are ordered so that iteration, and so every output, is deterministic.
+/// reused. Iteration goes through the creation-ordered list; the two indexes are hash maps used only for lookups
+/// (never iterated), so outputs stay deterministic while a lookup costs one hash instead of a dozen string
+/// comparisons at 100,000 calls.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Conferences {
     list: Vec<Conference>,
-    by_id: BTreeMap<String, usize>,
-    call_to_conference: BTreeMap<String, usize>,
+    by_id: Lookup<String, usize>,
+    call_to_conference: Lookup<String, usize>,
 }
 
 impl Conferences {

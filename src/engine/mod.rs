@@ -49,7 +49,6 @@ mod confs;
 mod exec;
 pub mod hooks;
 pub mod log;
-mod lookup;
 pub mod media;
 pub mod runner;
 
@@ -524,11 +523,11 @@ pub struct Engine {
     pub(crate) now: u64,
     pub(crate) ids: IdGenerator,
     pub(crate) conferences: Conferences,
-    pub(crate) conf_meta: lookup::Lookup<String, ConfMeta>,
+    pub(crate) conf_meta: crate::lookup::Lookup<String, ConfMeta>,
     pub(crate) calls: Vec<CallState>,
-    pub(crate) call_index: lookup::Lookup<String, usize>,
+    pub(crate) call_index: crate::lookup::Lookup<String, usize>,
     /// Each phone's calls, oldest first.
-    pub(crate) phone_calls: lookup::Lookup<String, Vec<usize>>,
+    pub(crate) phone_calls: crate::lookup::Lookup<String, Vec<usize>>,
     pub(crate) timers: BinaryHeap<Reverse<(u64, u64, Timer)>>,
     pub(crate) timer_seq: u64,
     /// Webhook timeouts `(at, seq, webhook id)`. Every webhook times out `webhook_timeout_ms` after it is sent and
@@ -567,10 +566,10 @@ impl Engine {
             now: 0,
             ids,
             conferences: Conferences::new(),
-            conf_meta: lookup::Lookup::default(),
+            conf_meta: crate::lookup::Lookup::default(),
             calls: Vec::new(),
-            call_index: lookup::Lookup::default(),
-            phone_calls: lookup::Lookup::default(),
+            call_index: crate::lookup::Lookup::default(),
+            phone_calls: crate::lookup::Lookup::default(),
             timers: BinaryHeap::new(),
             timer_seq: 0,
             deadlines: VecDeque::new(),

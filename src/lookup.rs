@@ -1,6 +1,7 @@
 //! Hash maps for lookups by id on the hot path.
 //!
-//! The engine looks calls, phones and conferences up by their string ids several times per event. Ordered maps
+//! The engine and the conference registry look calls, phones and conferences up by their string ids several
+//! times per event. Ordered maps
 //! cost a dozen or more 42-byte string comparisons (and cache misses) per lookup at 100,000 calls, which made the
 //! cost per event grow with size; a hash map costs one hash of the id. These maps are only ever looked up, never
 //! iterated, so their (unspecified) order cannot reach any output: outputs stay deterministic. The hasher is a
