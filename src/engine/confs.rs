@@ -82,7 +82,12 @@ impl Engine {
                 why: t.why,
                 sandbox_choice: t.sandbox_choice,
             }));
-            if let Some(meta) = self.conf_meta.get_mut(conference_id) {
+            // Creation (no status before) is revision 1 itself; every later change counts (reference §1.5).
+            if let Some(meta) = self
+                .conf_meta
+                .get_mut(conference_id)
+                .filter(|_| t.from.is_some())
+            {
                 meta.revision += 1;
                 meta.updated_at = self.now;
             }
@@ -562,17 +567,36 @@ impl Engine {
             .filter(|p| p.call_id != call_id && p.flags.listen)
             .map(|p| p.call_id.clone())
             .collect();
-        if me.is_some_and(|f| f.dtmf_pass_through) && !others.is_empty() {
+        let passed = me.is_some_and(|f| f.dtmf_pass_through) && !others.is_empty();
+        if passed {
             self.media(MediaChange::Dtmf {
                 from: call_id.clone(),
                 to: others,
                 digits: key.to_string(),
             });
         }
-        let Some(leg) = self.calls[ix].leg.as_mut() else {
+        let control = self.calls[ix]
+            .leg
+            .as_ref()
+            .and_then(|l| l.call_control.clone());
+        let Some((sequence, url)) = control else {
+            // Nothing may vanish without a word: say why the key did nothing.
+            if !passed {
+                let why = if me.is_some_and(|f| !f.dtmf_pass_through) {
+                    "its dtmfPassThrough is false"
+                } else {
+                    "no other participant is listening"
+                };
+                self.note(
+                    Some(ix),
+                    format!(
+                        "{key} pressed in conference {conference_id} has no effect: {why}, and the leg has no callControlSequence"
+                    ),
+                );
+            }
             return;
         };
-        let Some((sequence, url)) = leg.call_control.clone() else {
+        let Some(leg) = self.calls[ix].leg.as_mut() else {
             return;
         };
         leg.dtmf_buffer.push(key);
