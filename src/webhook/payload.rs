@@ -529,6 +529,16 @@ fn write_num(out: &mut Vec<u8>, mut n: u64) {
     out.extend_from_slice(&digits[i..]);
 }
 
+/// The byte order of two keys (what `str::cmp` gives), deciding on the first byte when it differs: the keys of
+/// one body nearly always differ there, and this saves a `memcmp` call per comparison on the hottest path of
+/// webhook building.
+fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
+    match (a.as_bytes().first(), b.as_bytes().first()) {
+        (Some(x), Some(y)) if x != y => x.cmp(y),
+        _ => a.cmp(b),
+    }
+}
+
 impl<'a> Body<'a> {
     fn new(request_type: RequestType) -> Self {
         let mut fields = Vec::with_capacity(24);
@@ -539,7 +549,7 @@ impl<'a> Body<'a> {
     /// Sets `key`, replacing an earlier value (conference and queue webhooks override the call's ids). Keys are
     /// kept sorted as they are set, so the body is written in key order without a sort at the end.
     fn set(&mut self, key: &'static str, value: Val<'a>) -> &mut Self {
-        match self.0.binary_search_by(|(k, _)| k.cmp(&key)) {
+        match self.0.binary_search_by(|(k, _)| key_order(k, key)) {
             Ok(at) => self.0[at].1 = value,
             Err(at) => self.0.insert(at, (key, value)),
         }
@@ -876,5 +886,37 @@ impl<'a> Body<'a> {
             .set("direction", string(direction))
             .set("applicationId", opt_str(message.application_id))
             .set("phoneNumberId", opt_str(message.phone_number_id))
+    }
+}
+
+#[cfg(test)]
+mod key_order_tests {
+    use super::key_order;
+
+    #[test]
+    fn key_order_is_the_byte_order_of_str() {
+        let keys = [
+            "",
+            "a",
+            "accountId",
+            "callId",
+            "callStatus",
+            "conferenceId",
+            "direction",
+            "from",
+            "queueId",
+            "to",
+            "requestType",
+            "recordingId",
+            "recordingUrl",
+            "recordingDurationSec",
+            "Z",
+            "é",
+        ];
+        for a in keys {
+            for b in keys {
+                assert_eq!(key_order(a, b), a.cmp(b), "{a:?} vs {b:?}");
+            }
+        }
     }
 }
