@@ -92,16 +92,17 @@ impl Engine {
                 meta.updated_at = self.now;
             }
             let ended = self.status_changed(conference_id, t.to);
+            // Borrowed, not cloned: building the body needs only shared access to the engine.
             let url = self
                 .conference(conference_id)
-                .and_then(|c| c.settings().status_callback_url.clone());
+                .and_then(|c| c.settings().status_callback_url.as_deref());
             if let Some(url) = url {
                 let recording = ended.map(|rec| {
                     let r = &self.recordings[rec];
                     (r.id.clone(), self.recording_url(&r.id), r.duration_sec())
                 });
                 let w = Self::build(
-                    &url,
+                    url,
                     &Payload::ConferenceStatus {
                         account_id: &self.config.account.account_id,
                         conference_id,
@@ -209,8 +210,8 @@ impl Engine {
         let Some(conf) = self.conference(conference_id) else {
             return;
         };
-        let members: Vec<Member> = conf
-            .participants()
+        let participants = conf.participants();
+        let members: Vec<Member> = participants
             .iter()
             .map(|p| Member {
                 call_id: p.call_id.clone(),
@@ -218,11 +219,16 @@ impl Engine {
                 listen: p.flags.listen,
             })
             .collect();
-        let hearers: Vec<String> = members
-            .iter()
-            .filter(|m| m.listen)
-            .map(|m| m.call_id.clone())
-            .collect();
+        // The hearers are copied only when a beep is played (most bridge changes have none).
+        let hearers: Vec<String> = if beep {
+            participants
+                .iter()
+                .filter(|p| p.flags.listen)
+                .map(|p| p.call_id.clone())
+                .collect()
+        } else {
+            Vec::new()
+        };
         self.media(MediaChange::Bridge {
             conference_id: conference_id.to_owned(),
             members,
@@ -327,7 +333,8 @@ impl Engine {
 
     /// Takes a call that is ending out of its conference; returns the conference id.
     pub(crate) fn leave_on_hangup(&mut self, ix: usize) -> Option<String> {
-        let conference_id = self.calls[ix].conference.clone()?;
+        // Taken, not cloned: leaving clears it anyway.
+        let conference_id = self.calls[ix].conference.take()?;
         self.leave(ix, &conference_id, Exit::HungUp, Some(ix));
         Some(conference_id)
     }
@@ -341,10 +348,9 @@ impl Engine {
         exit: Exit,
         cause: Option<usize>,
     ) {
-        let call_id = self.calls[ix].call.id.clone();
         // `conference_id` is always the call's own conference (`calls[ix].conference`, kept in step with the
         // registry), so leaving by call id is the same operation with half the lookups of `remove_participant`.
-        let outcome = match self.conferences.leave(&call_id) {
+        let outcome = match self.conferences.leave(&self.calls[ix].call.id) {
             Ok(o) => {
                 self.calls[ix].conference = None;
                 o
@@ -357,6 +363,7 @@ impl Engine {
         let play_beep = self.play_beep(conference_id);
         // A call that hung up gets its Stop when it ends; an unbridged one stops hearing the conference now.
         if exit == Exit::Unbridged {
+            let call_id = self.calls[ix].call.id.clone();
             self.media(MediaChange::Stop { call_id });
         }
         self.apply_outcome(conference_id, outcome, cause);
