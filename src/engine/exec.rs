@@ -520,32 +520,32 @@ impl Engine {
             }
             Command::GetDigits(g) => {
                 self.bump(ix);
-                self.calls[ix].activity = Activity::Digits(DigitState {
+                self.calls[ix].activity = Activity::Digits(Box::new(DigitState {
                     prompts: g.prompts().iter().cloned().collect(),
                     cmd: g,
                     digits: String::new(),
                     prompting: false,
-                });
+                }));
                 self.next_prompt(ix);
                 Flow::Stop
             }
             Command::GetSpeech(g) => {
                 self.bump(ix);
-                self.calls[ix].activity = Activity::Prompts(PromptState {
+                self.calls[ix].activity = Activity::Prompts(Box::new(PromptState {
                     prompts: g.prompts().iter().cloned().collect(),
                     then: AfterPrompts::Speech(Box::new(g)),
                     listening: false,
-                });
+                }));
                 self.next_speech_prompt(ix);
                 Flow::Stop
             }
             Command::TranscribeUtterance(t) => {
                 self.bump(ix);
-                self.calls[ix].activity = Activity::Prompts(PromptState {
+                self.calls[ix].activity = Activity::Prompts(Box::new(PromptState {
                     prompts: t.prompts().iter().cloned().collect(),
                     then: AfterPrompts::Transcribe(Box::new(t)),
                     listening: false,
-                });
+                }));
                 self.next_speech_prompt(ix);
                 Flow::Stop
             }
@@ -567,7 +567,7 @@ impl Engine {
                     on: true,
                 });
                 self.calls[ix].activity = Activity::Recording {
-                    cmd: r,
+                    cmd: Box::new(r),
                     started: self.now,
                     recording_id,
                 };

@@ -386,13 +386,14 @@ pub(crate) enum Activity {
         commands: VecDeque<Command>,
         ran_any: bool,
     },
-    /// Collecting digits.
-    Digits(DigitState),
+    /// Collecting digits. The larger activities are boxed so that every call's state stays small: a call
+    /// spends most of its life idle or bridged, and the engine holds every call.
+    Digits(Box<DigitState>),
     /// Playing the prompts of GetSpeech / TranscribeUtterance.
-    Prompts(exec::PromptState),
+    Prompts(Box<exec::PromptState>),
     /// Recording an utterance until `until`.
     Recording {
-        cmd: crate::percl::model::RecordUtterance,
+        cmd: Box<crate::percl::model::RecordUtterance>,
         started: u64,
         recording_id: String,
     },
