@@ -125,11 +125,13 @@ impl Engine {
     fn status_changed(&mut self, conference_id: &str, status: ConferenceStatus) -> Option<usize> {
         let conf = self.conference(conference_id)?;
         let record = conf.settings().record;
-        let wait_url = conf.settings().wait_url.clone();
-        let meta = self.conf_meta.get_mut(conference_id)?;
         let music = status == ConferenceStatus::Populated;
-        if music != meta.wait_music_on {
-            meta.wait_music_on = music;
+        if music != self.conf_meta.get(conference_id)?.wait_music_on {
+            // The wait URL is copied only when the music changes, not at every status change.
+            let wait_url = conf.settings().wait_url.clone();
+            if let Some(meta) = self.conf_meta.get_mut(conference_id) {
+                meta.wait_music_on = music;
+            }
             self.media(MediaChange::WaitMusic {
                 conference_id: conference_id.to_owned(),
                 wait_url,
