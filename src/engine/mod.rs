@@ -40,8 +40,9 @@
 //! conference id, so no map is searched to find either; ids are looked up only at the edges (REST paths, phones,
 //! PerCL conference ids) in hash maps that are never iterated (`lookup`), so no hash order reaches an output;
 //! webhook bodies are written as bytes from the typed payload and parsed into a JSON value only when the event log
-//! reads them; the HMAC is keyed once per engine ([`crate::webhook::Signer`]). What remains is mostly the
-//! conference registry's ordered maps and the strings every output owns.
+//! reads them; the HMAC is keyed once per engine ([`crate::webhook::Signer`]); the large call activities are
+//! boxed so that the state of every call (the engine keeps them all) stays small. What remains is mostly the
+//! strings every output owns (ids, URLs, the member list of each bridge change) and the hash of each webhook.
 
 pub mod api;
 pub mod call;
