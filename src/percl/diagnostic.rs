@@ -4,7 +4,7 @@
 use super::json::{Segment, Span, SyntaxError};
 use super::schema::quoted_list;
 use serde::Serialize;
-use serde::ser::{SerializeStruct, Serializer};
+use serde::ser::Serializer;
 use std::fmt;
 
 /// How bad a problem is.
@@ -600,6 +600,53 @@ impl fmt::Display for Problem {
     }
 }
 
+/// What a placed problem (a PerCL [`Diagnostic`], or a scenario error) shows: one shape for the text line and the
+/// JSON form, so both kinds of problem read and serialize alike.
+#[derive(Serialize)]
+pub(crate) struct PlacedView<'a> {
+    /// `error` or `warning`; absent where every problem is an error (scenario files).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<&'static str>,
+    /// The problem's stable code.
+    pub code: &'static str,
+    /// JSON pointer of the place.
+    pub pointer: &'a str,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// Byte offset of the start.
+    pub start: usize,
+    /// Byte offset one past the end.
+    pub end: usize,
+    /// The message.
+    pub message: String,
+    /// How to fix it, when known.
+    pub fix: Option<String>,
+}
+
+impl PlacedView<'_> {
+    /// `LINE:COL: severity: /pointer: message (fix: …)`.
+    pub fn render(&self) -> String {
+        let pointer = if self.pointer.is_empty() {
+            "/"
+        } else {
+            self.pointer
+        };
+        let severity = self.severity.unwrap_or("error");
+        let mut s = format!(
+            "{}:{}: {severity}: {pointer}: {}",
+            self.line, self.column, self.message
+        );
+        if let Some(fix) = &self.fix {
+            s.push_str(" (fix: ");
+            s.push_str(fix);
+            s.push(')');
+        }
+        s
+    }
+}
+
 /// One problem, placed in the source.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Diagnostic {
@@ -627,42 +674,30 @@ impl Diagnostic {
     pub fn message(&self) -> String {
         self.problem.to_string()
     }
-    /// `LINE:COL: severity: /pointer: message` (with the fix after ` — fix: `, when there is one).
+    /// `LINE:COL: severity: /pointer: message` (with the fix after ` (fix: `, when there is one).
     pub fn render(&self) -> String {
-        let mut s = format!(
-            "{}:{}: {}: {}: {}",
-            self.line,
-            self.column,
-            self.severity(),
-            if self.pointer.is_empty() {
-                "/"
-            } else {
-                &self.pointer
-            },
-            self.problem
-        );
-        if let Some(fix) = self.problem.fix() {
-            s.push_str(" (fix: ");
-            s.push_str(&fix);
-            s.push(')');
+        self.view().render()
+    }
+
+    /// The shape shared with scenario errors, for the text line and the JSON form.
+    pub(crate) fn view(&self) -> PlacedView<'_> {
+        PlacedView {
+            severity: Some(self.severity().as_str()),
+            code: self.problem.code(),
+            pointer: &self.pointer,
+            line: self.line,
+            column: self.column,
+            start: self.start,
+            end: self.end,
+            message: self.problem.to_string(),
+            fix: self.problem.fix(),
         }
-        s
     }
 }
 
 impl Serialize for Diagnostic {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Diagnostic", 9)?;
-        st.serialize_field("severity", self.severity().as_str())?;
-        st.serialize_field("code", self.problem.code())?;
-        st.serialize_field("pointer", &self.pointer)?;
-        st.serialize_field("line", &self.line)?;
-        st.serialize_field("column", &self.column)?;
-        st.serialize_field("start", &self.start)?;
-        st.serialize_field("end", &self.end)?;
-        st.serialize_field("message", &self.problem.to_string())?;
-        st.serialize_field("fix", &self.problem.fix())?;
-        st.end()
+        self.view().serialize(s)
     }
 }
 

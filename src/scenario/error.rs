@@ -2,11 +2,11 @@
 
 use super::template::TemplateError;
 use crate::percl;
-use crate::percl::diagnostic::excerpt;
+use crate::percl::diagnostic::{PlacedView, excerpt};
 use crate::percl::json::SyntaxError;
 use crate::percl::schema::quoted_list;
 use serde::Serialize;
-use serde::ser::{SerializeStruct, Serializer};
+use serde::ser::Serializer;
 use std::fmt;
 
 /// Everything [`super::parse`] can find wrong.
@@ -448,23 +448,22 @@ impl ScenarioError {
 
     /// `LINE:COL: error: /pointer: message (fix: …)`.
     pub fn render(&self) -> String {
-        let mut s = format!(
-            "{}:{}: error: {}: {}",
-            self.line,
-            self.column,
-            if self.pointer.is_empty() {
-                "/"
-            } else {
-                &self.pointer
-            },
-            self.problem
-        );
-        if let Some(fix) = self.problem.fix() {
-            s.push_str(" (fix: ");
-            s.push_str(&fix);
-            s.push(')');
+        self.view().render()
+    }
+
+    /// The shape shared with PerCL diagnostics (scenario problems are all errors, so no severity is written).
+    fn view(&self) -> PlacedView<'_> {
+        PlacedView {
+            severity: None,
+            code: self.problem.code(),
+            pointer: &self.pointer,
+            line: self.line,
+            column: self.column,
+            start: self.start,
+            end: self.end,
+            message: self.problem.to_string(),
+            fix: self.problem.fix(),
         }
-        s
     }
 }
 
@@ -476,16 +475,7 @@ impl fmt::Display for ScenarioError {
 
 impl Serialize for ScenarioError {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("ScenarioError", 8)?;
-        st.serialize_field("code", self.problem.code())?;
-        st.serialize_field("pointer", &self.pointer)?;
-        st.serialize_field("line", &self.line)?;
-        st.serialize_field("column", &self.column)?;
-        st.serialize_field("start", &self.start)?;
-        st.serialize_field("end", &self.end)?;
-        st.serialize_field("message", &self.problem.to_string())?;
-        st.serialize_field("fix", &self.problem.fix())?;
-        st.end()
+        self.view().serialize(s)
     }
 }
 
