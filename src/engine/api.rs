@@ -52,6 +52,21 @@ impl Engine {
         })
     }
 
+    /// The `ConferenceParticipantResult` of one participant (GET and the update's 200 answer alike).
+    fn participant_result(
+        &self,
+        account_id: &str,
+        conference_id: &str,
+        call_id: &str,
+    ) -> Result<ConferenceParticipantResult, ApiError> {
+        let view = self
+            .participant_views(conference_id)
+            .into_iter()
+            .find(|p| p.call_id == call_id)
+            .ok_or_else(|| ApiError::not_a_participant(conference_id, call_id))?;
+        Ok(ConferenceParticipantResult::new(account_id, &view))
+    }
+
     fn participant_views(&self, conference_id: &str) -> Vec<ParticipantView> {
         let Some(c) = self.conference(conference_id) else {
             return Vec::new();
@@ -231,12 +246,11 @@ impl Engine {
                 call_id,
             } => {
                 self.conferences.get(conference_id)?;
-                let view = self
-                    .participant_views(conference_id)
-                    .into_iter()
-                    .find(|p| &p.call_id == call_id)
-                    .ok_or_else(|| ApiError::not_a_participant(conference_id, call_id))?;
-                Ok(ok(&ConferenceParticipantResult::new(&account_id, &view)))
+                Ok(ok(&self.participant_result(
+                    &account_id,
+                    conference_id,
+                    call_id,
+                )?))
             }
             ApiRequest::UpdateParticipant {
                 conference_id,
@@ -252,12 +266,11 @@ impl Engine {
                     leg.revision += 1;
                     leg.updated_at = self.now;
                 }
-                let view = self
-                    .participant_views(conference_id)
-                    .into_iter()
-                    .find(|p| &p.call_id == call_id)
-                    .ok_or_else(|| ApiError::not_a_participant(conference_id, call_id))?;
-                Ok(ok(&ConferenceParticipantResult::new(&account_id, &view)))
+                Ok(ok(&self.participant_result(
+                    &account_id,
+                    conference_id,
+                    call_id,
+                )?))
             }
             ApiRequest::RemoveParticipant {
                 conference_id,
