@@ -1,0 +1,2 @@
+//! `conflab bench mixer --legs N`: the mixer's cost per leg-sample against a plain sum of the same buffers,
+//! measured in the same run.

@@ -1,0 +1,29 @@
+//! conflab's audio mixer: one pure-Rust engine for the native renderer (`conflab run --record-dir/--hear`) and
+//! the browser's AudioWorklet (the raw `conflab-worklet` cdylib).
+//!
+//! The mixer knows legs (calls), rooms (conferences) and sources; it knows nothing of FreeClimb. A driver turns
+//! the engine's media changes into [`Command`]s stamped with a frame and hands them to a [`Player`], which applies
+//! every due command at a block boundary and then renders one block. Because native and browser run the same
+//! `Player` on the same command stream, and no kernel calls a platform math function, the two renders are equal
+//! bit for bit.
+//!
+//! Rules the kernels keep (see each module):
+//! * no allocation, lock or logging inside [`Mixer::render`] (a test counts allocations around it);
+//! * the block length is a runtime value (128 by default), never a constant inside a kernel;
+//! * compare/select instead of `f32::min`/`max`/`clamp` (they do not vectorise in wasm), several independent
+//!   accumulators in reductions;
+//! * no `sin`/`exp`/`powf`/`log` from the platform: [`dsp`] has deterministic replacements.
+
+pub mod bench;
+pub mod command;
+pub mod dsp;
+mod limiter;
+mod meter;
+mod mixer;
+mod player;
+pub mod source;
+
+pub use command::{Command, DecodeError, LegId, PcmId, RoomId, SourceSpec};
+pub use meter::Meter;
+pub use mixer::{Config, Mixer};
+pub use player::Player;
