@@ -3,6 +3,49 @@
 //!
 //! Ids are small dense integers chosen by the driver (the mixer stores legs and rooms in vectors indexed by
 //! them), so the render loop never hashes or compares strings.
+//!
+//! # The word encoding
+//!
+//! A stream is commands back to back. Each command is `[frame lo, frame hi, tag, payload…]`: the frame it is
+//! due at (a `u64`, low word first), its tag, then its fields in declaration order. Field encodings:
+//! * an id (`LegId`, `RoomId`, `PcmId`) or a `u32`: one word;
+//! * a flag: one word, 0 or 1 (anything else is [`DecodeError::BadFlag`]);
+//! * an `f32`: its IEEE bits (`f32::to_bits`), so values travel bit-exact;
+//! * a `u64`: two words, low first;
+//! * text: its UTF-8 byte length, then the bytes packed four to a word, little-endian, the last word padded
+//!   with zeros;
+//! * samples (`LoadPcm`): their count, then one word of bits per sample;
+//! * a [`SourceSpec`]: its own tag, then its fields.
+//!
+//! | tag | command | payload |
+//! |---|---|---|
+//! | 1 | `LoadPcm` | pcm, samples |
+//! | 2 | `AddLeg` | leg, source |
+//! | 3 | `RemoveLeg` | leg |
+//! | 4 | `Join` | leg, room, talk, listen |
+//! | 5 | `Leave` | leg |
+//! | 6 | `SetTalk` | leg, on |
+//! | 7 | `SetListen` | leg, on |
+//! | 8 | `Prompt` | leg, source |
+//! | 9 | `StopPrompt` | leg |
+//! | 10 | `Overlay` | leg, source |
+//! | 11 | `WaitMusic` | room, source, on |
+//! | 12 | `Record` | room, on |
+//!
+//! | tag | source | payload |
+//! |---|---|---|
+//! | 1 | `Silence` | |
+//! | 2 | `External` | |
+//! | 3 | `Tone` | hz (f32) |
+//! | 4 | `Pcm` | pcm, looped |
+//! | 5 | `Speech` | text, looped |
+//! | 6 | `Talker` | seed (u64) |
+//! | 7 | `Music` | seed (u64) |
+//! | 8 | `Beep` | hz (f32), ms |
+//! | 9 | `Dtmf` | digits (text) |
+//!
+//! Decoding never panics and never allocates more than the stream holds: a length is checked against the words
+//! left before anything is allocated for it.
 
 /// A call leg: something that can talk into a room and hear it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -148,8 +191,9 @@ pub enum Command {
         /// Starts or stops.
         on: bool,
     },
-    /// The room's recording sink starts or stops; it hears every talker and the wait music, and contributes
-    /// nothing.
+    /// The room's recording sink starts or stops. It hears every talker of the room (the room's mix, through its
+    /// own limiter) and contributes nothing. It does not hear the wait music: music plays while a conference is
+    /// `populated` and recording runs while it is `inProgress`, so the two never overlap in FreeClimb.
     Record {
         /// The room.
         room: RoomId,
@@ -158,7 +202,8 @@ pub enum Command {
     },
 }
 
-/// Why a word stream did not decode.
+/// Why a word stream did not decode. Every variant names the word offset where the problem is, counted from the
+/// start of the slice handed to [`Command::decode`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DecodeError {
     /// The stream ends inside a command.
@@ -175,32 +220,406 @@ pub enum DecodeError {
     },
     /// Text that is not UTF-8.
     BadText {
+        /// Word offset (of the text's byte length).
+        at: usize,
+    },
+    /// A boolean word that is neither 0 nor 1.
+    BadFlag {
         /// Word offset.
         at: usize,
+        /// The word found.
+        value: u32,
     },
 }
 
 impl core::fmt::Display for DecodeError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
-            DecodeError::Truncated { at } => write!(f, "command stream ends inside the command at word {at}"),
-            DecodeError::UnknownTag { at, tag } => write!(f, "unknown tag {tag} at word {at}"),
-            DecodeError::BadText { at } => write!(f, "text at word {at} is not UTF-8"),
+            DecodeError::Truncated { at } => write!(
+                f,
+                "the command stream ends inside the command that starts at word {at}: send whole commands, as \
+                 Command::encode writes them"
+            ),
+            DecodeError::UnknownTag { at, tag } => write!(
+                f,
+                "unknown tag {tag} at word {at}: the sender and the mixer disagree on the encoding (rebuild both \
+                 from the same conflab-mixer)"
+            ),
+            DecodeError::BadText { at } => write!(
+                f,
+                "the text at word {at} is not UTF-8: encode text with Command::encode, which packs its UTF-8 bytes"
+            ),
+            DecodeError::BadFlag { at, value } => write!(
+                f,
+                "the flag at word {at} is {value}, but a flag is 0 (false) or 1 (true)"
+            ),
         }
     }
 }
 
-impl Command {
-    /// Appends `[at_frame lo, at_frame hi, tag, payload…]` to `out`. Text is a byte length then bytes packed
-    /// little-endian into words; f32 as its bits; u64 as two words (lo, hi).
-    pub fn encode(&self, at_frame: u64, out: &mut Vec<u32>) {
-        let _ = (at_frame, out);
-        todo!("conflab-mixer: Command::encode")
+impl std::error::Error for DecodeError {}
+
+// Command tags (word 2 of a command).
+const LOAD_PCM: u32 = 1;
+const ADD_LEG: u32 = 2;
+const REMOVE_LEG: u32 = 3;
+const JOIN: u32 = 4;
+const LEAVE: u32 = 5;
+const SET_TALK: u32 = 6;
+const SET_LISTEN: u32 = 7;
+const PROMPT: u32 = 8;
+const STOP_PROMPT: u32 = 9;
+const OVERLAY: u32 = 10;
+const WAIT_MUSIC: u32 = 11;
+const RECORD: u32 = 12;
+
+// Source tags (the first word of an encoded SourceSpec).
+const SILENCE: u32 = 1;
+const EXTERNAL: u32 = 2;
+const TONE: u32 = 3;
+const PCM: u32 = 4;
+const SPEECH: u32 = 5;
+const TALKER: u32 = 6;
+const MUSIC: u32 = 7;
+const BEEP: u32 = 8;
+const DTMF: u32 = 9;
+
+/// Appends words to a stream.
+struct Writer<'a>(&'a mut Vec<u32>);
+
+impl Writer<'_> {
+    fn word(&mut self, w: u32) {
+        self.0.push(w);
     }
 
-    /// Decodes one command from the front of `words`: its frame, the command and the words it used.
+    fn flag(&mut self, b: bool) {
+        self.0.push(u32::from(b));
+    }
+
+    fn u64(&mut self, v: u64) {
+        self.0.push(v as u32);
+        self.0.push((v >> 32) as u32);
+    }
+
+    fn f32(&mut self, v: f32) {
+        self.0.push(v.to_bits());
+    }
+
+    fn text(&mut self, s: &str) {
+        // Lengths beyond u32 cannot be sent through the port anyway; they are clipped rather than panicking.
+        let bytes = &s.as_bytes()[..s.len().min(u32::MAX as usize)];
+        self.0.push(bytes.len() as u32);
+        for chunk in bytes.chunks(4) {
+            let mut b = [0u8; 4];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.0.push(u32::from_le_bytes(b));
+        }
+    }
+
+    fn source(&mut self, spec: &SourceSpec) {
+        match spec {
+            SourceSpec::Silence => self.word(SILENCE),
+            SourceSpec::External => self.word(EXTERNAL),
+            SourceSpec::Tone { hz } => {
+                self.word(TONE);
+                self.f32(*hz);
+            }
+            SourceSpec::Pcm { pcm, looped } => {
+                self.word(PCM);
+                self.word(pcm.0);
+                self.flag(*looped);
+            }
+            SourceSpec::Speech { text, looped } => {
+                self.word(SPEECH);
+                self.text(text);
+                self.flag(*looped);
+            }
+            SourceSpec::Talker { seed } => {
+                self.word(TALKER);
+                self.u64(*seed);
+            }
+            SourceSpec::Music { seed } => {
+                self.word(MUSIC);
+                self.u64(*seed);
+            }
+            SourceSpec::Beep { hz, ms } => {
+                self.word(BEEP);
+                self.f32(*hz);
+                self.word(*ms);
+            }
+            SourceSpec::Dtmf { digits } => {
+                self.word(DTMF);
+                self.text(digits);
+            }
+        }
+    }
+}
+
+/// Reads words from the front of a stream; every error names the command's first word (or the offending word).
+struct Reader<'a> {
+    words: &'a [u32],
+    pos: usize,
+    /// Where the command being read starts.
+    start: usize,
+}
+
+impl Reader<'_> {
+    fn word(&mut self) -> Result<u32, DecodeError> {
+        let w = *self
+            .words
+            .get(self.pos)
+            .ok_or(DecodeError::Truncated { at: self.start })?;
+        self.pos += 1;
+        Ok(w)
+    }
+
+    fn flag(&mut self) -> Result<bool, DecodeError> {
+        let at = self.pos;
+        match self.word()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            value => Err(DecodeError::BadFlag { at, value }),
+        }
+    }
+
+    fn u64(&mut self) -> Result<u64, DecodeError> {
+        let lo = self.word()?;
+        let hi = self.word()?;
+        Ok(u64::from(lo) | u64::from(hi) << 32)
+    }
+
+    fn f32(&mut self) -> Result<f32, DecodeError> {
+        Ok(f32::from_bits(self.word()?))
+    }
+
+    /// Words left, for checking a length before allocating for it.
+    fn left(&self) -> usize {
+        self.words.len().saturating_sub(self.pos)
+    }
+
+    fn text(&mut self) -> Result<String, DecodeError> {
+        let at = self.pos;
+        let len = self.word()? as usize;
+        let n_words = len.div_ceil(4);
+        if n_words > self.left() {
+            return Err(DecodeError::Truncated { at: self.start });
+        }
+        let mut bytes = Vec::with_capacity(n_words * 4);
+        for &w in &self.words[self.pos..self.pos + n_words] {
+            bytes.extend_from_slice(&w.to_le_bytes());
+        }
+        self.pos += n_words;
+        bytes.truncate(len);
+        String::from_utf8(bytes).map_err(|_| DecodeError::BadText { at })
+    }
+
+    fn samples(&mut self) -> Result<Vec<f32>, DecodeError> {
+        let n = self.word()? as usize;
+        if n > self.left() {
+            return Err(DecodeError::Truncated { at: self.start });
+        }
+        let samples = self.words[self.pos..self.pos + n]
+            .iter()
+            .map(|&w| f32::from_bits(w))
+            .collect();
+        self.pos += n;
+        Ok(samples)
+    }
+
+    fn source(&mut self) -> Result<SourceSpec, DecodeError> {
+        let at = self.pos;
+        Ok(match self.word()? {
+            SILENCE => SourceSpec::Silence,
+            EXTERNAL => SourceSpec::External,
+            TONE => SourceSpec::Tone { hz: self.f32()? },
+            PCM => SourceSpec::Pcm {
+                pcm: PcmId(self.word()?),
+                looped: self.flag()?,
+            },
+            SPEECH => SourceSpec::Speech {
+                text: self.text()?,
+                looped: self.flag()?,
+            },
+            TALKER => SourceSpec::Talker { seed: self.u64()? },
+            MUSIC => SourceSpec::Music { seed: self.u64()? },
+            BEEP => SourceSpec::Beep {
+                hz: self.f32()?,
+                ms: self.word()?,
+            },
+            DTMF => SourceSpec::Dtmf {
+                digits: self.text()?,
+            },
+            tag => return Err(DecodeError::UnknownTag { at, tag }),
+        })
+    }
+}
+
+impl Command {
+    /// Appends this command, to be applied at `at_frame`, to `out`.
+    ///
+    /// The layout is `[at_frame lo, at_frame hi, tag, payload…]`; see the module documentation for every tag
+    /// and payload.
+    pub fn encode(&self, at_frame: u64, out: &mut Vec<u32>) {
+        let mut w = Writer(out);
+        w.u64(at_frame);
+        match self {
+            Command::LoadPcm { pcm, samples } => {
+                w.word(LOAD_PCM);
+                w.word(pcm.0);
+                let samples = &samples[..samples.len().min(u32::MAX as usize)];
+                w.word(samples.len() as u32);
+                w.0.extend(samples.iter().map(|s| s.to_bits()));
+            }
+            Command::AddLeg { leg, input } => {
+                w.word(ADD_LEG);
+                w.word(leg.0);
+                w.source(input);
+            }
+            Command::RemoveLeg { leg } => {
+                w.word(REMOVE_LEG);
+                w.word(leg.0);
+            }
+            Command::Join {
+                leg,
+                room,
+                talk,
+                listen,
+            } => {
+                w.word(JOIN);
+                w.word(leg.0);
+                w.word(room.0);
+                w.flag(*talk);
+                w.flag(*listen);
+            }
+            Command::Leave { leg } => {
+                w.word(LEAVE);
+                w.word(leg.0);
+            }
+            Command::SetTalk { leg, on } => {
+                w.word(SET_TALK);
+                w.word(leg.0);
+                w.flag(*on);
+            }
+            Command::SetListen { leg, on } => {
+                w.word(SET_LISTEN);
+                w.word(leg.0);
+                w.flag(*on);
+            }
+            Command::Prompt { leg, source } => {
+                w.word(PROMPT);
+                w.word(leg.0);
+                w.source(source);
+            }
+            Command::StopPrompt { leg } => {
+                w.word(STOP_PROMPT);
+                w.word(leg.0);
+            }
+            Command::Overlay { leg, source } => {
+                w.word(OVERLAY);
+                w.word(leg.0);
+                w.source(source);
+            }
+            Command::WaitMusic { room, source, on } => {
+                w.word(WAIT_MUSIC);
+                w.word(room.0);
+                w.source(source);
+                w.flag(*on);
+            }
+            Command::Record { room, on } => {
+                w.word(RECORD);
+                w.word(room.0);
+                w.flag(*on);
+            }
+        }
+    }
+
+    /// Decodes one command from the front of `words`: its frame, the command and the number of words it used
+    /// (decode the rest of a stream from there).
     pub fn decode(words: &[u32]) -> Result<(u64, Command, usize), DecodeError> {
-        let _ = words;
-        todo!("conflab-mixer: Command::decode")
+        let mut r = Reader {
+            words,
+            pos: 0,
+            start: 0,
+        };
+        let at_frame = r.u64()?;
+        let tag_at = r.pos;
+        let command = match r.word()? {
+            LOAD_PCM => Command::LoadPcm {
+                pcm: PcmId(r.word()?),
+                samples: r.samples()?,
+            },
+            ADD_LEG => Command::AddLeg {
+                leg: LegId(r.word()?),
+                input: r.source()?,
+            },
+            REMOVE_LEG => Command::RemoveLeg {
+                leg: LegId(r.word()?),
+            },
+            JOIN => Command::Join {
+                leg: LegId(r.word()?),
+                room: RoomId(r.word()?),
+                talk: r.flag()?,
+                listen: r.flag()?,
+            },
+            LEAVE => Command::Leave {
+                leg: LegId(r.word()?),
+            },
+            SET_TALK => Command::SetTalk {
+                leg: LegId(r.word()?),
+                on: r.flag()?,
+            },
+            SET_LISTEN => Command::SetListen {
+                leg: LegId(r.word()?),
+                on: r.flag()?,
+            },
+            PROMPT => Command::Prompt {
+                leg: LegId(r.word()?),
+                source: r.source()?,
+            },
+            STOP_PROMPT => Command::StopPrompt {
+                leg: LegId(r.word()?),
+            },
+            OVERLAY => Command::Overlay {
+                leg: LegId(r.word()?),
+                source: r.source()?,
+            },
+            WAIT_MUSIC => Command::WaitMusic {
+                room: RoomId(r.word()?),
+                source: r.source()?,
+                on: r.flag()?,
+            },
+            RECORD => Command::Record {
+                room: RoomId(r.word()?),
+                on: r.flag()?,
+            },
+            tag => return Err(DecodeError::UnknownTag { at: tag_at, tag }),
+        };
+        Ok((at_frame, command, r.pos))
+    }
+
+    /// Decodes a whole stream of commands, as many [`Command::encode`] calls appended them. Offsets in errors
+    /// count from the start of `words`.
+    pub fn decode_all(words: &[u32]) -> Result<Vec<(u64, Command)>, DecodeError> {
+        let mut out = Vec::new();
+        let mut pos = 0;
+        while pos < words.len() {
+            let (frame, command, used) =
+                Command::decode(&words[pos..]).map_err(|e| e.offset(pos))?;
+            out.push((frame, command));
+            pos += used;
+        }
+        Ok(out)
+    }
+}
+
+impl DecodeError {
+    /// The same error with its word offset moved by `by` (for a command decoded from the middle of a stream).
+    pub fn offset(self, by: usize) -> DecodeError {
+        match self {
+            DecodeError::Truncated { at } => DecodeError::Truncated { at: at + by },
+            DecodeError::UnknownTag { at, tag } => DecodeError::UnknownTag { at: at + by, tag },
+            DecodeError::BadText { at } => DecodeError::BadText { at: at + by },
+            DecodeError::BadFlag { at, value } => DecodeError::BadFlag { at: at + by, value },
+        }
     }
 }
