@@ -61,17 +61,32 @@ pub fn sin_turns(phase: f32) -> f32 {
 
 /// `sin(2π·phase / 2³²)`: a phase held as a `u32` fraction of a turn. An integer accumulator (add a fixed
 /// increment per frame, wrapping) never drifts, however long a tone runs, so sources keep their phase this way.
+///
+/// This is the per-sample kernel of every oscillator, so it is branch-free `f32` (integer fold, then an odd
+/// polynomial): a loop over a block vectorises in wasm `simd128`. Largest error against `f64` sine below 1e-6.
+#[inline]
 pub fn sin_phase(phase: u32) -> f32 {
-    // Quadrant from the top two bits; the rest is an exact fraction of a quarter turn (fits f64's mantissa).
-    let quadrant = phase >> 30;
-    let frac = (phase & 0x3fff_ffff) as f64 * (1.0 / 4_294_967_296.0); // [0, 0.25)
-    let s = match quadrant {
-        0 => sin_quarter(frac),
-        1 => sin_quarter(0.25 - frac),
-        2 => -sin_quarter(frac),
-        _ => -sin_quarter(0.25 - frac),
+    // As a signed fraction of a turn, x ∈ [-½, ½) (× 2³²); fold |x| > ¼ onto [-¼, ¼] by sin(π − a) = sin(a):
+    // i32::MIN − x is ½ − x for x > ¼ and −½ − x for x < −¼ (wrapping arithmetic, no overflow in the result).
+    let x = phase as i32;
+    let folded = i32::MIN.wrapping_sub(x);
+    let y = if x.unsigned_abs() > (1 << 30) {
+        folded
+    } else {
+        x
     };
-    s as f32
+    // t in quarter turns, [-1, 1]: sin(π/2 · t) by the odd Taylor polynomial to degree 13.
+    let t = y as f32 * (1.0 / 1_073_741_824.0);
+    let t2 = t * t;
+    // Coefficients (π/2)^k / k!, alternating in sign.
+    let p = 5.692_173e-8f32;
+    let p = p * t2 - 3.598_843_2e-6;
+    let p = p * t2 + 1.604_411_8e-4;
+    let p = p * t2 - 4.681_754e-3;
+    let p = p * t2 + 7.969_262_6e-2;
+    let p = p * t2 - 0.645_964_1;
+    let p = p * t2 + 1.570_796_4;
+    p * t
 }
 
 /// The per-frame `u32` phase increment of a `hz` tone at `sample_rate` (for [`sin_phase`]). Frequencies at or
