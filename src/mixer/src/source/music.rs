@@ -123,7 +123,12 @@ pub struct Music {
     attack: u64,
     release: u64,
     decay_k: f32,
-    pos: u64,
+    /// Where the music is: the chord's index and the frame within it, the arpeggio note's index and the frame
+    /// within its step (counters, not divisions of a frame number: a 64-bit division per frame is costly).
+    chord: u64,
+    at: u64,
+    note: u64,
+    step_at: u64,
     banks: [Bank; 2],
     plucks: [Pluck; ARP_VOICES],
 }
@@ -166,7 +171,10 @@ impl Music {
             attack: frames_for_ms(ARP_ATTACK_MS, sample_rate),
             release: frames_for_ms(ARP_RELEASE_MS, sample_rate),
             decay_k: exp(-1000.0 / (ARP_DECAY_MS * sample_rate as f32)),
-            pos: 0,
+            chord: 0,
+            at: 0,
+            note: 0,
+            step_at: 0,
             banks: Default::default(),
             plucks: Default::default(),
         }
@@ -176,7 +184,16 @@ impl Music {
     pub fn render(&mut self, out: &mut [f32]) {
         for o in out.iter_mut() {
             *o = MASTER * (self.pad_frame() + self.arp_frame());
-            self.pos += 1;
+            self.at += 1;
+            if self.at == self.chord_frames {
+                self.at = 0;
+                self.chord += 1;
+            }
+            self.step_at += 1;
+            if self.step_at == self.step_frames {
+                self.step_at = 0;
+                self.note += 1;
+            }
         }
     }
 
@@ -184,8 +201,7 @@ impl Music {
     /// frames and out over its last, so consecutive chords cross-fade with constant level.
     #[inline]
     fn pad_frame(&mut self) -> f32 {
-        let chord = self.pos / self.chord_frames;
-        let at = self.pos % self.chord_frames;
+        let (chord, at) = (self.chord, self.at);
         let mut sum = 0.0;
         for (b, bank) in self.banks.iter_mut().enumerate() {
             let mine = chord % 2 == b as u64;
@@ -220,8 +236,8 @@ impl Music {
     /// to silence before its voice starts the next note.
     #[inline]
     fn arp_frame(&mut self) -> f32 {
-        if self.pos.is_multiple_of(self.step_frames) {
-            let n = self.pos / self.step_frames;
+        if self.step_at == 0 {
+            let n = self.note;
             let chord = (n / STEPS) % 4;
             let pattern = &self.patterns[((n / (STEPS * 4)) % 2) as usize];
             let voice = &mut self.plucks[(n % ARP_VOICES as u64) as usize];
