@@ -3,8 +3,8 @@
 use crate::conference::{
     Conference, ConferenceStatus, Participant, ParticipantFlags, ParticipantUpdate,
 };
-use crate::session::Command;
-use web_sys::HtmlInputElement;
+use crate::session::{Command, Voice};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 /// Properties of [`ConferenceCard`].
@@ -135,7 +135,20 @@ struct AddProps {
     on_command: Callback<Command>,
 }
 
-/// Adds a simulated participant. The checkboxes start at FreeClimb's defaults (all true).
+/// The pitch of a simulated participant whose voice is "tone": A4, easy to tell from the 1 kHz beep.
+const TONE_HZ: u32 = 440;
+
+/// The voice picked in the add form (`talker` when the picker is missing or unknown).
+fn picked_voice(select: Option<HtmlSelectElement>) -> Voice {
+    match select.map(|s| s.value()).as_deref() {
+        Some("tone") => Voice::Tone { hz: TONE_HZ },
+        Some("silence") => Voice::Silence,
+        _ => Voice::Talker,
+    }
+}
+
+/// Adds a simulated participant. The checkboxes start at FreeClimb's defaults (all true); its voice is a talker
+/// unless the picker says tone or silence.
 #[component]
 fn AddParticipant(props: &AddProps) -> Html {
     let refs = [
@@ -144,8 +157,10 @@ fn AddParticipant(props: &AddProps) -> Html {
         use_node_ref(),
         use_node_ref(),
     ];
+    let voice = use_node_ref();
     let onsubmit = {
         let refs = refs.clone();
+        let voice = voice.clone();
         let (on_command, conference_id) = (props.on_command.clone(), props.conference_id.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -162,6 +177,7 @@ fn AddParticipant(props: &AddProps) -> Html {
                 conference_id: conference_id.clone(),
                 name: label,
                 flags,
+                voice: picked_voice(voice.cast::<HtmlSelectElement>()),
             });
             if let Some(input) = name {
                 input.set_value("");
@@ -176,6 +192,12 @@ fn AddParticipant(props: &AddProps) -> Html {
                 <input type="checkbox" name="startConfOnEnter" ref={start} checked=true />{"startConfOnEnter"}</label>
             <label class="check"><input type="checkbox" name="talk" ref={talk} checked=true />{"talk"}</label>
             <label class="check"><input type="checkbox" name="listen" ref={listen} checked=true />{"listen"}</label>
+            <label class="check" title="What this simulated phone sends into the conference">{"voice "}
+                <select name="voice" ref={voice} aria-label="Voice of the new participant">
+                    <option value="talker" selected=true>{"talker"}</option>
+                    <option value="tone">{format!("tone {TONE_HZ} Hz")}</option>
+                    <option value="silence">{"silence"}</option>
+                </select></label>
             <button type="submit">{"Add participant"}</button>
         </form>
     }
