@@ -10,7 +10,7 @@ pub enum AudioError {
     Unsupported,
     /// The worklet script `mixer-worklet.js` did not load.
     WorkletScript(String),
-    /// The mixer module `conflab-worklet.wasm` could not be fetched or compiled.
+    /// The mixer module `conflab_worklet.wasm` could not be fetched or compiled.
     WorkletModule(String),
     /// The worklet loaded the module but reported an error while starting it.
     WorkletStart(String),
@@ -37,7 +37,7 @@ impl fmt::Display for AudioError {
             ),
             AudioError::WorkletModule(e) => write!(
                 f,
-                "the mixer module conflab-worklet.wasm could not be loaded ({e}): rebuild the page with \
+                "the mixer module conflab_worklet.wasm could not be loaded ({e}): rebuild the page with \
                  `./x serve` (trunk's pre_build hook builds it)"
             ),
             AudioError::WorkletStart(e) => {

@@ -38,7 +38,8 @@ impl ContextState {
 pub enum AudioEvent {
     /// The latest meter of every leg (about every 50 ms).
     Meters(Vec<(LegId, Meter)>),
-    /// The number of render quanta the worklet missed since audio started (reported when it grows).
+    /// How many times the output found no rendered audio since the context started (Chromium's
+    /// `AudioContext.playbackStats.underrunEvents`; reported when it grows, never where the browser lacks it).
     Underruns(u32),
     /// A room's recording ended: the WAV file of everything it captured (mono, the context's sample rate).
     Recording {

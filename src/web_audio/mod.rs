@@ -4,12 +4,12 @@
 //!
 //! The glue sends the worklet frame-stamped [`Command`]s (encoded with [`Command::encode`], posted as one
 //! `Uint32Array`), routes the microphone into one leg's input and one leg's output to the speakers ("hear as"),
-//! and turns the worklet's messages into [`AudioEvent`]s: meters, underrun counts, finished recordings (as WAV
-//! files) and context state changes.
+//! and turns the worklet's messages into [`AudioEvent`]s: meters, finished recordings (as WAV files), plus the
+//! context's state changes and underrun count (`AudioContext.playbackStats`, polled every 500 ms).
 //!
 //! Port protocol (main → worklet): `{type:"init", module, block}`, `{type:"commands", words}`,
 //! `{type:"mic", leg}`, `{type:"hear", legs}`, `{type:"ping", id}`. Worklet → main: `{type:"ready"}`,
-//! `{type:"error", message}`, `{type:"meters", legs, rms, peak, talking}`, `{type:"underruns", count}`,
+//! `{type:"error", message}`, `{type:"meters", legs, rms, peak, talking}`,
 //! `{type:"rec", room, frames}`, `{type:"recEnd", room}`, `{type:"pong", id}`. A leg or room is its `u32` id;
 //! `-1` means none.
 
@@ -35,6 +35,9 @@ use web_sys::{
     MediaStreamAudioSourceNode, MediaStreamConstraints, MessageEvent, MessagePort,
 };
 
+/// How often the glue reads the context's playback statistics.
+const UNDERRUN_POLL_MS: u32 = 500;
+
 /// Frames per block: the Web Audio render quantum.
 pub const BLOCK: u32 = 128;
 /// The processor's registered name.
@@ -42,7 +45,7 @@ pub const PROCESSOR: &str = "conflab-mixer";
 /// Where the page serves the worklet script (trunk copies it into dist/).
 pub const SCRIPT_URL: &str = "mixer-worklet.js";
 /// Where the page serves the mixer module (trunk's pre_build hook builds it, copy-file puts it in dist/).
-pub const MODULE_URL: &str = "conflab-worklet.wasm";
+pub const MODULE_URL: &str = "conflab_worklet.wasm";
 
 /// Where the worklet script and the mixer module come from.
 #[derive(Clone, Debug)]
@@ -110,6 +113,10 @@ struct Inner {
     recordings: RefCell<Recordings>,
     /// Settles the start-up promise on "ready"/"error".
     pending_ready: RefCell<Option<(Function, Function)>>,
+    /// `playbackStats.underrunEvents` when last polled.
+    underruns: Cell<u32>,
+    /// Polls the playback statistics while the graph lives.
+    poll: RefCell<Option<gloo_timers::callback::Interval>>,
     /// Kept alive for as long as the graph: the port and state listeners.
     listeners: RefCell<Vec<Listener>>,
 }
@@ -149,6 +156,8 @@ impl AudioHandle {
             mic: RefCell::new(None),
             recordings: RefCell::new(Recordings::default()),
             pending_ready: RefCell::new(None),
+            underruns: Cell::new(0),
+            poll: RefCell::new(None),
             listeners: RefCell::new(Vec::new()),
         });
         Inner::listen(&inner);
@@ -355,6 +364,26 @@ impl Inner {
         });
         js::set(&this.context, "onstatechange", on_state.as_ref());
         this.listeners.borrow_mut().extend([on_message, on_state]);
+        let weak = Rc::downgrade(this);
+        let poll = gloo_timers::callback::Interval::new(UNDERRUN_POLL_MS, move || {
+            if let Some(inner) = weak.upgrade() {
+                inner.poll_underruns();
+            }
+        });
+        *this.poll.borrow_mut() = Some(poll);
+    }
+
+    /// Reports `AudioContext.playbackStats.underrunEvents` when it grew: the browser's own count of output
+    /// callbacks that found no rendered audio (Chromium; elsewhere there is no such count and nothing is sent).
+    fn poll_underruns(&self) {
+        let stats = js::get(&self.context, "playbackStats");
+        let Some(events) = js::get(&stats, "underrunEvents").as_f64() else {
+            return;
+        };
+        let events = events as u32;
+        if events != self.underruns.replace(events) {
+            self.emit(&AudioEvent::Underruns(events));
+        }
     }
 
     /// Reads the context's state and tells subscribers when it changed.
@@ -399,10 +428,6 @@ impl Inner {
                 }
             }
             "meters" => self.emit(&AudioEvent::Meters(parse_meters(data))),
-            "underruns" => {
-                let count = js::get(data, "count").as_f64().unwrap_or(0.0);
-                self.emit(&AudioEvent::Underruns(count as u32));
-            }
             "rec" => {
                 let room = RoomId(js::get(data, "room").as_f64().unwrap_or(0.0) as u32);
                 let frames = js::get(data, "frames");

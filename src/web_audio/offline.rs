@@ -1,9 +1,7 @@
 //! Rendering a command stream faster than real time in an `OfflineAudioContext`, through the same worklet and
 //! mixer module as the live graph: the browser half of the native/browser parity check.
 
-use super::{
-    Assets, AudioError, compile, error, js, leg_array, load_worklet, post_commands, post_init,
-};
+use super::{Assets, AudioError, compile, error, js, load_worklet, post_commands, post_init};
 use conflab_mixer::{Command, LegId};
 use js_sys::{Function, Promise};
 use std::cell::RefCell;
@@ -58,9 +56,7 @@ pub async fn render_offline(
     // The port keeps order: once "pong" is back, the worklet has queued every command before the first block.
     let pong = replies.next("pong");
     post_commands(&port, &words);
-    let ping = js::message("ping");
-    js::set(&ping, "legs", &leg_array(hear));
-    port.post_message(&ping)
+    port.post_message(&js::message("ping"))
         .map_err(|e| AudioError::WorkletStart(error::describe(&e)))?;
     js::wait(pong).await.map_err(|e| {
         AudioError::WorkletStart(e.as_string().unwrap_or_else(|| error::describe(&e)))
