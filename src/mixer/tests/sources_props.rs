@@ -1,0 +1,125 @@
+//! Properties of the sources over generated specs: any block split gives the same samples, one-shots end
+//! exactly when `remaining()` said they would, the deterministic math tracks std's, and the resampler keeps
+//! lengths and bounds.
+
+use std::sync::Arc;
+
+use conflab_mixer::dsp::{Rng, db_to_gain, exp, sin_phase, sin_turns};
+use conflab_mixer::source::{Source, resample_linear};
+use conflab_mixer::{PcmId, SourceSpec};
+use proptest::prelude::*;
+
+fn no_pcm(_: PcmId) -> Option<Arc<[f32]>> {
+    None
+}
+
+fn spec() -> impl Strategy<Value = SourceSpec> {
+    prop_oneof![
+        (20.0f32..3000.0).prop_map(|hz| SourceSpec::Tone { hz }),
+        ("[a-z0-9 ]{0,20}", any::<bool>())
+            .prop_map(|(text, looped)| SourceSpec::Speech { text, looped }),
+        any::<u64>().prop_map(|seed| SourceSpec::Talker { seed }),
+        any::<u64>().prop_map(|seed| SourceSpec::Music { seed }),
+        (100.0f32..3000.0, 1u32..400).prop_map(|(hz, ms)| SourceSpec::Beep { hz, ms }),
+        "[0-9*#A-Dx]{0,4}".prop_map(|digits| SourceSpec::Dtmf { digits }),
+    ]
+}
+
+fn render_split(spec: &SourceSpec, rate: u32, blocks: &[usize]) -> Vec<f32> {
+    let mut s = Source::new(spec, rate, &no_pcm);
+    let total: usize = blocks.iter().sum();
+    let mut out = vec![0.0f32; total];
+    let mut at = 0;
+    for &n in blocks {
+        s.render(&mut out[at..at + n]);
+        at += n;
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_block_split_gives_the_same_samples(
+        spec in spec(),
+        rate in prop::sample::select(vec![8000u32, 16_000, 44_100, 48_000]),
+        blocks in prop::collection::vec(1usize..700, 1..40),
+    ) {
+        let total: usize = blocks.iter().sum();
+        let whole = render_split(&spec, rate, &[total]);
+        let split = render_split(&spec, rate, &blocks);
+        prop_assert!(whole == split, "{:?} at {} Hz split {:?}", spec, rate, blocks);
+        prop_assert!(whole.iter().all(|x| x.is_finite() && x.abs() < 1.0));
+    }
+
+    #[test]
+    fn one_shots_end_exactly_when_remaining_says(
+        spec in prop_oneof![
+            "[a-z ]{0,12}".prop_map(|text| SourceSpec::Speech { text, looped: false }),
+            (100.0f32..3000.0, 0u32..300).prop_map(|(hz, ms)| SourceSpec::Beep { hz, ms }),
+            "[0-9#x]{0,3}".prop_map(|digits| SourceSpec::Dtmf { digits }),
+        ],
+        rate in prop::sample::select(vec![8000u32, 44_100]),
+        block in 1usize..500,
+    ) {
+        let mut s = Source::new(&spec, rate, &no_pcm);
+        let length = s.remaining().expect("a one-shot has a length");
+        let mut out = vec![0.0f32; block];
+        let mut rendered = 0u64;
+        loop {
+            let alive = s.render(&mut out);
+            let before = rendered;
+            rendered += block as u64;
+            if !alive {
+                // It ended inside this block: its length falls in it, and the rest of the block is silence.
+                prop_assert!(before <= length && length <= rendered, "{:?}: length {} not in {}..{}", spec, length, before, rendered);
+                let played = (length - before) as usize;
+                prop_assert!(out[played..].iter().all(|&x| x == 0.0));
+                break;
+            }
+            prop_assert_eq!(s.remaining(), Some(length - rendered));
+        }
+        prop_assert_eq!(s.remaining(), Some(0));
+    }
+
+    #[test]
+    fn sin_exp_and_decibels_track_std(phase in any::<u32>(), turns in -4.0f32..4.0, x in -80.0f32..80.0, db in -120.0f32..20.0) {
+        let want = (phase as f64 / 4_294_967_296.0 * std::f64::consts::TAU).sin();
+        prop_assert!((sin_phase(phase) as f64 - want).abs() < 1e-6);
+        let want = (turns as f64 * std::f64::consts::TAU).sin();
+        prop_assert!((sin_turns(turns) as f64 - want).abs() < 1e-6);
+        let want = (x as f64).exp();
+        prop_assert!(((exp(x) as f64 - want) / want).abs() < 2e-7);
+        let want = 10f64.powf(db as f64 / 20.0);
+        prop_assert!(((db_to_gain(db) as f64 - want) / want).abs() < 2e-7);
+    }
+
+    #[test]
+    fn rng_stays_in_range(seed in any::<u64>(), lo in 0u32..1000, span in 0u32..1000) {
+        let mut r = Rng::new(seed);
+        for _ in 0..100 {
+            let f = r.next_f32();
+            prop_assert!((-1.0..1.0).contains(&f));
+            let k = r.range_u32(lo, lo + span);
+            prop_assert!(lo <= k && k <= lo + span);
+        }
+    }
+
+    #[test]
+    fn resampling_keeps_length_and_bounds(
+        samples in prop::collection::vec(-1.0f32..1.0, 1..300),
+        from in prop::sample::select(vec![8000u32, 11_025, 16_000, 22_050, 44_100, 48_000]),
+        to in prop::sample::select(vec![8000u32, 16_000, 44_100, 48_000]),
+    ) {
+        let out = resample_linear(&samples, from, to);
+        let want = (samples.len() as u64 * to as u64 + from as u64 / 2) / from as u64;
+        prop_assert_eq!(out.len() as u64, want);
+        let lo = samples.iter().fold(f32::MAX, |m, &x| if x < m { x } else { m });
+        let hi = samples.iter().fold(f32::MIN, |m, &x| if x > m { x } else { m });
+        prop_assert!(out.iter().all(|&y| lo - 1e-6 <= y && y <= hi + 1e-6));
+        if !out.is_empty() {
+            prop_assert_eq!(out[0], samples[0]);
+        }
+    }
+}
