@@ -494,6 +494,14 @@ fn speech_sounds_in_each_word_and_pauses_between() {
         );
     }
     assert!(peak(&out) < 0.9, "peak {}", peak(&out));
+    // Words ending in a hiss ("please", "this") fade it out instead of retuning its filter mid-tail (which
+    // once spiked to the 0.95 guard).
+    let hiss = SourceSpec::Speech {
+        text: "please hold this class".into(),
+        looped: false,
+    };
+    let (out2, _) = render(&hiss, rate, 4 * 6400, 128);
+    assert!(peak(&out2) < 0.7, "hiss peak {}", peak(&out2));
     // Starts softly: no click on the first frames.
     assert!(
         max_step(&out[..80]) < 0.05,

@@ -300,6 +300,7 @@ pub struct Speech {
     cascade: [Resonator; 3],
     hiss: Resonator,
     hiss_gain: f32,
+    hiss_target: f32,
     rng: Rng,
 }
 
@@ -348,6 +349,7 @@ impl Speech {
             cascade: Default::default(),
             hiss: Resonator::default(),
             hiss_gain: 0.0,
+            hiss_target: 0.0,
             rng: Rng::new(0x5eec_4000 ^ total),
         };
         speech.set_hiss();
@@ -365,10 +367,15 @@ impl Speech {
 
     fn set_hiss(&mut self) {
         let t = self.segments[self.seg].target;
+        if t.noise == 0.0 {
+            // Nothing to hiss: keep the filter of the last noise while its tail fades (retuning a ringing
+            // filter, or jumping its gain, would click).
+            return;
+        }
         let centre = cos_of(t.noise_hz, self.inv_rate);
         self.hiss.set(centre, pole_radius(t.noise_bw, self.rate));
         // Peak at unity: a hiss's level then depends on its bandwidth, not on where the clamp to Nyquist put it.
-        self.hiss_gain = NOISE_GAIN / self.hiss.peak_gain(centre);
+        self.hiss_target = NOISE_GAIN / self.hiss.peak_gain(centre);
     }
 
     /// Writes the next frames (silence after a one-shot's end); false once a one-shot has ended.
@@ -412,6 +419,7 @@ impl Speech {
         }
         self.voice = glide(self.voice, s.target.voice, self.amp_k);
         self.noise = glide(self.noise, s.target.noise, self.amp_k);
+        self.hiss_gain = glide(self.hiss_gain, self.hiss_target, self.amp_k);
 
         // Glottal sawtooth, zero mean, its pitch falling across the word.
         let f0 = s.f0 + s.f0_slope * (self.pos - s.start) as f32;

@@ -7,14 +7,16 @@
 use super::fade::raised_cosine;
 use super::frames_for_ms;
 use super::resonator::{Resonator, cos_of, pole_radius};
-use crate::dsp::{Rng, sin_phase};
+use crate::dsp::{Rng, exp, sin_phase};
 
 /// Edges of each talk stretch (no click when talk starts or stops).
 const EDGE_MS: u64 = 20;
 /// Between syllables the envelope dips to this fraction of the syllable's peak.
 const SYLLABLE_FLOOR: f32 = 0.25;
 /// Output gain of the filtered noise (tuned so talk measures about −22 dBFS RMS).
-const GAIN: f32 = 0.19;
+const GAIN: f32 = 0.30;
+/// Corner of the noise's low-pass.
+const TILT_HZ: f32 = 1200.0;
 /// Vowel-like formant pairs (Hz) a syllable is coloured with.
 const VOWELS: [(f32, f32); 6] = [
     (700.0, 1220.0),
@@ -42,6 +44,9 @@ pub struct Talker {
     syl_amp: f32,
     f1: Resonator,
     f2: Resonator,
+    /// A one-pole low-pass on the noise (speech falls off above ~1 kHz; white noise sounds like hiss).
+    tilt: f32,
+    tilt_k: f32,
 }
 
 impl Talker {
@@ -64,6 +69,8 @@ impl Talker {
             syl_amp: 0.0,
             f1: Resonator::default(),
             f2: Resonator::default(),
+            tilt: 0.0,
+            tilt_k: 1.0 - exp(-2.0 * core::f32::consts::PI * TILT_HZ / sample_rate as f32),
         };
         if first_pause == 0 {
             t.next_stretch();
@@ -131,7 +138,8 @@ impl Talker {
         } else {
             1.0
         };
-        let x = self.noise.next_f32();
+        self.tilt += (self.noise.next_f32() - self.tilt) * self.tilt_k;
+        let x = self.tilt;
         let y = self.f1.tick(x) + 0.6 * self.f2.tick(x);
         GAIN * edge * self.syl_amp * syllable * y
     }
