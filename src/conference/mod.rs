@@ -530,23 +530,41 @@ impl Conference {
                     conference_id: self.id.clone(),
                     from: at,
                     to: step.to,
-                    why: step.why.replace("{who}", who),
+                    why: fill_who(step.why, who),
                     sandbox_choice: row.sandbox_choice,
                 };
                 at = Some(step.to);
                 t
             })
             .collect();
-        let unchanged = row
-            .steps
-            .is_empty()
-            .then(|| row.unchanged.replace("{who}", who));
+        let unchanged = row.steps.is_empty().then(|| fill_who(row.unchanged, who));
         Outcome {
             transitions,
             removed: Vec::new(),
             unchanged,
         }
     }
+}
+
+/// `template` with each `{who}` replaced by `who`. The engine fills a reason at every join and leave; `str::replace`
+/// would build a substring searcher each time, while this looks for `{` with a byte search.
+fn fill_who(template: &str, who: &str) -> String {
+    const KEY: &str = "{who}";
+    let mut out = String::with_capacity(template.len() + who.len());
+    let mut rest = template;
+    while let Some(at) = rest.find('{') {
+        let (head, tail) = rest.split_at(at);
+        out.push_str(head);
+        if let Some(after) = tail.strip_prefix(KEY) {
+            out.push_str(who);
+            rest = after;
+        } else {
+            out.push('{');
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]

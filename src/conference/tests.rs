@@ -1177,6 +1177,14 @@ mod properties {
     use proptest::prelude::*;
     use std::collections::{BTreeMap, BTreeSet};
 
+    proptest! {
+        /// The reason filler agrees with `str::replace` on any template, braces and partial keys included.
+        #[test]
+        fn fill_who_is_replace(template in "[a-z{}who ]{0,24}", who in "[A-Za-z{} ]{0,8}") {
+            prop_assert_eq!(fill_who(&template, &who), template.replace("{who}", &who));
+        }
+    }
+
     /// How many conference and call ids the generator draws from; some are never created, so invalid ids occur.
     const CONFS: u8 = 4;
     const CALLS: u8 = 6;
