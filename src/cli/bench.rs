@@ -6,6 +6,8 @@
 //! seconds (the best of three runs up to 10,000 conferences), events per second, nanoseconds per event and the
 //! cost per event relative to the smallest size measured in the same run (a flat cost is a ratio near 1). Goal:
 //! 10,000 conferences in at most 1 s natively.
+//!
+//! `conflab bench mixer`: the audio mixer against a plain sum of the same buffers (see `conflab_mixer::bench`).
 
 use crate::engine::{Config, Engine, Input, NumberConfig, Output, WebhookResult};
 use crate::ids::IdGenerator;
@@ -28,6 +30,13 @@ enum What {
         #[arg(long, value_delimiter = ',', default_values_t = vec![100, 1_000, 10_000, 100_000])]
         sizes: Vec<usize>,
     },
+    /// The audio mixer: N legs in one room (N-1 with limiters) against a plain sum of the same buffers; prints
+    /// one JSON line per size (see conflab_mixer::bench).
+    Mixer {
+        /// Numbers of legs in the room.
+        #[arg(long, value_delimiter = ',', default_values_t = vec![64, 256, 1_024])]
+        legs: Vec<usize>,
+    },
 }
 
 /// Participants per conference.
@@ -38,7 +47,10 @@ const CREATED: &str = "https://app.test/created";
 
 /// Runs `conflab bench`.
 pub fn run(args: &Args) -> ExitCode {
-    let What::Engine { sizes } = &args.what;
+    let sizes = match &args.what {
+        What::Engine { sizes } => sizes,
+        What::Mixer { legs } => return mixer(legs),
+    };
     let mut baseline: Option<f64> = None;
     for &n in sizes {
         // The best of three runs for the smaller sizes: the machine may be shared, and the minimum is the run
@@ -64,6 +76,38 @@ pub fn run(args: &Args) -> ExitCode {
                 "eventsPerSecond": (events as f64 / seconds).round(),
                 "nsPerEvent": ns_per_event.round(),
                 "costRatioToSmallest": (ns_per_event / base * 100.0).round() / 100.0,
+            })
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// Runs `conflab bench mixer`: one JSON line per size, at 48 kHz in blocks of 128 (an AudioWorklet's quantum).
+fn mixer(legs: &[usize]) -> ExitCode {
+    let start = Instant::now();
+    let mut clock = || start.elapsed().as_secs_f64();
+    let config = conflab_mixer::Config::default();
+    for &n in legs {
+        let r = conflab_mixer::bench::measure(
+            n,
+            config,
+            conflab_mixer::bench::Plan::default(),
+            &mut clock,
+        );
+        let round3 = |x: f64| (x * 1e3).round() / 1e3;
+        println!(
+            "{}",
+            serde_json::json!({
+                "bench": "mixer",
+                "legs": r.legs,
+                "block": r.block,
+                "sample_rate": r.sample_rate,
+                "blocks": r.blocks,
+                "naive_blocks": r.naive_blocks,
+                "ns_per_leg_sample": round3(r.ns_per_leg_sample),
+                "plain_sum_ns_per_leg_sample": round3(r.plain_sum_ns_per_leg_sample),
+                "ratio": (r.ratio * 100.0).round() / 100.0,
+                "naive_ns_per_leg_sample": round3(r.naive_ns_per_leg_sample),
             })
         );
     }

@@ -24,6 +24,7 @@ mod player;
 pub mod source;
 
 pub use command::{Command, DecodeError, LegId, PcmId, RoomId, SourceSpec};
-pub use meter::Meter;
-pub use mixer::{Config, Mixer};
+pub use limiter::{Limiter, LimiterState};
+pub use meter::{Gate, Meter, Sums};
+pub use mixer::{ApplyError, Config, MAX_LEGS, MAX_PCM, MAX_ROOMS, Mixer};
 pub use player::Player;

@@ -1,4 +1,9 @@
 //! Per-leg metering: RMS and peak per block, and a "talking" flag from an energy gate with hangover.
+//!
+//! A meter is a pure function of the block's frames and the gate's hangover state ([`Gate`]): the same frames in
+//! the same order give the same meters natively and in wasm. The mixer measures each leg's voice (its input,
+//! before the talk gain, so a muted participant's meter still moves) inside its summing kernel
+//! ([`Sums`] is what that kernel accumulates); [`Gate::measure`] does the same for a lone block.
 
 /// One block's measurement of a leg's voice.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -9,4 +14,177 @@ pub struct Meter {
     pub peak: f32,
     /// The energy gate is open (or was within its hangover).
     pub talking: bool,
+}
+
+/// The gate opens at −45 dBFS RMS, `10^(−45/20)`.
+pub const GATE_OPEN_RMS: f32 = 0.005_623_413;
+
+/// The gate stays open this long after the level falls below [`GATE_OPEN_RMS`].
+pub const HANGOVER_MS: u32 = 200;
+
+/// What a kernel accumulates over one block of a leg's voice: eight independent lanes of the sum of squares and
+/// of the peak, so the loop vectorises and has no serial dependency.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Sums {
+    /// Sum of squares, per lane.
+    pub squares: [f32; 8],
+    /// Largest absolute sample, per lane.
+    pub peaks: [f32; 8],
+}
+
+impl Sums {
+    /// Adds eight frames (frame `k` to lane `k`).
+    #[inline(always)]
+    pub fn add8(&mut self, xs: &[f32; 8]) {
+        for ((s, p), &x) in self.squares.iter_mut().zip(self.peaks.iter_mut()).zip(xs) {
+            *s += x * x;
+            let a = x.abs();
+            *p = if a > *p { a } else { *p };
+        }
+    }
+
+    /// Adds any number of frames: whole groups of eight, then the rest one lane each.
+    pub fn add(&mut self, xs: &[f32]) {
+        let (chunks, rest) = xs.as_chunks::<8>();
+        for c in chunks {
+            self.add8(c);
+        }
+        self.add_rest(rest);
+    }
+
+    /// Adds fewer than eight frames, one lane each (the tail of a block whose length is not a multiple of 8).
+    #[inline]
+    pub fn add_rest(&mut self, rest: &[f32]) {
+        for (k, &x) in rest.iter().enumerate().take(8) {
+            self.squares[k] += x * x;
+            let a = x.abs();
+            self.peaks[k] = if a > self.peaks[k] { a } else { self.peaks[k] };
+        }
+    }
+
+    /// The lanes folded in a fixed order: (sum of squares, peak).
+    pub fn fold(&self) -> (f32, f32) {
+        let s = &self.squares;
+        let sum = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+        let mut peak = 0.0f32;
+        for &p in &self.peaks {
+            peak = if p > peak { p } else { peak };
+        }
+        (sum, peak)
+    }
+}
+
+/// The energy gate's hangover state, one per leg.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Gate {
+    /// Blocks the gate stays open after the level falls: [`HANGOVER_MS`] rounded up to whole blocks.
+    hangover: u32,
+    /// Blocks of hangover left.
+    left: u32,
+}
+
+impl Gate {
+    /// A closed gate for blocks of `block` frames at `sample_rate`.
+    pub fn new(sample_rate: u32, block: usize) -> Gate {
+        let per_block_ms = u64::try_from(block.max(1))
+            .unwrap_or(u64::MAX)
+            .saturating_mul(1000);
+        let hangover = (u64::from(HANGOVER_MS) * u64::from(sample_rate)).div_ceil(per_block_ms);
+        Gate {
+            hangover: u32::try_from(hangover).unwrap_or(u32::MAX),
+            left: 0,
+        }
+    }
+
+    /// Blocks of hangover after the level falls.
+    pub fn hangover_blocks(&self) -> u32 {
+        self.hangover
+    }
+
+    /// The meter of a block of `frames` frames whose voice accumulated `sums`, and the gate's next state.
+    pub fn update(&mut self, sums: &Sums, frames: usize) -> Meter {
+        let (squares, peak) = sums.fold();
+        let rms = if frames == 0 {
+            0.0
+        } else {
+            (squares / frames as f32).sqrt()
+        };
+        let talking = if rms >= GATE_OPEN_RMS {
+            self.left = self.hangover;
+            true
+        } else if self.left > 0 {
+            self.left -= 1;
+            true
+        } else {
+            false
+        };
+        Meter { rms, peak, talking }
+    }
+
+    /// The meter of one block.
+    pub fn measure(&mut self, block: &[f32]) -> Meter {
+        let mut sums = Sums::default();
+        sums.add(block);
+        self.update(&sums, block.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rms_and_peak_of_known_blocks() {
+        let mut gate = Gate::new(48_000, 128);
+        // A square wave of ±0.5: RMS 0.5, peak 0.5.
+        let block: Vec<f32> = (0..128)
+            .map(|i| if i % 2 == 0 { 0.5 } else { -0.5 })
+            .collect();
+        let m = gate.measure(&block);
+        assert_eq!(m.rms, 0.5);
+        assert_eq!(m.peak, 0.5);
+        assert!(m.talking);
+        // One spike: peak 1, RMS sqrt(1/128).
+        let mut spike = vec![0.0f32; 128];
+        spike[77] = -1.0;
+        let m = Gate::new(48_000, 128).measure(&spike);
+        assert_eq!(m.peak, 1.0);
+        assert!((m.rms - (1.0f32 / 128.0).sqrt()).abs() < 1e-7);
+        // A length that is not a multiple of 8.
+        let odd = vec![0.25f32; 13];
+        let m = Gate::new(8_000, 13).measure(&odd);
+        assert!((m.rms - 0.25).abs() < 1e-7);
+        assert_eq!(m.peak, 0.25);
+    }
+
+    #[test]
+    fn hangover_is_200_ms_in_whole_blocks() {
+        assert_eq!(Gate::new(48_000, 128).hangover_blocks(), 75); // 9600 / 128
+        assert_eq!(Gate::new(44_100, 128).hangover_blocks(), 69); // 8820 / 128 = 68.9
+        assert_eq!(Gate::new(8_000, 480).hangover_blocks(), 4); // 1600 / 480 = 3.3
+        assert_eq!(Gate::new(16_000, 64).hangover_blocks(), 50);
+    }
+
+    #[test]
+    fn gate_opens_at_minus_45_dbfs_and_holds_for_the_hangover() {
+        let mut gate = Gate::new(8_000, 160); // 10 blocks of hangover
+        assert_eq!(gate.hangover_blocks(), 10);
+        let loud = vec![0.006f32; 160]; // -44.4 dBFS
+        let quiet = vec![0.005f32; 160]; // -46 dBFS
+        assert!(
+            !gate.measure(&quiet).talking,
+            "below the threshold the gate stays closed"
+        );
+        assert!(gate.measure(&loud).talking);
+        for i in 0..10 {
+            assert!(gate.measure(&quiet).talking, "hangover block {i}");
+        }
+        assert!(
+            !gate.measure(&quiet).talking,
+            "closed after exactly 10 blocks"
+        );
+        // Loud again re-arms the full hangover.
+        assert!(gate.measure(&loud).talking);
+        assert_eq!(gate.left, 10);
+    }
 }

@@ -1,7 +1,59 @@
 //! The conference mixer: legs, rooms, N-1 as total-minus-self, per-listener limiter, meters.
+//!
+//! # Model
+//! * A **leg** (a call) has an input — a running [`Source`], or frames the driver writes into
+//!   [`Mixer::input_mut`] (`External`, the microphone) — a room membership with `talk` and `listen`, a prompt
+//!   slot ([`Command::Prompt`] / [`Command::StopPrompt`]: Say, Play, Pause) and an overlay slot
+//!   ([`Command::Overlay`]: the beep, DTMF), both heard by the leg alone.
+//! * A **room** (a conference) has its members, optional wait music (heard by its listeners only) and an
+//!   optional recording sink.
+//!
+//! # One block
+//! 1. Every present leg's input source renders into its input block (external inputs are left as written).
+//! 2. Per room, `total = Σ input × talk gain` over its talkers; the same loop meters each member's input
+//!    (RMS, peak, gate) while the data is in registers. Legs in no room are metered on their own.
+//! 3. The room's wait music renders; the recording sink, if on, is the total through its own limiter.
+//! 4. Per listener: `out = (total − own contribution + wait music) × room gain + (prompt + overlay) × personal
+//!    gain`, then the listener's limiter. A leg in no room hears only its prompt and overlay.
+//!
+//! # Invariants
+//! * **N-1 is total-minus-self.** The own contribution subtracted is computed by the same expression, in the
+//!   same order, as the one added to the total, so a leg never hears itself (up to the rounding of the total,
+//!   about 1e-7 of the room's level), and the cost is O(N) per room, not O(N²).
+//! * **Gains.** Three gains per leg, each 0 or 1 between blocks: talk (`member ∧ talk`), room (`member ∧
+//!   listen`) and personal (`¬member ∨ listen`). `listen = false` therefore silences everything the leg hears,
+//!   prompts included, and its output is exactly 0 once the ramp is over. The gains are applied before the
+//!   limiter (each gain in one place, so that a join with `listen = false`, which turns the room gain on and
+//!   the personal gain off at once, produces no hump); the limiter is transparent below −1 dBFS, so below that
+//!   every ramp is exactly linear.
+//! * **Every change ramps over exactly one block.** Sample `i` of the block after a change gets
+//!   `from + (to − from)·(i + 1)/block`, so the block's last sample is at the new gain and the next block is
+//!   steady. Talk, listen, join, leave, remove, a prompt or overlay or wait music starting, stopping or being
+//!   replaced (the old one fades out while the new one fades in): all ramp. A leg that leaves stays in its
+//!   room's member list for that one block, fading out, and is dropped after the block (a list shrink, no
+//!   allocation). Moving straight to another room crossfades the two rooms in the same block.
+//! * **No allocation, lock or logging in [`Mixer::render`].** Every buffer is sized when a command is applied
+//!   (legs and rooms live in vectors indexed by their dense ids and grow only then); a source that ends or is
+//!   replaced is kept until a later command drops it, because freeing is as forbidden as allocating.
+//!   `tests/no_alloc.rs` counts both.
+//! * **Memory.** Inputs and outputs are each one contiguous planar buffer, leg-major (`leg × block + frame`),
+//!   and the listeners are rendered in leg order, so the hot loop streams through memory.
+//! * **Deterministic.** Only `+ − × /`, `sqrt` and compare/select; no platform math, no FMA; the block length
+//!   is a run-time value.
+//!
+//! # Decisions where the issue is silent
+//! * The recording hears every talker of the room (the total, through its own limiter), not the wait music:
+//!   music plays while a conference is `populated` and recording runs while it is `inProgress`, so in
+//!   FreeClimb the two never overlap. It does not ramp in or out: it is a tap on the mix, not a gain change.
+//! * Meters measure a leg's input before its talk gain: a muted participant's meter still shows that it talks.
+//! * [`Command::AddLeg`] for a leg that is still present replaces it at once (no ramp), like a new call.
 
-use crate::command::{Command, LegId, RoomId};
-use crate::meter::Meter;
+use std::sync::Arc;
+
+use crate::command::{Command, LegId, PcmId, RoomId, SourceSpec};
+use crate::limiter::{Limiter, LimiterState};
+use crate::meter::{Gate, Meter, Sums};
+use crate::source::Source;
 
 /// How the mixer renders.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,19 +66,321 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { sample_rate: 48_000, block: 128 }
+        Config {
+            sample_rate: 48_000,
+            block: 128,
+        }
     }
+}
+
+/// The largest leg id + 1 the mixer accepts (ids are dense indexes: memory grows with the largest id).
+pub const MAX_LEGS: u32 = 65_536;
+/// The largest room id + 1 the mixer accepts.
+pub const MAX_ROOMS: u32 = 65_536;
+/// The largest clip id + 1 the mixer accepts.
+pub const MAX_PCM: u32 = 65_536;
+
+/// Why a command was not applied (the mixer is unchanged).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApplyError {
+    /// An id beyond the mixer's limit.
+    IdTooLarge {
+        /// `"leg"`, `"room"` or `"pcm"`.
+        what: &'static str,
+        /// The id given.
+        id: u32,
+        /// The limit (ids must be below it).
+        max: u32,
+    },
+    /// A command for a leg that was never added, or was removed.
+    UnknownLeg {
+        /// The leg.
+        leg: u32,
+    },
+}
+
+impl core::fmt::Display for ApplyError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            ApplyError::IdTooLarge { what, id, max } => write!(
+                f,
+                "{what} id {id} is too large (ids must be below {max}): the driver should number {what}s densely \
+                 from 0 and reuse the ids of those that are gone"
+            ),
+            ApplyError::UnknownLeg { leg } => write!(
+                f,
+                "leg {leg} is not in the mixer: send AddLeg before any other command for it (and none after \
+                 RemoveLeg)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ApplyError {}
+
+/// A gain during one block: `from` at the start, `to` at the end, linear in between.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Ramp {
+    from: f32,
+    to: f32,
+}
+
+impl Ramp {
+    const ZERO: Ramp = Ramp { from: 0.0, to: 0.0 };
+    const ONE: Ramp = Ramp { from: 1.0, to: 1.0 };
+
+    fn is_steady(&self) -> bool {
+        self.from == self.to
+    }
+
+    /// Steady at zero: nothing passes, and the work can be skipped.
+    fn is_off(&self) -> bool {
+        self.from == 0.0 && self.to == 0.0
+    }
+
+    fn set(&mut self, to: f32) {
+        self.to = to;
+    }
+
+    fn advance(&mut self) {
+        self.from = self.to;
+    }
+
+    /// The gain at weight `w` of the block.
+    #[inline(always)]
+    fn at(&self, w: f32) -> f32 {
+        self.from + (self.to - self.from) * w
+    }
+}
+
+/// A source slot (prompt, overlay, wait music): the current source fading in, and the one it replaced fading out.
+struct Slot {
+    cur: Option<Source>,
+    gain: Ramp,
+    /// `cur` is playing (not stopped, not ended).
+    live: bool,
+    old: Option<Source>,
+    old_gain: Ramp,
+    /// `old` fades out during the next block.
+    old_live: bool,
+}
+
+impl Default for Slot {
+    fn default() -> Self {
+        Slot {
+            cur: None,
+            gain: Ramp::ZERO,
+            live: false,
+            old: None,
+            old_gain: Ramp::ZERO,
+            old_live: false,
+        }
+    }
+}
+
+impl Slot {
+    /// Plays `source`, fading in; whatever played fades out. May drop a source: apply time only.
+    fn start(&mut self, source: Source) {
+        self.retire();
+        self.cur = Some(source);
+        self.gain = Ramp { from: 0.0, to: 1.0 };
+        self.live = true;
+    }
+
+    /// Fades out what plays. May drop a source: apply time only.
+    fn stop(&mut self) {
+        self.retire();
+    }
+
+    /// Moves the playing source to the fading place (dropping one that faded already).
+    fn retire(&mut self) {
+        if self.live {
+            self.old = self.cur.take();
+            self.old_gain = Ramp {
+                from: self.gain.from,
+                to: 0.0,
+            };
+            self.old_live = true;
+        } else {
+            // An ended source: nothing to fade, and dropping is allowed here.
+            self.cur = None;
+        }
+        self.live = false;
+        self.gain = Ramp::ZERO;
+    }
+
+    /// Drops everything (apply time only).
+    fn clear(&mut self) {
+        *self = Slot::default();
+    }
+
+    /// Something sounds in the next block.
+    fn active(&self) -> bool {
+        self.live || self.old_live
+    }
+
+    /// Adds the next block of the slot to `out` (through `scratch`) and advances its ramps.
+    fn render_into(&mut self, out: &mut [f32], scratch: &mut [f32], ramp: &[f32]) {
+        if self.live {
+            if let Some(src) = self.cur.as_mut() {
+                let going = src.render(scratch);
+                add_scaled(out, scratch, self.gain, ramp);
+                // An ended source stays allocated until a command replaces it: freeing here would be a
+                // deallocation inside render.
+                self.live = going;
+            } else {
+                self.live = false;
+            }
+            self.gain.advance();
+        }
+        if self.old_live {
+            if let Some(src) = self.old.as_mut() {
+                src.render(scratch);
+                add_scaled(out, scratch, self.old_gain, ramp);
+            }
+            self.old_live = false;
+            self.old_gain = Ramp::ZERO;
+        }
+    }
+}
+
+/// Whether a leg slot holds a call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+enum Presence {
+    #[default]
+    Vacant,
+    Active,
+    /// Removed by the last command: its voice fades out of its room during the next block, then it is vacant.
+    Removing,
+}
+
+/// The room a leg is leaving during this block, with the gains that fade it out.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Departure {
+    room: u32,
+    talk_gain: Ramp,
+    room_gain: Ramp,
+}
+
+/// One leg's state (its frames live in the mixer's planar buffers).
+struct Leg {
+    presence: Presence,
+    /// `None`: external frames (or a vacant slot).
+    input: Option<Source>,
+    room: Option<u32>,
+    talk: bool,
+    listen: bool,
+    talk_gain: Ramp,
+    room_gain: Ramp,
+    personal_gain: Ramp,
+    departure: Option<Departure>,
+    prompt: Slot,
+    overlay: Slot,
+    limiter: LimiterState,
+    gate: Gate,
+    meter: Meter,
+}
+
+impl Leg {
+    fn vacant(gate: Gate) -> Leg {
+        Leg {
+            presence: Presence::Vacant,
+            input: None,
+            room: None,
+            talk: true,
+            listen: true,
+            talk_gain: Ramp::ZERO,
+            room_gain: Ramp::ZERO,
+            personal_gain: Ramp::ONE,
+            departure: None,
+            prompt: Slot::default(),
+            overlay: Slot::default(),
+            limiter: LimiterState::default(),
+            gate,
+            meter: Meter::default(),
+        }
+    }
+
+    /// Sets the gains' targets from membership and privileges.
+    fn retarget(&mut self) {
+        let member = self.room.is_some();
+        self.talk_gain.set(f32::from(u8::from(member && self.talk)));
+        self.room_gain
+            .set(f32::from(u8::from(member && self.listen)));
+        self.personal_gain
+            .set(f32::from(u8::from(!member || self.listen)));
+    }
+}
+
+/// A room member: a leg, or a leg leaving during this block (then its gains are in its [`Departure`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Member {
+    leg: u32,
+    departing: bool,
+}
+
+#[derive(Default)]
+struct Room {
+    members: Vec<Member>,
+    music: Slot,
+    /// The music buffer holds this block's music.
+    music_playing: bool,
+    recording: bool,
+    /// The last block was recorded.
+    recorded: bool,
+    rec_limiter: LimiterState,
+    /// A member is departing: drop it after the block.
+    departures: bool,
 }
 
 /// The mixer. Commands may allocate; [`Mixer::render`] never does.
 pub struct Mixer {
     config: Config,
+    /// `(i + 1) / block`: the weight of frame `i` in a ramp.
+    ramp: Vec<f32>,
+    limiter: Limiter,
+    legs: Vec<Leg>,
+    rooms: Vec<Room>,
+    /// Leg-major input frames.
+    inputs: Vec<f32>,
+    /// Leg-major output frames.
+    outputs: Vec<f32>,
+    /// Room-major: each room's sum of talkers.
+    totals: Vec<f32>,
+    /// Room-major: each room's wait music this block.
+    music: Vec<f32>,
+    /// Room-major: each room's recording this block.
+    records: Vec<f32>,
+    /// A block for rendering a source.
+    scratch: Vec<f32>,
+    /// A block for a listener's personal sounds, or its room part.
+    personal: Vec<f32>,
+    pcm: Vec<Option<Arc<[f32]>>>,
 }
 
 impl Mixer {
-    /// A mixer with no legs and no rooms.
+    /// A mixer with no legs and no rooms. A zero block length or sample rate is taken as 1.
     pub fn new(config: Config) -> Self {
-        Mixer { config }
+        let config = Config {
+            sample_rate: config.sample_rate.max(1),
+            block: config.block.max(1),
+        };
+        let n = config.block;
+        Mixer {
+            config,
+            ramp: (1..=n).map(|i| i as f32 / n as f32).collect(),
+            limiter: Limiter::new(config.sample_rate, n),
+            legs: Vec::new(),
+            rooms: Vec::new(),
+            inputs: Vec::new(),
+            outputs: Vec::new(),
+            totals: Vec::new(),
+            music: Vec::new(),
+            records: Vec::new(),
+            scratch: vec![0.0; n],
+            personal: vec![0.0; n],
+            pcm: Vec::new(),
+        }
     }
 
     /// Its configuration.
@@ -34,40 +388,474 @@ impl Mixer {
         self.config
     }
 
-    /// Applies one command now (between blocks).
+    /// Applies one command now (between blocks). A command that cannot apply (an unknown leg, an id beyond the
+    /// limits) changes nothing; [`Mixer::try_apply`] says why.
     pub fn apply(&mut self, command: Command) {
-        let _ = command;
-        todo!("Mixer::apply")
+        let _ = self.try_apply(command);
+    }
+
+    /// Applies one command now (between blocks), or says why it cannot (and changes nothing).
+    pub fn try_apply(&mut self, command: Command) -> Result<(), ApplyError> {
+        match command {
+            Command::LoadPcm { pcm, samples } => {
+                let i = index(pcm.0, MAX_PCM, "pcm")?;
+                if self.pcm.len() <= i {
+                    self.pcm.resize(i + 1, None);
+                }
+                self.pcm[i] = Some(Arc::from(samples));
+            }
+            Command::AddLeg { leg, input } => {
+                let i = index(leg.0, MAX_LEGS, "leg")?;
+                self.grow_legs(i + 1);
+                if self.legs[i].presence != Presence::Vacant {
+                    self.drop_memberships(i);
+                }
+                let input = match input {
+                    SourceSpec::External => None,
+                    spec => Some(self.source(&spec)),
+                };
+                let gate = Gate::new(self.config.sample_rate, self.config.block);
+                let l = &mut self.legs[i];
+                *l = Leg::vacant(gate);
+                l.presence = Presence::Active;
+                l.input = input;
+                let n = self.config.block;
+                self.inputs[i * n..(i + 1) * n].fill(0.0);
+                self.outputs[i * n..(i + 1) * n].fill(0.0);
+            }
+            Command::RemoveLeg { leg } => {
+                let i = self.active_leg(leg)?;
+                self.depart(i);
+                let l = &mut self.legs[i];
+                l.presence = Presence::Removing;
+                l.prompt.clear();
+                l.overlay.clear();
+            }
+            Command::Join {
+                leg,
+                room,
+                talk,
+                listen,
+            } => {
+                let i = self.active_leg(leg)?;
+                let r = index(room.0, MAX_ROOMS, "room")?;
+                self.grow_rooms(r + 1);
+                if self.legs[i].room != Some(r as u32) {
+                    self.depart(i);
+                    self.rooms[r].members.push(Member {
+                        leg: i as u32,
+                        departing: false,
+                    });
+                    let l = &mut self.legs[i];
+                    l.room = Some(r as u32);
+                }
+                let l = &mut self.legs[i];
+                l.talk = talk;
+                l.listen = listen;
+                l.retarget();
+            }
+            Command::Leave { leg } => {
+                let i = self.active_leg(leg)?;
+                self.depart(i);
+            }
+            Command::SetTalk { leg, on } => {
+                let i = self.active_leg(leg)?;
+                let l = &mut self.legs[i];
+                l.talk = on;
+                l.retarget();
+            }
+            Command::SetListen { leg, on } => {
+                let i = self.active_leg(leg)?;
+                let l = &mut self.legs[i];
+                l.listen = on;
+                l.retarget();
+            }
+            Command::Prompt { leg, source } => {
+                let i = self.active_leg(leg)?;
+                let s = self.source(&source);
+                self.legs[i].prompt.start(s);
+            }
+            Command::StopPrompt { leg } => {
+                let i = self.active_leg(leg)?;
+                self.legs[i].prompt.stop();
+            }
+            Command::Overlay { leg, source } => {
+                let i = self.active_leg(leg)?;
+                let s = self.source(&source);
+                self.legs[i].overlay.start(s);
+            }
+            Command::WaitMusic { room, source, on } => {
+                let r = index(room.0, MAX_ROOMS, "room")?;
+                self.grow_rooms(r + 1);
+                if on {
+                    let s = self.source(&source);
+                    self.rooms[r].music.start(s);
+                } else {
+                    self.rooms[r].music.stop();
+                }
+            }
+            Command::Record { room, on } => {
+                let r = index(room.0, MAX_ROOMS, "room")?;
+                self.grow_rooms(r + 1);
+                let room = &mut self.rooms[r];
+                if on && !room.recording {
+                    room.rec_limiter = LimiterState::default();
+                }
+                room.recording = on;
+            }
+        }
+        Ok(())
+    }
+
+    /// Builds a running source (apply time: may allocate).
+    fn source(&self, spec: &SourceSpec) -> Source {
+        let pcm = &self.pcm;
+        let lookup = |id: PcmId| pcm.get(id.0 as usize).cloned().flatten();
+        Source::new(spec, self.config.sample_rate, &lookup)
+    }
+
+    fn active_leg(&self, leg: LegId) -> Result<usize, ApplyError> {
+        let i = leg.0 as usize;
+        match self.legs.get(i) {
+            Some(l) if l.presence == Presence::Active => Ok(i),
+            _ => Err(ApplyError::UnknownLeg { leg: leg.0 }),
+        }
+    }
+
+    fn grow_legs(&mut self, len: usize) {
+        if self.legs.len() < len {
+            let gate = Gate::new(self.config.sample_rate, self.config.block);
+            self.legs.resize_with(len, || Leg::vacant(gate));
+            self.inputs.resize(len * self.config.block, 0.0);
+            self.outputs.resize(len * self.config.block, 0.0);
+        }
+    }
+
+    fn grow_rooms(&mut self, len: usize) {
+        if self.rooms.len() < len {
+            self.rooms.resize_with(len, Room::default);
+            let n = len * self.config.block;
+            self.totals.resize(n, 0.0);
+            self.music.resize(n, 0.0);
+            self.records.resize(n, 0.0);
+        }
+    }
+
+    /// Starts leg `i`'s fade out of its room (it leaves the member list after the next block).
+    fn depart(&mut self, i: usize) {
+        let Some(r) = self.legs[i].room else {
+            return;
+        };
+        if self.legs[i].departure.is_some() {
+            // Left a room already since the last block: that fade is cut short.
+            self.drop_departure(i);
+        }
+        let room = &mut self.rooms[r as usize];
+        for m in room.members.iter_mut() {
+            if m.leg == i as u32 && !m.departing {
+                m.departing = true;
+            }
+        }
+        room.departures = true;
+        let l = &mut self.legs[i];
+        l.departure = Some(Departure {
+            room: r,
+            talk_gain: Ramp {
+                from: l.talk_gain.from,
+                to: 0.0,
+            },
+            room_gain: Ramp {
+                from: l.room_gain.from,
+                to: 0.0,
+            },
+        });
+        l.room = None;
+        l.talk_gain = Ramp::ZERO;
+        l.room_gain = Ramp::ZERO;
+        l.retarget();
+    }
+
+    /// Removes leg `i`'s departing entry at once.
+    fn drop_departure(&mut self, i: usize) {
+        if let Some(d) = self.legs[i].departure.take() {
+            self.rooms[d.room as usize]
+                .members
+                .retain(|m| !(m.leg == i as u32 && m.departing));
+        }
+    }
+
+    /// Removes leg `i` from every room at once (no fade).
+    fn drop_memberships(&mut self, i: usize) {
+        self.drop_departure(i);
+        if let Some(r) = self.legs[i].room.take() {
+            self.rooms[r as usize].members.retain(|m| m.leg != i as u32);
+        }
     }
 
     /// Renders one block: every leg's input, every room's mix, every listener's output, meters, recordings.
     pub fn render(&mut self) {
-        todo!("Mixer::render")
+        let n = self.config.block;
+        let Mixer {
+            ramp,
+            limiter,
+            legs,
+            rooms,
+            inputs,
+            outputs,
+            totals,
+            music,
+            records,
+            scratch,
+            personal,
+            ..
+        } = self;
+        let ramp = &ramp[..];
+
+        // 1. Inputs.
+        for (leg, input) in legs.iter_mut().zip(inputs.chunks_exact_mut(n)) {
+            if leg.presence != Presence::Vacant
+                && let Some(src) = leg.input.as_mut()
+            {
+                src.render(input);
+            }
+        }
+
+        // 2. Rooms: totals with fused meters, music, recordings.
+        for (((room, total), music), record) in rooms
+            .iter_mut()
+            .zip(totals.chunks_exact_mut(n))
+            .zip(music.chunks_exact_mut(n))
+            .zip(records.chunks_exact_mut(n))
+        {
+            total.fill(0.0);
+            for m in &room.members {
+                let Some(leg) = legs.get_mut(m.leg as usize) else {
+                    continue;
+                };
+                let x = &inputs[m.leg as usize * n..(m.leg as usize + 1) * n];
+                if m.departing {
+                    let g = leg.departure.map_or(Ramp::ZERO, |d| d.talk_gain);
+                    accumulate(total, x, g, ramp);
+                } else {
+                    let sums = accumulate_metered(total, x, leg.talk_gain, ramp);
+                    leg.meter = leg.gate.update(&sums, n);
+                }
+            }
+            room.music_playing = room.music.active();
+            if room.music_playing {
+                music.fill(0.0);
+                room.music.render_into(music, scratch, ramp);
+            }
+            room.recorded = room.recording;
+            if room.recording {
+                record.copy_from_slice(total);
+                limiter.process(&mut room.rec_limiter, record);
+            }
+        }
+
+        // 3. Listeners, in leg order (the output buffer is written front to back).
+        for (i, (leg, out)) in legs.iter_mut().zip(outputs.chunks_exact_mut(n)).enumerate() {
+            if leg.presence != Presence::Active {
+                continue;
+            }
+            let x = &inputs[i * n..(i + 1) * n];
+            if leg.room.is_none() {
+                leg.meter = leg.gate.measure(x);
+            }
+            let fast = match leg.room {
+                Some(r) => {
+                    leg.departure.is_none()
+                        && leg.room_gain == Ramp::ONE
+                        && leg.talk_gain.is_steady()
+                        && !rooms[r as usize].music_playing
+                        && !leg.prompt.active()
+                        && !leg.overlay.active()
+                }
+                None => false,
+            };
+            if let (true, Some(r)) = (fast, leg.room) {
+                let total = &totals[r as usize * n..(r as usize + 1) * n];
+                let peak = minus_self(out, total, x, leg.talk_gain.from);
+                limiter.limit_quick(&mut leg.limiter, out, peak);
+                continue;
+            }
+            out.fill(0.0);
+            let room_part = |out: &mut [f32], tmp: &mut [f32], r: u32, talk: Ramp, gain: Ramp| {
+                if gain.is_off() {
+                    return;
+                }
+                let r = r as usize;
+                let total = &totals[r * n..(r + 1) * n];
+                own_removed(tmp, total, x, talk, ramp);
+                if rooms[r].music_playing {
+                    add(tmp, &music[r * n..(r + 1) * n]);
+                }
+                add_scaled(out, tmp, gain, ramp);
+            };
+            if let Some(r) = leg.room {
+                room_part(out, personal, r, leg.talk_gain, leg.room_gain);
+            }
+            if let Some(d) = leg.departure {
+                room_part(out, personal, d.room, d.talk_gain, d.room_gain);
+            }
+            if leg.prompt.active() || leg.overlay.active() {
+                personal.fill(0.0);
+                leg.prompt.render_into(personal, scratch, ramp);
+                leg.overlay.render_into(personal, scratch, ramp);
+                add_scaled(out, personal, leg.personal_gain, ramp);
+            }
+            limiter.process(&mut leg.limiter, out);
+        }
+
+        // 4. The ramps have run: advance them, and drop what faded out (list shrinks only: no allocation).
+        for leg in legs.iter_mut() {
+            leg.talk_gain.advance();
+            leg.room_gain.advance();
+            leg.personal_gain.advance();
+            leg.departure = None;
+            if leg.presence == Presence::Removing {
+                leg.presence = Presence::Vacant;
+            }
+        }
+        for room in rooms.iter_mut() {
+            if room.departures {
+                room.members.retain(|m| !m.departing);
+                room.departures = false;
+            }
+        }
     }
 
     /// The block of frames the driver fills for an [`crate::SourceSpec::External`] leg before [`Mixer::render`]
-    /// (`None` for an unknown leg).
+    /// (`None` for an unknown leg). For a leg with a source input, render overwrites it.
     pub fn input_mut(&mut self, leg: LegId) -> Option<&mut [f32]> {
-        let _ = leg;
-        todo!()
+        let i = self.active_leg(leg).ok()?;
+        let n = self.config.block;
+        Some(&mut self.inputs[i * n..(i + 1) * n])
     }
 
     /// What `leg` heard in the last block (`None` for an unknown leg; silence while it is in no room and
     /// nothing plays to it).
     pub fn output(&self, leg: LegId) -> Option<&[f32]> {
-        let _ = leg;
-        todo!()
+        let i = self.active_leg(leg).ok()?;
+        let n = self.config.block;
+        Some(&self.outputs[i * n..(i + 1) * n])
     }
 
     /// What `room`'s recording sink captured in the last block, while it records.
     pub fn recording(&self, room: RoomId) -> Option<&[f32]> {
-        let _ = room;
-        todo!()
+        let r = room.0 as usize;
+        if !self.rooms.get(r)?.recorded {
+            return None;
+        }
+        let n = self.config.block;
+        Some(&self.records[r * n..(r + 1) * n])
     }
 
-    /// The last block's meter of what `leg` says (its contribution before mixing).
+    /// The last block's meter of what `leg` says (its input, before its talk gain).
     pub fn meter(&self, leg: LegId) -> Option<Meter> {
-        let _ = leg;
-        todo!()
+        let i = self.active_leg(leg).ok()?;
+        Some(self.legs[i].meter)
     }
+
+    /// The legs in `room` (members that are not fading out), in join order.
+    pub fn members(&self, room: RoomId) -> impl Iterator<Item = LegId> + '_ {
+        self.rooms
+            .get(room.0 as usize)
+            .map(|r| &r.members[..])
+            .unwrap_or(&[])
+            .iter()
+            .filter(|m| !m.departing)
+            .map(|m| LegId(m.leg))
+    }
+}
+
+/// A dense id as an index, if below `max`.
+fn index(id: u32, max: u32, what: &'static str) -> Result<usize, ApplyError> {
+    if id < max {
+        Ok(id as usize)
+    } else {
+        Err(ApplyError::IdTooLarge { what, id, max })
+    }
+}
+
+/// `dst += src`.
+fn add(dst: &mut [f32], src: &[f32]) {
+    for (d, &s) in dst.iter_mut().zip(src) {
+        *d += s;
+    }
+}
+
+/// `dst += src × gain`, the gain ramped over the block (skipped when it is steady at zero).
+fn add_scaled(dst: &mut [f32], src: &[f32], gain: Ramp, ramp: &[f32]) {
+    if gain.is_steady() {
+        let g = gain.from;
+        if g == 1.0 {
+            add(dst, src);
+        } else if g != 0.0 {
+            for (d, &s) in dst.iter_mut().zip(src) {
+                *d += s * g;
+            }
+        }
+    } else {
+        for ((d, &s), &w) in dst.iter_mut().zip(src).zip(ramp) {
+            *d += s * gain.at(w);
+        }
+    }
+}
+
+/// `total += x × talk gain` (a departing member: no meter).
+fn accumulate(total: &mut [f32], x: &[f32], g: Ramp, ramp: &[f32]) {
+    if g.is_off() {
+        return;
+    }
+    if g.is_steady() {
+        let g = g.from;
+        for (t, &x) in total.iter_mut().zip(x) {
+            *t += x * g;
+        }
+    } else {
+        for ((t, &x), &w) in total.iter_mut().zip(x).zip(ramp) {
+            *t += x * g.at(w);
+        }
+    }
+}
+
+/// `total += x × talk gain`, and the meter sums of `x`. Two simple loops over the block rather than one fused
+/// loop: each vectorises on its own, and the second reads `x` from L1 cache.
+fn accumulate_metered(total: &mut [f32], x: &[f32], g: Ramp, ramp: &[f32]) -> Sums {
+    accumulate(total, x, g, ramp);
+    let mut sums = Sums::default();
+    sums.add(x);
+    sums
+}
+
+/// `tmp = total − x × talk gain`: the room without the listener's own voice (the same products as
+/// [`accumulate`] added, so they cancel).
+fn own_removed(tmp: &mut [f32], total: &[f32], x: &[f32], g: Ramp, ramp: &[f32]) {
+    if g.is_off() {
+        tmp.copy_from_slice(total);
+    } else if g.is_steady() {
+        let g = g.from;
+        for ((o, &t), &x) in tmp.iter_mut().zip(total).zip(x) {
+            *o = t - x * g;
+        }
+    } else {
+        for (((o, &t), &x), &w) in tmp.iter_mut().zip(total).zip(x).zip(ramp) {
+            *o = t - x * g.at(w);
+        }
+    }
+}
+
+/// The hot kernel: `out = total − x × g`, then the block's peak for the limiter's idle check (the output is in L1
+/// cache by then).
+fn minus_self(out: &mut [f32], total: &[f32], x: &[f32], g: f32) -> f32 {
+    if g == 0.0 {
+        // A listener that does not talk: its own contribution is not in the total.
+        out.copy_from_slice(total);
+    } else {
+        for ((o, &t), &x) in out.iter_mut().zip(total).zip(x) {
+            *o = t - x * g;
+        }
+    }
+    crate::limiter::peak(out)
 }
