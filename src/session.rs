@@ -231,6 +231,12 @@ impl Session {
         })
     }
 
+    /// The call id the next participant added will get (ids are drawn in order from the seed), so a driver can
+    /// prepare that call's audio leg (the microphone) before it joins.
+    pub fn next_call_id(&self) -> String {
+        self.ids.clone().next(IdKind::Call)
+    }
+
     /// Every conference recording started so far, oldest first.
     pub fn recordings(&self) -> &[RecordingInfo] {
         &self.recordings
