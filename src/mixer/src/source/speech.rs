@@ -41,6 +41,17 @@ struct Target {
 }
 
 const SCHWA: [f32; 3] = [500.0, 1500.0, 2500.0];
+/// Long vowels and r-colouring (Peterson and Barney's averages, rounded).
+const IY: [f32; 3] = [280.0, 2250.0, 2900.0];
+const UW: [f32; 3] = [310.0, 870.0, 2250.0];
+const AA: [f32; 3] = [730.0, 1090.0, 2440.0];
+const AO: [f32; 3] = [570.0, 840.0, 2410.0];
+const EH: [f32; 3] = [530.0, 1840.0, 2480.0];
+const ER: [f32; 3] = [490.0, 1350.0, 1690.0];
+
+fn is_vowel(c: char) -> bool {
+    matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y')
+}
 
 const fn vowel(f1: f32, f2: f32, f3: f32) -> Target {
     Target {
@@ -159,10 +170,7 @@ fn plan_word(word: &str, at: u64, sound: u64, last_word: bool, segments: &mut Ve
             None => {}
         }
     }
-    let vowels = letters
-        .iter()
-        .filter(|c| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y'))
-        .count();
+    let vowels = letters.iter().filter(|&&c| is_vowel(c)).count();
     if letters.len() > 2 && letters.last() == Some(&'e') && vowels > 1 {
         letters.pop();
     }
@@ -181,6 +189,31 @@ fn plan_word(word: &str, at: u64, sound: u64, last_word: bool, segments: &mut Ve
         if let Some(p) = digraph {
             phones.push(p);
             i += 2;
+            continue;
+        }
+        // Vowel pairs: a long vowel, or a glide from one vowel to another (two targets, one vowel's length).
+        let at_end = i + 1 == letters.len();
+        let pair: Option<&[[f32; 3]]> = match (c, next) {
+            ('e', Some('e' | 'a')) => Some(&[IY]),
+            ('o', Some('o')) => Some(&[UW]),
+            ('o', Some('u' | 'w')) => Some(&[AA, UW]),
+            ('a', Some('i' | 'y')) => Some(&[EH, IY]),
+            ('o', Some('i' | 'y')) => Some(&[AO, IY]),
+            ('e' | 'i' | 'u', Some('r')) => Some(&[ER]),
+            _ => None,
+        };
+        if let Some(targets) = pair {
+            let w = VOWEL_WEIGHT / targets.len() as u32;
+            for f in targets {
+                phones.push(Phone::Steady(vowel(f[0], f[1], f[2]), w));
+            }
+            i += 2;
+            continue;
+        }
+        // A final e or y after a consonant is long ("the", "we", "only").
+        if at_end && i > 0 && matches!(c, 'e' | 'y') && !is_vowel(letters[i - 1]) {
+            phones.push(Phone::Steady(vowel(IY[0], IY[1], IY[2]), VOWEL_WEIGHT));
+            i += 1;
             continue;
         }
         if let Some(p) = phone(c, next) {
@@ -441,5 +474,59 @@ impl Speech {
         } else {
             y
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The formant targets of `word`'s segments that are voiced vowels (voice 1.0), in order.
+    fn vowels(word: &str) -> Vec<[f32; 3]> {
+        let mut segments = Vec::new();
+        plan_word(word, 0, 1000, false, &mut segments);
+        segments
+            .iter()
+            .filter(|s| s.target.voice == 1.0)
+            .map(|s| s.target.formants.unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn letters_become_vowel_targets() {
+        assert_eq!(vowels("see"), vec![IY]);
+        assert_eq!(
+            vowels("the"),
+            vec![IY],
+            "a final e after a consonant is long"
+        );
+        assert_eq!(vowels("now"), vec![AA, UW], "ow glides");
+        assert_eq!(vowels("her"), vec![ER]);
+        // "welcome": the final e is silent, so two vowels remain.
+        assert_eq!(vowels("welcome").len(), 2);
+        assert_eq!(
+            vowels("42"),
+            vec![[570.0, 840.0, 2410.0], UW],
+            "digits are spoken by name: for-too"
+        );
+        assert_eq!(
+            vowels("!?"),
+            vec![SCHWA],
+            "a word with no letters still sounds"
+        );
+    }
+
+    #[test]
+    fn a_word_fills_its_sound_then_falls_silent() {
+        let mut segments = Vec::new();
+        plan_word("stop", 100, 2560, true, &mut segments);
+        assert_eq!(segments[0].start, 100);
+        let last = segments.last().unwrap();
+        assert_eq!(last.start, 100 + 2560, "the gap starts when the sound ends");
+        assert_eq!(last.target.voice, 0.0);
+        assert_eq!(last.target.noise, 0.0);
+        assert!(segments.windows(2).all(|w| w[0].start <= w[1].start));
+        // Every segment has formants (consonants borrow a vowel's), so the filters always have a target.
+        assert!(segments.iter().all(|s| s.target.formants.is_some()));
     }
 }
