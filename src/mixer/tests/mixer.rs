@@ -581,3 +581,147 @@ fn the_same_commands_give_the_same_bits() {
     };
     assert_eq!(run(), run());
 }
+
+/// `blocks` blocks of a source rendered on its own, as the mixer renders it.
+fn source_blocks(spec: &SourceSpec, c: Config, blocks: usize) -> Vec<Vec<f32>> {
+    let no_pcm = |_: conflab_mixer::PcmId| None;
+    let mut s = conflab_mixer::source::Source::new(spec, c.sample_rate, &no_pcm);
+    (0..blocks)
+        .map(|_| {
+            let mut b = vec![0.0; c.block];
+            s.render(&mut b);
+            b
+        })
+        .collect()
+}
+
+#[test]
+fn wait_music_reaches_listeners_only() {
+    for c in [
+        Config {
+            sample_rate: 8_000,
+            block: 64,
+        },
+        Config {
+            sample_rate: 48_000,
+            block: 480,
+        },
+    ] {
+        let n = c.block;
+        let music = SourceSpec::Music { seed: 5 };
+        let expect = source_blocks(&music, c, 12);
+        let mut m = Mixer::new(c);
+        for leg in 0..4 {
+            add(&mut m, leg);
+        }
+        join(&mut m, 0, 0, true, true); // a listener
+        join(&mut m, 1, 0, true, false); // listen=false
+        join(&mut m, 2, 0, false, true); // a listener that does not talk
+        // Leg 3 is in no room.
+        m.apply(Command::Record {
+            room: RoomId(0),
+            on: true,
+        });
+        m.render(); // the join ramps
+        m.apply(Command::WaitMusic {
+            room: RoomId(0),
+            source: music.clone(),
+            on: true,
+        });
+        m.render();
+        let ramped: Vec<f32> = (0..n)
+            .map(|i| 0.0 + expect[0][i] * ramp(0.0, 1.0, i, n))
+            .collect();
+        assert_eq!(
+            out(&m, 0),
+            ramped,
+            "{c:?}: the music fades in over the first block"
+        );
+        for (k, block) in expect.iter().enumerate().take(10).skip(1) {
+            m.render();
+            assert_eq!(&out(&m, 0), block, "{c:?}: block {k}");
+            assert_eq!(&out(&m, 2), block, "{c:?}: block {k}");
+            assert!(
+                out(&m, 1).iter().all(|&x| x == 0.0),
+                "{c:?}: listen=false hears no music"
+            );
+            assert!(
+                out(&m, 3).iter().all(|&x| x == 0.0),
+                "{c:?}: outside the room, no music"
+            );
+            assert!(
+                m.recording(RoomId(0)).unwrap().iter().all(|&x| x == 0.0),
+                "{c:?}: not recorded"
+            );
+        }
+        let rms = (expect[5].iter().map(|x| x * x).sum::<f32>() / n as f32).sqrt();
+        assert!(rms > 0.03, "{c:?}: the music is audible ({rms})");
+        // Music stops: it fades out over one block, then silence.
+        m.apply(Command::WaitMusic {
+            room: RoomId(0),
+            source: SourceSpec::Silence,
+            on: false,
+        });
+        m.render();
+        let fading: Vec<f32> = (0..n)
+            .map(|i| 0.0 + expect[10][i] * ramp(1.0, 0.0, i, n))
+            .collect();
+        assert_eq!(out(&m, 0), fading, "{c:?}");
+        m.render();
+        assert!(out(&m, 0).iter().all(|&x| x == 0.0));
+    }
+}
+
+#[test]
+fn a_leg_in_no_room_hears_only_its_prompt_and_overlay() {
+    let c = Config {
+        sample_rate: 16_000,
+        block: 128,
+    };
+    let n = c.block;
+    let tone = SourceSpec::Tone { hz: 440.0 };
+    let beep = SourceSpec::Beep {
+        hz: 1000.0,
+        ms: 250,
+    };
+    let tones = source_blocks(&tone, c, 8);
+    let beeps = source_blocks(&beep, c, 8);
+    let mut m = Mixer::new(c);
+    for leg in 0..3 {
+        add(&mut m, leg);
+    }
+    join(&mut m, 1, 0, true, true);
+    join(&mut m, 2, 0, true, true);
+    set_input(&mut m, 1, &vec![0.3; n]);
+    m.apply(Command::Prompt {
+        leg: LegId(0),
+        source: tone.clone(),
+    });
+    m.render();
+    let expect: Vec<f32> = (0..n).map(|i| tones[0][i] * ramp(0.0, 1.0, i, n)).collect();
+    assert_eq!(out(&m, 0), expect, "the prompt fades in");
+    m.render();
+    assert_eq!(out(&m, 0), tones[1]);
+    // A prompt is for its leg alone: the room does not hear it.
+    assert!(out(&m, 2).iter().all(|&x| (x - 0.3).abs() < 1e-7));
+    m.apply(Command::Overlay {
+        leg: LegId(0),
+        source: beep,
+    });
+    m.render();
+    let expect: Vec<f32> = (0..n)
+        .map(|i| (0.0 + tones[2][i]) + beeps[0][i] * ramp(0.0, 1.0, i, n))
+        .collect();
+    assert_eq!(out(&m, 0), expect, "the overlay adds on top");
+    m.render();
+    let expect: Vec<f32> = (0..n).map(|i| (0.0 + tones[3][i]) + beeps[1][i]).collect();
+    assert_eq!(out(&m, 0), expect);
+    m.apply(Command::StopPrompt { leg: LegId(0) });
+    m.render();
+    let expect: Vec<f32> = (0..n)
+        .map(|i| (0.0 + tones[4][i] * ramp(1.0, 0.0, i, n)) + beeps[2][i])
+        .collect();
+    assert_eq!(out(&m, 0), expect, "the prompt fades out, the beep goes on");
+    m.render();
+    assert_eq!(out(&m, 0), beeps[3]);
+}
