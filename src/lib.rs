@@ -4,6 +4,7 @@
 //! the browser UI (`ui`, wasm32 only) and the native CLI (`cli`). See ARCHITECTURE.md for the map.
 
 pub mod api;
+pub mod audio;
 pub mod conference;
 pub mod engine;
 pub mod ids;

@@ -1,0 +1,224 @@
+//! A whole scenario run as sound: every mixer command stamped with its frame, which leg each phone used over
+//! time, the recordings, and where the run ends. Built from a run with [`Score::from_run`]; rendered with
+//! [`crate::audio::render`].
+
+use super::files::MediaFiles;
+use super::replay;
+use super::translate::Translator;
+use super::voice;
+use crate::engine::log::LogLine;
+use crate::engine::run_scenario_inspect;
+use crate::scenario::Scenario;
+use conflab_mixer::{Command, LegId, RoomId};
+use std::collections::BTreeMap;
+
+/// A stretch of frames `[start, end)` during which a phone's audio is leg `leg`'s.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Segment {
+    /// The leg (one call of the phone).
+    pub leg: LegId,
+    /// First frame.
+    pub start: u64,
+    /// One past the last frame.
+    pub end: u64,
+}
+
+/// What one listener hears over time: the legs it used, in time order. Frames outside every segment are
+/// silence (the phone was in no call). When segments overlap (a phone with two calls at once), the one that
+/// started last wins.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LegSelection {
+    /// The stretches, by start frame.
+    pub segments: Vec<Segment>,
+}
+
+impl LegSelection {
+    /// The selection of a single leg for all time (what the browser's "Hear as" picks).
+    pub fn leg(leg: LegId) -> Self {
+        LegSelection {
+            segments: vec![Segment {
+                leg,
+                start: 0,
+                end: u64::MAX,
+            }],
+        }
+    }
+
+    /// The leg heard in the block that starts at `frame`, if any. A leg's start and end take effect at the
+    /// first block boundary at or after their frames, so the block belongs to a segment when
+    /// `start ≤ frame < end`.
+    pub fn leg_at(&self, frame: u64) -> Option<LegId> {
+        self.segments
+            .iter()
+            .rev()
+            .find(|s| s.start <= frame && frame < s.end)
+            .map(|s| s.leg)
+    }
+}
+
+/// What a recording captures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordingTarget {
+    /// A conference recording: the room's mix (every talker and the wait music), as the mixer's recording sink
+    /// hears it.
+    Room(RoomId),
+    /// A call recording (`StartRecordCall`, `RecordUtterance`): what the leg hears plus what its phone says,
+    /// summed and clamped to full scale.
+    Leg(LegId),
+}
+
+/// One recording on the frame clock.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordingSpan {
+    /// `RE…`, as the engine reports it.
+    pub id: String,
+    /// What it records.
+    pub target: RecordingTarget,
+    /// The frame it starts at (the engine's start time).
+    pub start: u64,
+    /// The frame it stops at (the engine's stop time; the end of the run if it never stopped).
+    pub end: u64,
+}
+
+impl RecordingSpan {
+    /// Its length in frames (`end − start`), the length of its rendered samples.
+    pub fn frames(&self) -> u64 {
+        self.end.saturating_sub(self.start)
+    }
+}
+
+/// A scenario run as frame-stamped mixer commands.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Score {
+    /// The rate the frames count at.
+    pub sample_rate: u32,
+    /// Every command, by frame (equal frames keep their order).
+    pub commands: Vec<(u64, Command)>,
+    /// Which leg each phone used over time, by phone number (phones that never had a call are absent).
+    pub phones: BTreeMap<String, LegSelection>,
+    /// The recordings, in the order they started.
+    pub recordings: Vec<RecordingSpan>,
+    /// The frame the run ends at: the time of the event log's last line.
+    pub end_frame: u64,
+}
+
+impl Score {
+    /// Runs `scenario` (exactly as [`crate::engine::run_scenario`] does, so the returned log is the same, byte
+    /// for byte) and builds its score at `sample_rate`. `files` holds the decoded WAVs of the phones' `file`
+    /// media (a file missing there leaves its phone silent).
+    pub fn from_run(
+        scenario: &Scenario,
+        until: Option<u64>,
+        files: &MediaFiles,
+        sample_rate: u32,
+    ) -> (Vec<LogLine>, Score) {
+        // The engine's calls in creation order, as (call id, phone): the log's call lines do not name the phone.
+        let mut calls: Vec<(String, String)> = Vec::new();
+        let log = run_scenario_inspect(scenario, until, &mut |engine| {
+            let seen = calls.len();
+            calls.extend(
+                engine
+                    .calls()
+                    .skip(seen)
+                    .map(|c| (c.id.clone(), c.phone.clone())),
+            );
+        });
+        let score = Score::from_log(scenario, &log, &calls, files, sample_rate);
+        (log, score)
+    }
+
+    /// Builds the score of a finished run from its event log and the phone of each call id.
+    pub fn from_log(
+        scenario: &Scenario,
+        log: &[LogLine],
+        calls: &[(String, String)],
+        files: &MediaFiles,
+        sample_rate: u32,
+    ) -> Score {
+        let phone_of: BTreeMap<&str, &str> = calls
+            .iter()
+            .map(|(id, phone)| (id.as_str(), phone.as_str()))
+            .collect();
+        let mut t = Translator::new(sample_rate, scenario.seed);
+        let mut commands: Vec<(u64, Command)> = Vec::new();
+        for (key, clip) in files.iter() {
+            let samples = clip.resampled(sample_rate);
+            commands.extend(t.load_clip(key, samples));
+        }
+        for (phone, p) in &scenario.phones {
+            let spec = voice::phone_voice(&p.media, scenario.seed, phone, &t);
+            t.set_voice(phone, spec);
+        }
+        // Open segments per call: call id → (phone, start frame).
+        let mut phones: BTreeMap<String, LegSelection> = BTreeMap::new();
+        let mut open: BTreeMap<String, (String, u64)> = BTreeMap::new();
+        let mut end_ms = 0;
+        for line in log {
+            end_ms = end_ms.max(line.at);
+            match line.kind {
+                "call" => {
+                    let (Some(call_id), Some(status)) = (
+                        line.get("callId").and_then(|v| v.as_str()),
+                        line.get("status").and_then(|v| v.as_str()),
+                    ) else {
+                        continue;
+                    };
+                    if t.leg_of(call_id).is_none() {
+                        let phone = phone_of.get(call_id).copied().unwrap_or("");
+                        commands.extend(t.call_started(line.at, call_id, phone));
+                        open.insert(call_id.to_owned(), (phone.to_owned(), t.frame_of(line.at)));
+                    }
+                    if replay::is_final_status(status) {
+                        commands.extend(t.call_ended(line.at, call_id));
+                        if let (Some((phone, start)), Some(leg)) =
+                            (open.remove(call_id), t.leg_of(call_id))
+                        {
+                            phones.entry(phone).or_default().segments.push(Segment {
+                                leg,
+                                start,
+                                end: t.frame_of(line.at),
+                            });
+                        }
+                    }
+                }
+                "media" => {
+                    if let Some(change) = replay::media_change(line) {
+                        commands.extend(t.media(line.at, &change));
+                    }
+                }
+                _ => {}
+            }
+        }
+        commands.extend(t.advance(end_ms));
+        let end_frame = t.frame_of(end_ms);
+        for (call_id, (phone, start)) in open {
+            if let Some(leg) = t.leg_of(&call_id) {
+                phones.entry(phone).or_default().segments.push(Segment {
+                    leg,
+                    start,
+                    end: end_frame,
+                });
+            }
+        }
+        for sel in phones.values_mut() {
+            sel.segments.sort_by_key(|s| s.start);
+        }
+        let recordings = t
+            .recordings()
+            .iter()
+            .map(|r| RecordingSpan {
+                id: r.id.clone(),
+                target: r.target,
+                start: r.start,
+                end: r.end.unwrap_or(end_frame),
+            })
+            .collect();
+        Score {
+            sample_rate,
+            commands,
+            phones,
+            recordings,
+            end_frame,
+        }
+    }
+}

@@ -1,0 +1,472 @@
+//! The engine's media changes as mixer commands: string ids become dense mixer ids, virtual milliseconds become
+//! frames, and each change becomes the commands that make it audible.
+//!
+//! Used by [`crate::audio::Score`] for a scenario run and by the browser UI for its live conference panel, so it
+//! depends on no scenario: a driver says when a call's leg starts and ends ([`Translator::call_started`],
+//! [`Translator::call_ended`]) and hands over each [`MediaChange`] ([`Translator::media`]).
+//!
+//! What each change becomes (sandbox choices where the issue is silent are marked ‡):
+//! * `Play` of `Say` → a one-shot [`SourceSpec::Speech`] prompt of the text repeated `loop` times (its length is
+//!   the engine's `durationMs`); `loop` 0 (forever) → the speech looped.
+//! * `Play` of a file or early media → ‡ the [`crate::audio::chime`] placeholder (the engine gives every file
+//!   3 s), one-shot for one loop, looped and stopped at the end of `durationMs` otherwise.
+//! * `Play` of silence (`Pause`) → the prompt stops. `Play` of digits (`SendDigits`) → [`SourceSpec::Dtmf`].
+//! * `Stop` → the prompt stops. `Beep` → a beep overlay for every hearer. `Dtmf` (pass-through) → DTMF
+//!   overlays for every hearer.
+//! * `Bridge` → `Join`/`Leave`/`SetTalk`/`SetListen` for what changed since the room's last bridge.
+//! * `WaitMusic` → the room's wait music: ‡ the procedural [`SourceSpec::Music`] seeded from the scenario seed
+//!   and the conference id (a `waitUrl` is not fetched).
+//! * `Recording` of a conference → its room's recording sink on/off; ‡ of a call (`StartRecordCall`,
+//!   `RecordUtterance`) → no mixer command: the renderer records the leg's output plus its voice (see
+//!   [`RecordingTarget::Leg`]).
+//!
+//! A prompt that must stop later (a looped file) is remembered and its `StopPrompt` is emitted by the first
+//! call at or after its end ([`Translator::advance`]), so that a prompt replaced earlier is never stopped by a
+//! stale command. Commands come out in non-decreasing frame order.
+
+use super::chime;
+use super::score::RecordingTarget;
+use super::voice::seed_for;
+use crate::engine::media::{MediaChange, Member, Sound};
+use conflab_mixer::{Command, LegId, PcmId, RoomId, SourceSpec};
+use std::collections::BTreeMap;
+
+/// The key under which the chime placeholder is registered among the clips.
+const CHIME_KEY: &str = "conflab:chime";
+
+/// A recording as the translator saw it start and (maybe) stop.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordingState {
+    /// `RE…`.
+    pub id: String,
+    /// What it records.
+    pub target: RecordingTarget,
+    /// Start frame.
+    pub start: u64,
+    /// Stop frame, once stopped.
+    pub end: Option<u64>,
+}
+
+/// Per-leg state.
+#[derive(Clone, Debug)]
+struct Leg {
+    call_id: String,
+    alive: bool,
+    /// The room it is in, with its privileges.
+    room: Option<(RoomId, bool, bool)>,
+    /// Frame at which the current prompt must stop (a looped prompt with a finite length).
+    prompt_end: Option<u64>,
+}
+
+/// The stateful map from the engine's string ids to mixer ids, and from media changes to commands.
+#[derive(Clone, Debug)]
+pub struct Translator {
+    sample_rate: u32,
+    seed: u64,
+    /// Phone → what it says.
+    voices: BTreeMap<String, SourceSpec>,
+    /// Clip key (file path, URL, [`CHIME_KEY`]) → its id.
+    clips: BTreeMap<String, PcmId>,
+    next_pcm: u32,
+    /// Call id → leg id (every call ever seen: ids are never reused).
+    leg_ids: BTreeMap<String, LegId>,
+    legs: Vec<Leg>,
+    /// Conference id → room id.
+    room_ids: BTreeMap<String, RoomId>,
+    /// Each room's members after its last bridge, in join order.
+    members: Vec<Vec<Member>>,
+    recordings: Vec<RecordingState>,
+    /// The frame of the latest input (clips loaded now are stamped with it).
+    now: u64,
+}
+
+impl Translator {
+    /// A translator at `sample_rate`; `seed` (the scenario seed) seeds the wait music.
+    pub fn new(sample_rate: u32, seed: u64) -> Self {
+        Translator {
+            sample_rate,
+            seed,
+            voices: BTreeMap::new(),
+            clips: BTreeMap::new(),
+            next_pcm: 0,
+            leg_ids: BTreeMap::new(),
+            legs: Vec::new(),
+            room_ids: BTreeMap::new(),
+            members: Vec::new(),
+            recordings: Vec::new(),
+            now: 0,
+        }
+    }
+
+    /// Its sample rate.
+    pub fn sample_rate(&self) -> u32 {
+        self.sample_rate
+    }
+
+    /// The frame of virtual time `at_ms`.
+    pub fn frame_of(&self, at_ms: u64) -> u64 {
+        super::frame_of(at_ms, self.sample_rate)
+    }
+
+    /// What `phone` says from now on (its calls' legs are created with it; default silence).
+    pub fn set_voice(&mut self, phone: &str, voice: SourceSpec) {
+        self.voices.insert(phone.to_owned(), voice);
+    }
+
+    /// Registers a clip under `key` (a phone media file's path) from samples already at the translator's rate;
+    /// returns the `LoadPcm` command, stamped with the latest input's frame. Loading a key again replaces it.
+    pub fn load_clip(&mut self, key: &str, samples: Vec<f32>) -> Vec<(u64, Command)> {
+        let pcm = PcmId(self.next_pcm);
+        self.next_pcm += 1;
+        self.clips.insert(key.to_owned(), pcm);
+        vec![(self.now, Command::LoadPcm { pcm, samples })]
+    }
+
+    /// The clip registered under `key`.
+    pub fn clip(&self, key: &str) -> Option<PcmId> {
+        self.clips.get(key).copied()
+    }
+
+    /// The leg of call `call_id` (kept after the call ends).
+    pub fn leg_of(&self, call_id: &str) -> Option<LegId> {
+        self.leg_ids.get(call_id).copied()
+    }
+
+    /// The call of leg `leg`.
+    pub fn call_of(&self, leg: LegId) -> Option<&str> {
+        self.legs.get(leg.0 as usize).map(|l| l.call_id.as_str())
+    }
+
+    /// The room of conference `conference_id`.
+    pub fn room_of(&self, conference_id: &str) -> Option<RoomId> {
+        self.room_ids.get(conference_id).copied()
+    }
+
+    /// Every recording seen, in the order they started.
+    pub fn recordings(&self) -> &[RecordingState] {
+        &self.recordings
+    }
+
+    /// Call `call_id` of `phone` begins (its first status): its leg appears, saying the phone's voice. A call
+    /// already known only moves the clock.
+    pub fn call_started(&mut self, at_ms: u64, call_id: &str, phone: &str) -> Vec<(u64, Command)> {
+        let mut out = self.advance(at_ms);
+        if self.leg_ids.contains_key(call_id) {
+            return out;
+        }
+        let input = self
+            .voices
+            .get(phone)
+            .cloned()
+            .unwrap_or(SourceSpec::Silence);
+        self.add_leg(call_id, input, &mut out);
+        out
+    }
+
+    /// Call `call_id` ends: its leg goes (leaving its room; everything it heard stops).
+    pub fn call_ended(&mut self, at_ms: u64, call_id: &str) -> Vec<(u64, Command)> {
+        let mut out = self.advance(at_ms);
+        let f = self.now;
+        if let Some(leg) = self.leg_of(call_id) {
+            let l = &mut self.legs[leg.0 as usize];
+            if l.alive {
+                l.alive = false;
+                l.room = None;
+                l.prompt_end = None;
+                out.push((f, Command::RemoveLeg { leg }));
+            }
+        }
+        out
+    }
+
+    /// Moves the clock to `at_ms`: emits the `StopPrompt`s of prompts that end by then (at their own frames).
+    /// A live driver calls it as time passes; every other method calls it first.
+    pub fn advance(&mut self, at_ms: u64) -> Vec<(u64, Command)> {
+        let f = self.frame_of(at_ms);
+        let mut due: Vec<(u64, Command)> = Vec::new();
+        for (i, l) in self.legs.iter_mut().enumerate() {
+            if let Some(end) = l.prompt_end.filter(|&e| e <= f) {
+                l.prompt_end = None;
+                due.push((
+                    end,
+                    Command::StopPrompt {
+                        leg: LegId(i as u32),
+                    },
+                ));
+            }
+        }
+        due.sort_by_key(|(frame, _)| *frame);
+        self.now = self.now.max(f);
+        due
+    }
+
+    /// The commands that make `change`, at virtual time `at_ms`, audible.
+    pub fn media(&mut self, at_ms: u64, change: &MediaChange) -> Vec<(u64, Command)> {
+        let mut out = self.advance(at_ms);
+        let f = self.now;
+        match change {
+            MediaChange::Play {
+                call_id,
+                sound,
+                duration_ms,
+            } => {
+                let leg = self.leg_or_add(call_id, &mut out);
+                self.play(leg, sound, *duration_ms, &mut out);
+            }
+            MediaChange::Stop { call_id } => {
+                if let Some(leg) = self.live_leg(call_id) {
+                    self.legs[leg.0 as usize].prompt_end = None;
+                    out.push((f, Command::StopPrompt { leg }));
+                }
+            }
+            MediaChange::Bridge {
+                conference_id,
+                members,
+            } => self.bridge(conference_id, members, &mut out),
+            MediaChange::Beep {
+                hearers,
+                hz,
+                duration_ms,
+                ..
+            } => {
+                for call_id in hearers {
+                    if let Some(leg) = self.live_leg(call_id) {
+                        let source = SourceSpec::Beep {
+                            hz: *hz as f32,
+                            ms: u32::try_from(*duration_ms).unwrap_or(u32::MAX),
+                        };
+                        out.push((f, Command::Overlay { leg, source }));
+                    }
+                }
+            }
+            MediaChange::WaitMusic {
+                conference_id, on, ..
+            } => {
+                let room = self.room_or_add(conference_id);
+                let source = if *on {
+                    SourceSpec::Music {
+                        seed: seed_for(self.seed, conference_id),
+                    }
+                } else {
+                    SourceSpec::Silence
+                };
+                out.push((
+                    f,
+                    Command::WaitMusic {
+                        room,
+                        source,
+                        on: *on,
+                    },
+                ));
+            }
+            MediaChange::Recording {
+                recording_id,
+                conference_id,
+                call_id,
+                on,
+            } => self.recording(
+                recording_id,
+                conference_id.as_deref(),
+                call_id.as_deref(),
+                *on,
+                &mut out,
+            ),
+            MediaChange::Dtmf { to, digits, .. } => {
+                for call_id in to {
+                    if let Some(leg) = self.live_leg(call_id) {
+                        let source = SourceSpec::Dtmf {
+                            digits: digits.clone(),
+                        };
+                        out.push((f, Command::Overlay { leg, source }));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn add_leg(
+        &mut self,
+        call_id: &str,
+        input: SourceSpec,
+        out: &mut Vec<(u64, Command)>,
+    ) -> LegId {
+        let leg = LegId(self.legs.len() as u32);
+        self.legs.push(Leg {
+            call_id: call_id.to_owned(),
+            alive: true,
+            room: None,
+            prompt_end: None,
+        });
+        self.leg_ids.insert(call_id.to_owned(), leg);
+        out.push((self.now, Command::AddLeg { leg, input }));
+        leg
+    }
+
+    /// The live leg of `call_id`; a call never announced gets a silent leg now (a driver that only forwards
+    /// media changes still hears them).
+    fn leg_or_add(&mut self, call_id: &str, out: &mut Vec<(u64, Command)>) -> Option<LegId> {
+        match self.leg_of(call_id) {
+            Some(leg) => self.legs[leg.0 as usize].alive.then_some(leg),
+            None => Some(self.add_leg(call_id, SourceSpec::Silence, out)),
+        }
+    }
+
+    fn live_leg(&self, call_id: &str) -> Option<LegId> {
+        self.leg_of(call_id)
+            .filter(|l| self.legs[l.0 as usize].alive)
+    }
+
+    fn room_or_add(&mut self, conference_id: &str) -> RoomId {
+        if let Some(r) = self.room_of(conference_id) {
+            return r;
+        }
+        let room = RoomId(self.members.len() as u32);
+        self.members.push(Vec::new());
+        self.room_ids.insert(conference_id.to_owned(), room);
+        room
+    }
+
+    fn chime(&mut self, out: &mut Vec<(u64, Command)>) -> PcmId {
+        if let Some(pcm) = self.clip(CHIME_KEY) {
+            return pcm;
+        }
+        let samples = chime::chime(self.sample_rate);
+        out.extend(self.load_clip(CHIME_KEY, samples));
+        self.clips[CHIME_KEY]
+    }
+
+    fn play(
+        &mut self,
+        leg: Option<LegId>,
+        sound: &Sound,
+        duration_ms: Option<u64>,
+        out: &mut Vec<(u64, Command)>,
+    ) {
+        let Some(leg) = leg else { return };
+        let f = self.now;
+        self.legs[leg.0 as usize].prompt_end = None;
+        let source = match sound {
+            Sound::Say { text, .. } => {
+                let once = crate::engine::media::say_ms(text);
+                match duration_ms {
+                    Some(total) => {
+                        let loops = (total / once).max(1) as usize;
+                        SourceSpec::Speech {
+                            text: vec![text.as_str(); loops].join(" "),
+                            looped: false,
+                        }
+                    }
+                    None => SourceSpec::Speech {
+                        text: text.clone(),
+                        looped: true,
+                    },
+                }
+            }
+            Sound::Play { .. } | Sound::EarlyMedia { .. } => {
+                let pcm = self.chime(out);
+                let once = crate::engine::media::PLAY_MS;
+                match duration_ms {
+                    Some(total) if total <= once => SourceSpec::Pcm { pcm, looped: false },
+                    Some(total) => {
+                        self.legs[leg.0 as usize].prompt_end = Some(f + self.frame_of(total));
+                        SourceSpec::Pcm { pcm, looped: true }
+                    }
+                    None => SourceSpec::Pcm { pcm, looped: true },
+                }
+            }
+            Sound::Silence => {
+                out.push((f, Command::StopPrompt { leg }));
+                return;
+            }
+            Sound::Digits { digits } => SourceSpec::Dtmf {
+                digits: digits.clone(),
+            },
+        };
+        out.push((f, Command::Prompt { leg, source }));
+    }
+
+    fn bridge(&mut self, conference_id: &str, members: &[Member], out: &mut Vec<(u64, Command)>) {
+        let room = self.room_or_add(conference_id);
+        let f = self.now;
+        let before = std::mem::take(&mut self.members[room.0 as usize]);
+        // Left: in the old list, not in the new one (and still in this room: a leg that moved on is not pulled out).
+        for m in &before {
+            if members.iter().any(|n| n.call_id == m.call_id) {
+                continue;
+            }
+            if let Some(leg) = self.live_leg(&m.call_id) {
+                let l = &mut self.legs[leg.0 as usize];
+                if l.room.is_some_and(|(r, ..)| r == room) {
+                    l.room = None;
+                    out.push((f, Command::Leave { leg }));
+                }
+            }
+        }
+        for m in members {
+            let Some(leg) = self.leg_or_add(&m.call_id, out) else {
+                continue;
+            };
+            let l = &mut self.legs[leg.0 as usize];
+            match l.room {
+                Some((r, talk, listen)) if r == room => {
+                    if talk != m.talk {
+                        out.push((f, Command::SetTalk { leg, on: m.talk }));
+                    }
+                    if listen != m.listen {
+                        out.push((f, Command::SetListen { leg, on: m.listen }));
+                    }
+                }
+                _ => out.push((
+                    f,
+                    Command::Join {
+                        leg,
+                        room,
+                        talk: m.talk,
+                        listen: m.listen,
+                    },
+                )),
+            }
+            l.room = Some((room, m.talk, m.listen));
+        }
+        self.members[room.0 as usize] = members.to_vec();
+    }
+
+    fn recording(
+        &mut self,
+        id: &str,
+        conference_id: Option<&str>,
+        call_id: Option<&str>,
+        on: bool,
+        out: &mut Vec<(u64, Command)>,
+    ) {
+        let f = self.now;
+        if on {
+            let target = if let Some(c) = conference_id {
+                let room = self.room_or_add(c);
+                out.push((f, Command::Record { room, on: true }));
+                RecordingTarget::Room(room)
+            } else if let Some(leg) = call_id.and_then(|c| self.leg_of(c)) {
+                RecordingTarget::Leg(leg)
+            } else {
+                return;
+            };
+            self.recordings.push(RecordingState {
+                id: id.to_owned(),
+                target,
+                start: f,
+                end: None,
+            });
+        } else if let Some(r) = self
+            .recordings
+            .iter_mut()
+            .rev()
+            .find(|r| r.id == id && r.end.is_none())
+        {
+            r.end = Some(f);
+            if let RecordingTarget::Room(room) = r.target {
+                out.push((f, Command::Record { room, on: false }));
+            }
+        }
+    }
+}
