@@ -5,50 +5,53 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use conflab_mixer::{Command, Config, LegId, Mixer, PcmId, RoomId, SourceSpec};
 
-/// Counts allocations, reallocations and deallocations made by a thread while it has counting switched on (the
-/// test harness's own threads allocate whenever they like).
+/// Counts allocations, reallocations and deallocations made by a thread while it has counting switched on, in
+/// that thread's own counters (the harness's threads, and the other test running in parallel, allocate whenever
+/// they like).
 struct Counting;
-
-static ALLOCS: AtomicUsize = AtomicUsize::new(0);
-static FREES: AtomicUsize = AtomicUsize::new(0);
 
 thread_local! {
     static ARMED: Cell<bool> = const { Cell::new(false) };
+    static ALLOCS: Cell<usize> = const { Cell::new(0) };
+    static FREES: Cell<usize> = const { Cell::new(0) };
 }
 
 fn armed() -> bool {
     ARMED.with(|a| a.get())
 }
 
+fn bump(counter: &'static std::thread::LocalKey<Cell<usize>>) {
+    counter.with(|c| c.set(c.get() + 1));
+}
+
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if armed() {
-            ALLOCS.fetch_add(1, Ordering::SeqCst);
+            bump(&ALLOCS);
         }
         unsafe { System.alloc(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         if armed() {
-            ALLOCS.fetch_add(1, Ordering::SeqCst);
+            bump(&ALLOCS);
         }
         unsafe { System.alloc_zeroed(layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         if armed() {
-            ALLOCS.fetch_add(1, Ordering::SeqCst);
+            bump(&ALLOCS);
         }
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         if armed() {
-            FREES.fetch_add(1, Ordering::SeqCst);
+            bump(&FREES);
         }
         unsafe { System.dealloc(ptr, layout) }
     }
@@ -59,15 +62,11 @@ static GLOBAL: Counting = Counting;
 
 /// Runs `f` with counting on; returns (allocations, deallocations) made by this thread meanwhile.
 fn count<T>(f: impl FnOnce() -> T) -> (usize, usize, T) {
-    let (a0, f0) = (ALLOCS.load(Ordering::SeqCst), FREES.load(Ordering::SeqCst));
+    let (a0, f0) = (ALLOCS.with(Cell::get), FREES.with(Cell::get));
     ARMED.with(|a| a.set(true));
     let out = f();
     ARMED.with(|a| a.set(false));
-    (
-        ALLOCS.load(Ordering::SeqCst) - a0,
-        FREES.load(Ordering::SeqCst) - f0,
-        out,
-    )
+    (ALLOCS.with(Cell::get) - a0, FREES.with(Cell::get) - f0, out)
 }
 
 /// Every kind of source, one-shots short enough to end inside the window.
