@@ -440,7 +440,7 @@ impl Inner {
                 let room = RoomId(js::get(data, "room").as_f64().unwrap_or(0.0) as u32);
                 let frames = self.recordings.borrow_mut().finish(room);
                 let base: &BaseAudioContext = self.context.as_ref();
-                let wav = recording::wav(&frames, base.sample_rate() as u32);
+                let wav = crate::audio::wav::encode(&frames, base.sample_rate() as u32);
                 self.emit(&AudioEvent::Recording { room, wav });
             }
             _ => {}
