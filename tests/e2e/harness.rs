@@ -145,9 +145,10 @@ pub struct Browser {
 }
 
 impl Browser {
-    /// Serves `dist/`, starts chromedriver and opens a session. `name` names the screenshots and logs.
+    /// Serves `dist/` (or the folder `CONFLAB_DIST` names, e.g. a private debug build), starts chromedriver and
+    /// opens a session. `name` names the screenshots and logs.
     pub async fn start(name: &str) -> Self {
-        let dist = root().join("dist");
+        let dist = std::env::var_os("CONFLAB_DIST").map_or_else(|| root().join("dist"), PathBuf::from);
         assert!(
             dist.join("index.html").is_file(),
             "{} is missing: run `trunk build --release --offline` first, or ./x test",
