@@ -148,7 +148,8 @@ impl Browser {
     /// Serves `dist/` (or the folder `CONFLAB_DIST` names, e.g. a private debug build), starts chromedriver and
     /// opens a session. `name` names the screenshots and logs.
     pub async fn start(name: &str) -> Self {
-        let dist = std::env::var_os("CONFLAB_DIST").map_or_else(|| root().join("dist"), PathBuf::from);
+        let dist =
+            std::env::var_os("CONFLAB_DIST").map_or_else(|| root().join("dist"), PathBuf::from);
         assert!(
             dist.join("index.html").is_file(),
             "{} is missing: run `trunk build --release --offline` first, or ./x test",
