@@ -75,12 +75,15 @@ impl Sums {
 }
 
 /// The energy gate's hangover state, one per leg.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Gate {
     /// Blocks the gate stays open after the level falls: [`HANGOVER_MS`] rounded up to whole blocks.
     hangover: u32,
     /// Blocks of hangover left.
     left: u32,
+    /// The gate opens when a block's sum of squares reaches this: `GATE_OPEN_RMS² × frames per block`, so the
+    /// render loop compares sums and never takes a square root or divides.
+    open_squares: f32,
 }
 
 impl Gate {
@@ -93,6 +96,7 @@ impl Gate {
         Gate {
             hangover: u32::try_from(hangover).unwrap_or(u32::MAX),
             left: 0,
+            open_squares: GATE_OPEN_RMS * GATE_OPEN_RMS * block.max(1) as f32,
         }
     }
 
@@ -101,15 +105,10 @@ impl Gate {
         self.hangover
     }
 
-    /// The meter of a block of `frames` frames whose voice accumulated `sums`, and the gate's next state.
-    pub fn update(&mut self, sums: &Sums, frames: usize) -> Meter {
-        let (squares, peak) = sums.fold();
-        let rms = if frames == 0 {
-            0.0
-        } else {
-            (squares / frames as f32).sqrt()
-        };
-        let talking = if rms >= GATE_OPEN_RMS {
+    /// Whether the gate is open after a block whose sum of squares is `squares`, and its next state.
+    #[inline]
+    pub fn open(&mut self, squares: f32) -> bool {
+        if squares >= self.open_squares {
             self.left = self.hangover;
             true
         } else if self.left > 0 {
@@ -117,15 +116,34 @@ impl Gate {
             true
         } else {
             false
-        };
-        Meter { rms, peak, talking }
+        }
     }
 
-    /// The meter of one block.
+    /// The meter of a block of `frames` frames (the length the gate was made for) whose voice accumulated
+    /// `sums`, and the gate's next state.
+    pub fn update(&mut self, sums: &Sums, frames: usize) -> Meter {
+        let (squares, peak) = sums.fold();
+        let talking = self.open(squares);
+        Meter::from_squares(squares, peak, frames, talking)
+    }
+
+    /// The meter of one block (of the length the gate was made for).
     pub fn measure(&mut self, block: &[f32]) -> Meter {
         let mut sums = Sums::default();
         sums.add(block);
         self.update(&sums, block.len())
+    }
+}
+
+impl Meter {
+    /// The meter of a block of `frames` frames from its sum of squares, peak and gate.
+    pub fn from_squares(squares: f32, peak: f32, frames: usize, talking: bool) -> Meter {
+        let rms = if frames == 0 {
+            0.0
+        } else {
+            (squares / frames as f32).sqrt()
+        };
+        Meter { rms, peak, talking }
     }
 }
 
@@ -169,8 +187,8 @@ mod tests {
     fn gate_opens_at_minus_45_dbfs_and_holds_for_the_hangover() {
         let mut gate = Gate::new(8_000, 160); // 10 blocks of hangover
         assert_eq!(gate.hangover_blocks(), 10);
-        let loud = vec![0.006f32; 160]; // -44.4 dBFS
-        let quiet = vec![0.005f32; 160]; // -46 dBFS
+        let loud = vec![0.0057f32; 160]; // -44.9 dBFS
+        let quiet = vec![0.0056f32; 160]; // -45.04 dBFS
         assert!(
             !gate.measure(&quiet).talking,
             "below the threshold the gate stays closed"

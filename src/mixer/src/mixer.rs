@@ -51,7 +51,7 @@
 use std::sync::Arc;
 
 use crate::command::{Command, LegId, PcmId, RoomId, SourceSpec};
-use crate::limiter::{Limiter, LimiterState};
+use crate::limiter::{Limiter, LimiterState, THRESHOLD};
 use crate::meter::{Gate, Meter, Sums};
 use crate::source::Source;
 
@@ -262,11 +262,10 @@ struct Departure {
     room_gain: Ramp,
 }
 
-/// One leg's state (its frames live in the mixer's planar buffers).
+/// One leg's state, the part the render loop reads for every leg every block (kept small: its sources are in
+/// [`Media`], its frames in the mixer's planar buffers).
 struct Leg {
     presence: Presence,
-    /// `None`: external frames (or a vacant slot).
-    input: Option<Source>,
     room: Option<u32>,
     talk: bool,
     listen: bool,
@@ -274,18 +273,29 @@ struct Leg {
     room_gain: Ramp,
     personal_gain: Ramp,
     departure: Option<Departure>,
-    prompt: Slot,
-    overlay: Slot,
+    /// The prompt or the overlay sounds (a copy of `Media`'s state, so the hot loop need not look there).
+    personal: bool,
     limiter: LimiterState,
     gate: Gate,
-    meter: Meter,
+    /// The last block's sum of squares and peak of the input, and the gate: the meter without its square root,
+    /// which [`Mixer::meter`] takes when asked.
+    squares: f32,
+    peak: f32,
+    talking: bool,
+}
+
+/// A leg's sources: its input (`None`: external frames, or a vacant slot), its prompt and its overlay.
+#[derive(Default)]
+struct Media {
+    input: Option<Source>,
+    prompt: Slot,
+    overlay: Slot,
 }
 
 impl Leg {
     fn vacant(gate: Gate) -> Leg {
         Leg {
             presence: Presence::Vacant,
-            input: None,
             room: None,
             talk: true,
             listen: true,
@@ -293,11 +303,12 @@ impl Leg {
             room_gain: Ramp::ZERO,
             personal_gain: Ramp::ONE,
             departure: None,
-            prompt: Slot::default(),
-            overlay: Slot::default(),
+            personal: false,
             limiter: LimiterState::default(),
             gate,
-            meter: Meter::default(),
+            squares: 0.0,
+            peak: 0.0,
+            talking: false,
         }
     }
 
@@ -331,6 +342,8 @@ struct Room {
     rec_limiter: LimiterState,
     /// A member is departing: drop it after the block.
     departures: bool,
+    /// The largest `|total|` of this block.
+    peak: f32,
 }
 
 /// The mixer. Commands may allocate; [`Mixer::render`] never does.
@@ -340,6 +353,7 @@ pub struct Mixer {
     ramp: Vec<f32>,
     limiter: Limiter,
     legs: Vec<Leg>,
+    media: Vec<Media>,
     rooms: Vec<Room>,
     /// Leg-major input frames.
     inputs: Vec<f32>,
@@ -371,6 +385,7 @@ impl Mixer {
             ramp: (1..=n).map(|i| i as f32 / n as f32).collect(),
             limiter: Limiter::new(config.sample_rate, n),
             legs: Vec::new(),
+            media: Vec::new(),
             rooms: Vec::new(),
             inputs: Vec::new(),
             outputs: Vec::new(),
@@ -418,7 +433,11 @@ impl Mixer {
                 let l = &mut self.legs[i];
                 *l = Leg::vacant(gate);
                 l.presence = Presence::Active;
-                l.input = input;
+                self.media[i] = Media {
+                    input,
+                    prompt: Slot::default(),
+                    overlay: Slot::default(),
+                };
                 let n = self.config.block;
                 self.inputs[i * n..(i + 1) * n].fill(0.0);
                 self.outputs[i * n..(i + 1) * n].fill(0.0);
@@ -426,10 +445,10 @@ impl Mixer {
             Command::RemoveLeg { leg } => {
                 let i = self.active_leg(leg)?;
                 self.depart(i);
-                let l = &mut self.legs[i];
-                l.presence = Presence::Removing;
-                l.prompt.clear();
-                l.overlay.clear();
+                self.legs[i].presence = Presence::Removing;
+                self.legs[i].personal = false;
+                self.media[i].prompt.clear();
+                self.media[i].overlay.clear();
             }
             Command::Join {
                 leg,
@@ -473,16 +492,20 @@ impl Mixer {
             Command::Prompt { leg, source } => {
                 let i = self.active_leg(leg)?;
                 let s = self.source(&source);
-                self.legs[i].prompt.start(s);
+                self.media[i].prompt.start(s);
+                self.legs[i].personal = true;
             }
             Command::StopPrompt { leg } => {
                 let i = self.active_leg(leg)?;
-                self.legs[i].prompt.stop();
+                self.media[i].prompt.stop();
+                self.legs[i].personal =
+                    self.media[i].prompt.active() || self.media[i].overlay.active();
             }
             Command::Overlay { leg, source } => {
                 let i = self.active_leg(leg)?;
                 let s = self.source(&source);
-                self.legs[i].overlay.start(s);
+                self.media[i].overlay.start(s);
+                self.legs[i].personal = true;
             }
             Command::WaitMusic { room, source, on } => {
                 let r = index(room.0, MAX_ROOMS, "room")?;
@@ -526,6 +549,7 @@ impl Mixer {
         if self.legs.len() < len {
             let gate = Gate::new(self.config.sample_rate, self.config.block);
             self.legs.resize_with(len, || Leg::vacant(gate));
+            self.media.resize_with(len, Media::default);
             self.inputs.resize(len * self.config.block, 0.0);
             self.outputs.resize(len * self.config.block, 0.0);
         }
@@ -599,6 +623,7 @@ impl Mixer {
             ramp,
             limiter,
             legs,
+            media,
             rooms,
             inputs,
             outputs,
@@ -612,15 +637,19 @@ impl Mixer {
         let ramp = &ramp[..];
 
         // 1. Inputs.
-        for (leg, input) in legs.iter_mut().zip(inputs.chunks_exact_mut(n)) {
+        for ((leg, media), input) in legs
+            .iter()
+            .zip(media.iter_mut())
+            .zip(inputs.chunks_exact_mut(n))
+        {
             if leg.presence != Presence::Vacant
-                && let Some(src) = leg.input.as_mut()
+                && let Some(src) = media.input.as_mut()
             {
                 src.render(input);
             }
         }
 
-        // 2. Rooms: totals with fused meters, music, recordings.
+        // 2. Rooms: totals with the members' meters, music, recordings.
         for (((room, total), music), record) in rooms
             .iter_mut()
             .zip(totals.chunks_exact_mut(n))
@@ -637,10 +666,13 @@ impl Mixer {
                     let g = leg.departure.map_or(Ramp::ZERO, |d| d.talk_gain);
                     accumulate(total, x, g, ramp);
                 } else {
-                    let sums = accumulate_metered(total, x, leg.talk_gain, ramp);
-                    leg.meter = leg.gate.update(&sums, n);
+                    let (squares, peak) = accumulate_metered(total, x, leg.talk_gain, ramp);
+                    leg.squares = squares;
+                    leg.peak = peak;
+                    leg.talking = leg.gate.open(squares);
                 }
             }
+            room.peak = crate::limiter::peak(total);
             room.music_playing = room.music.active();
             if room.music_playing {
                 music.fill(0.0);
@@ -649,66 +681,37 @@ impl Mixer {
             room.recorded = room.recording;
             if room.recording {
                 record.copy_from_slice(total);
-                limiter.process(&mut room.rec_limiter, record);
+                limiter.limit_quick(&mut room.rec_limiter, record, room.peak);
             }
         }
 
-        // 3. Listeners, in leg order (the output buffer is written front to back).
-        for (i, (leg, out)) in legs.iter_mut().zip(outputs.chunks_exact_mut(n)).enumerate() {
-            if leg.presence != Presence::Active {
-                continue;
+        // 3. Listeners, in leg order (the output buffer is written front to back); then every leg's ramps have
+        //    run and advance.
+        for (i, ((leg, media), out)) in legs
+            .iter_mut()
+            .zip(media.iter_mut())
+            .zip(outputs.chunks_exact_mut(n))
+            .enumerate()
+        {
+            if leg.presence == Presence::Active {
+                let x = &inputs[i * n..(i + 1) * n];
+                listen(
+                    leg,
+                    media,
+                    out,
+                    x,
+                    Shared {
+                        rooms,
+                        totals,
+                        music,
+                        ramp,
+                        n,
+                    },
+                    limiter,
+                    scratch,
+                    personal,
+                );
             }
-            let x = &inputs[i * n..(i + 1) * n];
-            if leg.room.is_none() {
-                leg.meter = leg.gate.measure(x);
-            }
-            let fast = match leg.room {
-                Some(r) => {
-                    leg.departure.is_none()
-                        && leg.room_gain == Ramp::ONE
-                        && leg.talk_gain.is_steady()
-                        && !rooms[r as usize].music_playing
-                        && !leg.prompt.active()
-                        && !leg.overlay.active()
-                }
-                None => false,
-            };
-            if let (true, Some(r)) = (fast, leg.room) {
-                let total = &totals[r as usize * n..(r as usize + 1) * n];
-                let peak = minus_self(out, total, x, leg.talk_gain.from);
-                limiter.limit_quick(&mut leg.limiter, out, peak);
-                continue;
-            }
-            out.fill(0.0);
-            let room_part = |out: &mut [f32], tmp: &mut [f32], r: u32, talk: Ramp, gain: Ramp| {
-                if gain.is_off() {
-                    return;
-                }
-                let r = r as usize;
-                let total = &totals[r * n..(r + 1) * n];
-                own_removed(tmp, total, x, talk, ramp);
-                if rooms[r].music_playing {
-                    add(tmp, &music[r * n..(r + 1) * n]);
-                }
-                add_scaled(out, tmp, gain, ramp);
-            };
-            if let Some(r) = leg.room {
-                room_part(out, personal, r, leg.talk_gain, leg.room_gain);
-            }
-            if let Some(d) = leg.departure {
-                room_part(out, personal, d.room, d.talk_gain, d.room_gain);
-            }
-            if leg.prompt.active() || leg.overlay.active() {
-                personal.fill(0.0);
-                leg.prompt.render_into(personal, scratch, ramp);
-                leg.overlay.render_into(personal, scratch, ramp);
-                add_scaled(out, personal, leg.personal_gain, ramp);
-            }
-            limiter.process(&mut leg.limiter, out);
-        }
-
-        // 4. The ramps have run: advance them, and drop what faded out (list shrinks only: no allocation).
-        for leg in legs.iter_mut() {
             leg.talk_gain.advance();
             leg.room_gain.advance();
             leg.personal_gain.advance();
@@ -717,6 +720,8 @@ impl Mixer {
                 leg.presence = Presence::Vacant;
             }
         }
+
+        // 4. Drop the members that faded out (a list shrink: no allocation).
         for room in rooms.iter_mut() {
             if room.departures {
                 room.members.retain(|m| !m.departing);
@@ -754,7 +759,13 @@ impl Mixer {
     /// The last block's meter of what `leg` says (its input, before its talk gain).
     pub fn meter(&self, leg: LegId) -> Option<Meter> {
         let i = self.active_leg(leg).ok()?;
-        Some(self.legs[i].meter)
+        let l = &self.legs[i];
+        Some(Meter::from_squares(
+            l.squares,
+            l.peak,
+            self.config.block,
+            l.talking,
+        ))
     }
 
     /// The legs in `room` (members that are not fading out), in join order.
@@ -767,6 +778,92 @@ impl Mixer {
             .filter(|m| !m.departing)
             .map(|m| LegId(m.leg))
     }
+}
+
+/// What every listener reads: the rooms' totals and music, and the ramp weights.
+#[derive(Clone, Copy)]
+struct Shared<'a> {
+    rooms: &'a [Room],
+    totals: &'a [f32],
+    music: &'a [f32],
+    ramp: &'a [f32],
+    n: usize,
+}
+
+/// The limiter's idle check may use a bound on the output's peak instead of measuring it; the bound is a sum of
+/// two peaks, so it allows for the rounding of that sum.
+const BOUND_MARGIN: f32 = 1.0 - 1.0 / 65_536.0;
+
+/// Renders what one present leg hears into `out`.
+#[allow(clippy::too_many_arguments)]
+fn listen(
+    leg: &mut Leg,
+    media: &mut Media,
+    out: &mut [f32],
+    x: &[f32],
+    sh: Shared<'_>,
+    limiter: &mut Limiter,
+    scratch: &mut [f32],
+    tmp: &mut [f32],
+) {
+    let n = sh.n;
+    if leg.room.is_none() {
+        // Metered here: the room loop meters members only.
+        let mut sums = Sums::default();
+        sums.add(x);
+        let (squares, peak) = sums.fold();
+        leg.squares = squares;
+        leg.peak = peak;
+        leg.talking = leg.gate.open(squares);
+    }
+    // The common case: a steady member, nothing else playing to it. `out = total − own`, and when the room's
+    // peak plus its own bounds the output below the threshold, the limiter provably passes it untouched.
+    if let Some(r) = leg.room
+        && leg.departure.is_none()
+        && leg.room_gain == Ramp::ONE
+        && leg.talk_gain.is_steady()
+        && !leg.personal
+        && !sh.rooms[r as usize].music_playing
+    {
+        let r = r as usize;
+        let g = leg.talk_gain.from;
+        minus_self(out, &sh.totals[r * n..(r + 1) * n], x, g);
+        let own = if g == 0.0 { 0.0 } else { leg.peak * g.abs() };
+        let bound = sh.rooms[r].peak + own;
+        let peak = if bound <= THRESHOLD * BOUND_MARGIN {
+            bound
+        } else {
+            crate::limiter::peak(out)
+        };
+        limiter.limit_quick(&mut leg.limiter, out, peak);
+        return;
+    }
+    out.fill(0.0);
+    let room_part = |out: &mut [f32], tmp: &mut [f32], r: u32, talk: Ramp, gain: Ramp| {
+        if gain.is_off() {
+            return;
+        }
+        let r = r as usize;
+        own_removed(tmp, &sh.totals[r * n..(r + 1) * n], x, talk, sh.ramp);
+        if sh.rooms[r].music_playing {
+            add(tmp, &sh.music[r * n..(r + 1) * n]);
+        }
+        add_scaled(out, tmp, gain, sh.ramp);
+    };
+    if let Some(r) = leg.room {
+        room_part(out, tmp, r, leg.talk_gain, leg.room_gain);
+    }
+    if let Some(d) = leg.departure {
+        room_part(out, tmp, d.room, d.talk_gain, d.room_gain);
+    }
+    if leg.personal {
+        tmp.fill(0.0);
+        media.prompt.render_into(tmp, scratch, sh.ramp);
+        media.overlay.render_into(tmp, scratch, sh.ramp);
+        add_scaled(out, tmp, leg.personal_gain, sh.ramp);
+        leg.personal = media.prompt.active() || media.overlay.active();
+    }
+    limiter.process(&mut leg.limiter, out);
 }
 
 /// A dense id as an index, if below `max`.
@@ -810,8 +907,15 @@ fn accumulate(total: &mut [f32], x: &[f32], g: Ramp, ramp: &[f32]) {
     }
     if g.is_steady() {
         let g = g.from;
-        for (t, &x) in total.iter_mut().zip(x) {
-            *t += x * g;
+        if g == 1.0 {
+            // The same bits as `x × 1`, one multiplication less.
+            for (t, &x) in total.iter_mut().zip(x) {
+                *t += x;
+            }
+        } else {
+            for (t, &x) in total.iter_mut().zip(x) {
+                *t += x * g;
+            }
         }
     } else {
         for ((t, &x), &w) in total.iter_mut().zip(x).zip(ramp) {
@@ -820,13 +924,12 @@ fn accumulate(total: &mut [f32], x: &[f32], g: Ramp, ramp: &[f32]) {
     }
 }
 
-/// `total += x × talk gain`, and the meter sums of `x`. Two simple loops over the block rather than one fused
-/// loop: each vectorises on its own, and the second reads `x` from L1 cache.
-fn accumulate_metered(total: &mut [f32], x: &[f32], g: Ramp, ramp: &[f32]) -> Sums {
+/// `total += x × talk gain`, and the meter's sum of squares and peak of `x`.
+fn accumulate_metered(total: &mut [f32], x: &[f32], g: Ramp, ramp: &[f32]) -> (f32, f32) {
     accumulate(total, x, g, ramp);
     let mut sums = Sums::default();
     sums.add(x);
-    sums
+    sums.fold()
 }
 
 /// `tmp = total − x × talk gain`: the room without the listener's own voice (the same products as
@@ -846,16 +949,19 @@ fn own_removed(tmp: &mut [f32], total: &[f32], x: &[f32], g: Ramp, ramp: &[f32])
     }
 }
 
-/// The hot kernel: `out = total − x × g`, then the block's peak for the limiter's idle check (the output is in L1
-/// cache by then).
-fn minus_self(out: &mut [f32], total: &[f32], x: &[f32], g: f32) -> f32 {
+/// The hot kernel: `out = total − x × g`.
+fn minus_self(out: &mut [f32], total: &[f32], x: &[f32], g: f32) {
     if g == 0.0 {
         // A listener that does not talk: its own contribution is not in the total.
         out.copy_from_slice(total);
+    } else if g == 1.0 {
+        // The same bits as `t − x × 1`, one multiplication less.
+        for ((o, &t), &x) in out.iter_mut().zip(total).zip(x) {
+            *o = t - x;
+        }
     } else {
         for ((o, &t), &x) in out.iter_mut().zip(total).zip(x) {
             *o = t - x * g;
         }
     }
-    crate::limiter::peak(out)
 }
