@@ -186,6 +186,17 @@ impl AudioHandle {
         base.sample_rate()
     }
 
+    /// Seconds of audio the context has rendered (`currentTime`).
+    pub fn current_time(&self) -> f64 {
+        let base: &BaseAudioContext = self.inner.context.as_ref();
+        base.current_time()
+    }
+
+    /// The browser's playback statistics (`AudioContext.playbackStats`, Chromium), `None` where it has none.
+    pub fn playback_stats(&self) -> Option<PlaybackStats> {
+        PlaybackStats::read(&self.inner.context)
+    }
+
     /// Resumes a suspended context (call it from a user gesture).
     pub async fn resume(&self) -> Result<(), AudioError> {
         let promise = self
@@ -445,6 +456,29 @@ impl Inner {
             }
             _ => {}
         }
+    }
+}
+
+/// The output's playback statistics since the context started.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PlaybackStats {
+    /// How many times the output found no rendered audio (each is an audible glitch).
+    pub underrun_events: u32,
+    /// Their total length, in seconds.
+    pub underrun_seconds: f64,
+    /// Seconds of audio played.
+    pub total_seconds: f64,
+}
+
+impl PlaybackStats {
+    fn read(context: &AudioContext) -> Option<PlaybackStats> {
+        let stats = js::get(context, "playbackStats");
+        let field = |key: &str| js::get(&stats, key).as_f64();
+        Some(PlaybackStats {
+            underrun_events: field("underrunEvents")? as u32,
+            underrun_seconds: field("underrunDuration")?,
+            total_seconds: field("totalDuration")?,
+        })
     }
 }
 
