@@ -14,35 +14,11 @@ pub struct Clip {
 }
 
 impl Clip {
-    /// The clip at `rate`: the samples themselves when the rates agree, else linearly interpolated (only
-    /// `+ − × ÷`, so every platform gives the same bits).
+    /// The clip at `rate`: the samples themselves when the rates agree, else linearly interpolated by
+    /// [`conflab_mixer::source::resample_linear`] (exact integer positions, so every platform gives the same bits).
     pub fn resampled(&self, rate: u32) -> Vec<f32> {
-        resample_linear(&self.samples, self.sample_rate, rate)
+        conflab_mixer::source::resample_linear(&self.samples, self.sample_rate, rate)
     }
-}
-
-/// `samples` at `from` Hz resampled to `to` Hz by linear interpolation; the length scales with the rates
-/// (rounded down). Identity when the rates agree; empty for a zero rate.
-pub fn resample_linear(samples: &[f32], from: u32, to: u32) -> Vec<f32> {
-    if from == to {
-        return samples.to_vec();
-    }
-    if from == 0 || to == 0 || samples.is_empty() {
-        return Vec::new();
-    }
-    let n = (samples.len() as u128 * u128::from(to) / u128::from(from)) as usize;
-    let last = samples.len() - 1;
-    (0..n)
-        .map(|i| {
-            // The source position i·from/to as a whole index and an exact fraction (integer arithmetic).
-            let num = i as u128 * u128::from(from);
-            let j = (num / u128::from(to)) as usize;
-            let frac = (num % u128::from(to)) as f64 / f64::from(to);
-            let a = samples[j.min(last)];
-            let b = samples[(j + 1).min(last)];
-            (f64::from(a) + (f64::from(b) - f64::from(a)) * frac) as f32
-        })
-        .collect()
 }
 
 /// The decoded files, by the path as the scenario writes it.
@@ -91,21 +67,5 @@ impl MediaFiles {
         paths.sort();
         paths.dedup();
         paths
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn resampling_scales_the_length_and_interpolates() {
-        let s = [0.0, 1.0, 0.0, -1.0];
-        assert_eq!(resample_linear(&s, 8000, 8000), s.to_vec());
-        let up = resample_linear(&s, 8000, 16000);
-        assert_eq!(up, vec![0.0, 0.5, 1.0, 0.5, 0.0, -0.5, -1.0, -1.0]);
-        let down = resample_linear(&s, 16000, 8000);
-        assert_eq!(down, vec![0.0, 0.0]);
-        assert!(resample_linear(&s, 0, 8000).is_empty());
     }
 }

@@ -4,11 +4,8 @@
 //! bit.
 
 use super::score::{LegSelection, RecordingTarget, Score};
-use conflab_mixer::source::Source;
-use conflab_mixer::{Command, Config, PcmId, Player, SourceSpec};
-use std::collections::BTreeMap;
+use conflab_mixer::{Config, Player};
 use std::fmt;
-use std::sync::Arc;
 
 /// The sound of one score.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -49,13 +46,6 @@ impl fmt::Display for RenderError {
 
 impl std::error::Error for RenderError {}
 
-/// A call recording's second source: the leg's own voice, run alongside the mixer from the leg's `AddLeg`
-/// (the mixer exposes what a leg hears, not what it says).
-struct Voice {
-    source: Source,
-    buf: Vec<f32>,
-}
-
 /// `a + b` clamped to full scale (compare/select, the project's rule for kernels).
 #[allow(clippy::manual_clamp)]
 fn sum_clamped(a: f32, b: f32) -> f32 {
@@ -91,32 +81,6 @@ pub fn render(
         player.schedule(*frame, command.clone());
     }
 
-    // Call recordings need each recorded leg's voice: its AddLeg frame and input, and the clips it may play.
-    let recorded_legs: Vec<_> = score
-        .recordings
-        .iter()
-        .filter_map(|r| match r.target {
-            RecordingTarget::Leg(leg) => Some(leg),
-            RecordingTarget::Room(_) => None,
-        })
-        .collect();
-    let mut clips: BTreeMap<PcmId, Arc<[f32]>> = BTreeMap::new();
-    let mut voice_starts: Vec<(u64, conflab_mixer::LegId, SourceSpec)> = Vec::new();
-    if !recorded_legs.is_empty() {
-        for (frame, command) in &score.commands {
-            match command {
-                Command::LoadPcm { pcm, samples } => {
-                    clips.insert(*pcm, Arc::from(samples.as_slice()));
-                }
-                Command::AddLeg { leg, input } if recorded_legs.contains(leg) => {
-                    voice_starts.push((*frame, *leg, input.clone()));
-                }
-                _ => {}
-            }
-        }
-    }
-    let mut voices: BTreeMap<conflab_mixer::LegId, Voice> = BTreeMap::new();
-
     let mut heard: Vec<Vec<f32>> = hear
         .iter()
         .map(|_| Vec::with_capacity(end as usize))
@@ -128,26 +92,31 @@ pub fn render(
         .collect();
     let block = config.block;
     let silence = vec![0.0f32; block];
+    let mut said = vec![0.0f32; block];
     while player.frame() < end {
         let start = player.frame();
-        // Voices start at the same block boundary as their legs.
-        for (frame, leg, spec) in &voice_starts {
-            if *frame <= start && !voices.contains_key(leg) {
-                let lookup = |pcm: PcmId| clips.get(&pcm).cloned();
-                voices.insert(
-                    *leg,
-                    Voice {
-                        source: Source::new(spec, config.sample_rate, &lookup),
-                        buf: vec![0.0; block],
-                    },
+        player.render_block();
+        let n = block.min((end - start) as usize);
+        // Call recordings add what the leg says: the mixer leaves a source leg's voice in its input block.
+        for (span, out) in score.recordings.iter().zip(recorded.iter_mut()) {
+            if let RecordingTarget::Leg(leg) = span.target
+                && span.start <= start
+                && start < span.end
+            {
+                match player.mixer_mut().input_mut(leg) {
+                    Some(s) => said[..s.len()].copy_from_slice(s),
+                    None => said.fill(0.0),
+                }
+                let heard = player.mixer().output(leg).unwrap_or(&silence);
+                out.extend(
+                    heard
+                        .iter()
+                        .zip(&said)
+                        .take(n)
+                        .map(|(a, b)| sum_clamped(*a, *b)),
                 );
             }
         }
-        player.render_block();
-        for v in voices.values_mut() {
-            v.source.render(&mut v.buf);
-        }
-        let n = block.min((end - start) as usize);
         let mixer = player.mixer();
         for (sel, out) in hear.iter().zip(heard.iter_mut()) {
             let samples = sel
@@ -166,17 +135,7 @@ pub fn render(
                     let samples = mixer.recording(room).unwrap_or(&silence);
                     out.extend_from_slice(&samples[..n.min(samples.len())]);
                 }
-                RecordingTarget::Leg(leg) => {
-                    let heard = mixer.output(leg).unwrap_or(&silence);
-                    let said = voices.get(&leg).map_or(&silence[..], |v| &v.buf[..]);
-                    out.extend(
-                        heard
-                            .iter()
-                            .zip(said)
-                            .take(n)
-                            .map(|(a, b)| sum_clamped(*a, *b)),
-                    );
-                }
+                RecordingTarget::Leg(_) => {}
             }
         }
     }

@@ -4,6 +4,7 @@ mod bench;
 mod diagram;
 mod percl;
 mod run;
+mod sound;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
