@@ -21,6 +21,7 @@ mod limiter;
 mod meter;
 mod mixer;
 mod player;
+mod simd;
 pub mod source;
 
 pub use command::{Command, DecodeError, LegId, PcmId, RoomId, SourceSpec};

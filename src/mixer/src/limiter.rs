@@ -197,23 +197,10 @@ impl Limiter {
     }
 }
 
-/// The largest `|x|` of `xs`, with eight independent compare/select lanes so the loop vectorises (a single
-/// running maximum is a serial dependency chain, and `f32::max` does not vectorise in wasm).
+/// The largest `|x|` of `xs`, with independent compare/select lanes so the loop vectorises (a single running
+/// maximum is a serial dependency chain, and `f32::max` does not vectorise in wasm).
 pub fn peak(xs: &[f32]) -> f32 {
-    let mut lanes = [0.0f32; 8];
-    let (chunks, rest) = xs.as_chunks::<8>();
-    for c in chunks {
-        for (l, x) in lanes.iter_mut().zip(c) {
-            let a = x.abs();
-            *l = if a > *l { a } else { *l };
-        }
-    }
-    let mut m = 0.0f32;
-    for &l in lanes.iter().chain(rest.iter()) {
-        let a = l.abs();
-        m = if a > m { a } else { m };
-    }
-    m
+    crate::simd::peak(xs)
 }
 
 #[cfg(test)]

@@ -22,20 +22,24 @@ pub const GATE_OPEN_RMS: f32 = 0.005_623_413;
 /// The gate stays open this long after the level falls below [`GATE_OPEN_RMS`].
 pub const HANGOVER_MS: u32 = 200;
 
-/// What a kernel accumulates over one block of a leg's voice: eight independent lanes of the sum of squares and
-/// of the peak, so the loop vectorises and has no serial dependency.
+/// Lanes of [`Sums`]: four 4-wide vectors each, so that the additions and maxima form four independent
+/// chains (one chain is bound by the latency of each addition).
+pub const LANES: usize = 16;
+
+/// What a kernel accumulates over one block of a leg's voice: [`LANES`] independent lanes of the sum of squares
+/// and of the peak, so the loop vectorises and has no long serial dependency.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Sums {
     /// Sum of squares, per lane.
-    pub squares: [f32; 8],
+    pub squares: [f32; LANES],
     /// Largest absolute sample, per lane.
-    pub peaks: [f32; 8],
+    pub peaks: [f32; LANES],
 }
 
 impl Sums {
-    /// Adds eight frames (frame `k` to lane `k`).
+    /// Adds [`LANES`] frames (frame `k` to lane `k`).
     #[inline(always)]
-    pub fn add8(&mut self, xs: &[f32; 8]) {
+    pub fn add_lanes(&mut self, xs: &[f32; LANES]) {
         for ((s, p), &x) in self.squares.iter_mut().zip(self.peaks.iter_mut()).zip(xs) {
             *s += x * x;
             let a = x.abs();
@@ -43,34 +47,51 @@ impl Sums {
         }
     }
 
-    /// Adds any number of frames: whole groups of eight, then the rest one lane each.
+    /// The sum of squares and the peak of `xs`: the same bits as [`Sums::add`] then [`Sums::fold`], by a kernel
+    /// that keeps the lanes in vector registers from start to end.
+    #[inline]
+    pub fn of(xs: &[f32]) -> (f32, f32) {
+        crate::simd::sum_and_meter(None, xs, 1.0)
+    }
+
+    /// Adds any number of frames: whole groups of [`LANES`], then the rest one lane each.
+    #[inline]
     pub fn add(&mut self, xs: &[f32]) {
-        let (chunks, rest) = xs.as_chunks::<8>();
+        let (chunks, rest) = xs.as_chunks::<LANES>();
         for c in chunks {
-            self.add8(c);
+            self.add_lanes(c);
         }
         self.add_rest(rest);
     }
 
-    /// Adds fewer than eight frames, one lane each (the tail of a block whose length is not a multiple of 8).
+    /// Adds fewer than [`LANES`] frames, one lane each (the tail of a block whose length is not a multiple).
     #[inline]
     pub fn add_rest(&mut self, rest: &[f32]) {
-        for (k, &x) in rest.iter().enumerate().take(8) {
-            self.squares[k] += x * x;
+        for ((s, p), &x) in self.squares.iter_mut().zip(self.peaks.iter_mut()).zip(rest) {
+            *s += x * x;
             let a = x.abs();
-            self.peaks[k] = if a > self.peaks[k] { a } else { self.peaks[k] };
+            *p = if a > *p { a } else { *p };
         }
     }
 
-    /// The lanes folded in a fixed order: (sum of squares, peak).
+    /// The lanes folded in a fixed order, halves onto halves (vector-friendly): (sum of squares, peak).
+    #[inline]
     pub fn fold(&self) -> (f32, f32) {
-        let s = &self.squares;
-        let sum = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
-        let mut peak = 0.0f32;
-        for &p in &self.peaks {
-            peak = if p > peak { p } else { peak };
+        let mut s = self.squares;
+        let mut p = self.peaks;
+        let mut width = LANES / 2;
+        while width > 0 {
+            for k in 0..width {
+                s[k] += s[k + width];
+                p[k] = if p[k + width] > p[k] {
+                    p[k + width]
+                } else {
+                    p[k]
+                };
+            }
+            width /= 2;
         }
-        (sum, peak)
+        (s[0], p[0])
     }
 }
 
@@ -129,9 +150,9 @@ impl Gate {
 
     /// The meter of one block (of the length the gate was made for).
     pub fn measure(&mut self, block: &[f32]) -> Meter {
-        let mut sums = Sums::default();
-        sums.add(block);
-        self.update(&sums, block.len())
+        let (squares, peak) = Sums::of(block);
+        let talking = self.open(squares);
+        Meter::from_squares(squares, peak, block.len(), talking)
     }
 }
 
@@ -173,6 +194,24 @@ mod tests {
         let m = Gate::new(8_000, 13).measure(&odd);
         assert!((m.rms - 0.25).abs() < 1e-7);
         assert_eq!(m.peak, 0.25);
+    }
+
+    #[test]
+    fn the_lane_kernel_gives_the_bits_of_the_plain_lanes() {
+        // Sums::of (vector lanes) and Sums::add + fold (plain lanes) are the same computation.
+        let mut rng = crate::dsp::Rng::new(9);
+        for len in [0, 1, 7, 15, 16, 17, 64, 100, 128, 480] {
+            let xs: Vec<f32> = (0..len).map(|_| rng.next_f32()).collect();
+            let mut sums = Sums::default();
+            sums.add(&xs);
+            let (a, b) = sums.fold();
+            let (c, d) = Sums::of(&xs);
+            assert_eq!(
+                (a.to_bits(), b.to_bits()),
+                (c.to_bits(), d.to_bits()),
+                "length {len}"
+            );
+        }
     }
 
     #[test]

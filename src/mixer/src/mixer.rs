@@ -809,9 +809,7 @@ fn listen(
     let n = sh.n;
     if leg.room.is_none() {
         // Metered here: the room loop meters members only.
-        let mut sums = Sums::default();
-        sums.add(x);
-        let (squares, peak) = sums.fold();
+        let (squares, peak) = Sums::of(x);
         leg.squares = squares;
         leg.peak = peak;
         leg.talking = leg.gate.open(squares);
@@ -924,12 +922,15 @@ fn accumulate(total: &mut [f32], x: &[f32], g: Ramp, ramp: &[f32]) {
     }
 }
 
-/// `total += x × talk gain`, and the meter's sum of squares and peak of `x`.
+/// `total += x × talk gain`, and the meter's sum of squares and peak of `x`: one pass over `x` for a steady gain
+/// (the lane kernel; LLVM does not vectorise this fused loop by itself).
 fn accumulate_metered(total: &mut [f32], x: &[f32], g: Ramp, ramp: &[f32]) -> (f32, f32) {
-    accumulate(total, x, g, ramp);
-    let mut sums = Sums::default();
-    sums.add(x);
-    sums.fold()
+    if g.is_steady() && !g.is_off() {
+        crate::simd::sum_and_meter(Some(total), x, g.from)
+    } else {
+        accumulate(total, x, g, ramp);
+        Sums::of(x)
+    }
 }
 
 /// `tmp = total − x × talk gain`: the room without the listener's own voice (the same products as
