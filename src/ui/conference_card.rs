@@ -4,6 +4,9 @@ use crate::conference::{
     Conference, ConferenceStatus, Participant, ParticipantFlags, ParticipantUpdate,
 };
 use crate::session::{Command, Voice};
+use conflab_mixer::Meter;
+use std::collections::BTreeMap;
+use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -14,6 +17,9 @@ pub struct Props {
     pub conference: Conference,
     /// Receives the commands of the card's controls.
     pub on_command: Callback<Command>,
+    /// The latest meter of each call's voice (empty until audio runs).
+    #[prop_or_default]
+    pub meters: Rc<BTreeMap<String, Meter>>,
 }
 
 /// A conference card.
@@ -52,7 +58,8 @@ pub fn ConferenceCard(props: &Props) -> Html {
                 <ul class="participants" aria-label="Participants">
                     { for c.participants().iter().map(|p| html! {
                         <ParticipantRow key={p.call_id.clone()} conference_id={id.clone()}
-                                        participant={p.clone()} on_command={props.on_command.clone()} />
+                                        participant={p.clone()} on_command={props.on_command.clone()}
+                                        meter={props.meters.get(&p.call_id).copied()} />
                     }) }
                 </ul>
             }
@@ -80,9 +87,21 @@ struct RowProps {
     conference_id: String,
     participant: Participant,
     on_command: Callback<Command>,
+    meter: Option<Meter>,
 }
 
-/// A participant with its talk/listen switches and a Remove button.
+/// A meter's position for an RMS level: −60 dBFS (or silence) at 0, full scale at 1, linear in dB, so quiet
+/// speech still moves the bar.
+fn meter_position(rms: f32) -> f64 {
+    if rms <= 0.001 {
+        return 0.0;
+    }
+    let db = 20.0 * f64::from(rms).log10();
+    let position = (db + 60.0) / 60.0;
+    if position > 1.0 { 1.0 } else { position }
+}
+
+/// A participant with its level meter, talking badge, talk/listen switches and a Remove button.
 #[component]
 fn ParticipantRow(props: &RowProps) -> Html {
     let p = &props.participant;
@@ -114,10 +133,18 @@ fn ParticipantRow(props: &RowProps) -> Html {
             })
         })
     };
+    let meter = props.meter.unwrap_or_default();
+    let talking = props.meter.is_some_and(|m| m.talking);
     html! {
-        <li class="participant" data-name={p.label.clone()} data-call-id={p.call_id.clone()}>
+        <li class="participant" data-name={p.label.clone()} data-call-id={p.call_id.clone()}
+            data-talking={talking.to_string()}>
             <span class="name">{&p.label}</span>
             if p.flags.start_conf_on_enter { <span class="badge" title="joined with startConfOnEnter=true">{"starter"}</span> }
+            <meter class="level" min="0" max="1" low="0.5" high="0.9" value={meter_position(meter.rms).to_string()}
+                   aria-label={format!("Level of {}", p.label)} data-rms={meter.rms.to_string()}
+                   data-peak={meter.peak.to_string()}></meter>
+            <span class={classes!("talking", talking.then_some("on"))} aria-live="off">
+                { if talking { "talking" } else { "quiet" } }</span>
             <label class="check"><input type="checkbox" name="talk" checked={p.flags.talk}
                 aria-label={format!("talk for {}", p.label)}
                 onchange={toggle(|v| ParticipantUpdate { talk: Some(v), ..Default::default() })} />{"talk"}</label>

@@ -3,6 +3,8 @@
 //! Every control dispatches a [`Command`] stamped with the page clock; the session runs it and the page renders
 //! the new state. Nothing here decides conference behaviour.
 
+mod audio_link;
+mod audio_panel;
 mod conference_card;
 mod create_form;
 mod event_log;
@@ -29,10 +31,11 @@ fn now_ms() -> u64 {
         .map_or(0, |p| p.now().max(0.0) as u64)
 }
 
-/// The UI state: the session and the last refusal, shown until the next command succeeds.
+/// The UI state: the session (shared, so the audio hook follows it without copying) and the last refusal,
+/// shown until the next command succeeds.
 #[derive(Clone, Debug, PartialEq)]
 struct State {
-    session: Session,
+    session: Rc<Session>,
     error: Option<String>,
 }
 
@@ -40,13 +43,12 @@ impl Reducible for State {
     type Action = (u64, Command);
 
     fn reduce(self: Rc<Self>, (at_ms, command): Self::Action) -> Rc<Self> {
-        let mut next = (*self).clone();
-        next.error = next
-            .session
-            .apply(at_ms, command)
-            .err()
-            .map(|e| e.to_string());
-        Rc::new(next)
+        let mut session = (*self.session).clone();
+        let error = session.apply(at_ms, command).err().map(|e| e.to_string());
+        Rc::new(State {
+            session: Rc::new(session),
+            error,
+        })
     }
 }
 
@@ -54,13 +56,15 @@ impl Reducible for State {
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(|| State {
-        session: Session::new(SEED),
+        session: Rc::new(Session::new(SEED)),
         error: None,
     });
     let on_command = {
         let state = state.clone();
         Callback::from(move |command: Command| state.dispatch((now_ms(), command)))
     };
+    let audio = audio_link::use_audio(state.session.clone(), on_command.clone());
+    let meters = audio.view.meters.clone();
     let conferences = state.session.conferences();
     let transitions = state
         .session
@@ -84,11 +88,13 @@ pub fn App() -> Html {
                         <p class="hint">{"No conferences yet. Create one: it starts empty, like a conference made by REST POST /Conferences."}</p>
                     }
                     { for conferences.iter().rev().map(|c| html! {
-                        <conference_card::ConferenceCard key={c.id()} conference={c.clone()} on_command={on_command.clone()} />
+                        <conference_card::ConferenceCard key={c.id()} conference={c.clone()} on_command={on_command.clone()}
+                                                         meters={meters.clone()} />
                     }) }
                 </div>
                 <div class="column">
-                    <event_log::EventLog session={state.session.clone()} {transitions} />
+                    <audio_panel::AudioPanel audio={audio.clone()} session={state.session.clone()} />
+                    <event_log::EventLog session={(*state.session).clone()} {transitions} />
                     <transition_table::TransitionTable />
                 </div>
                 <div class="wide">

@@ -1,0 +1,590 @@
+//! Browser end-to-end tests of the audio panel: the release build in `dist/` (or `CONFLAB_DIST`), headless
+//! Chromium with its fake microphone (`--use-fake-device-for-media-stream --use-fake-ui-for-media-stream`, see
+//! `tests/e2e/harness.rs`), the real AudioWorklet mixer.
+//!
+//! What reaches the speakers is measured where it leaves the page: before "Start audio" each test wraps
+//! `AudioNode.prototype.connect` so that any node connected to the `AudioDestinationNode` is also connected to
+//! an `AnalyserNode` (the page does not know). "Hear as" picks whose output that is. The page's own view
+//! (`window.conflabAudio`: state, microphone, meters by call id, recordings) and its DOM are read as a learner
+//! would see them.
+//!
+//! Each test is independent (its own browser and conference) and `#[ignore]`d like tests/e2e.rs: `./x test`
+//! runs them with `cargo test --test e2e_audio -- --ignored --test-threads=1`.
+#![cfg(not(target_arch = "wasm32"))]
+
+#[path = "e2e/harness.rs"]
+mod harness;
+
+use fantoccini::Locator;
+use harness::Browser;
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+/// Output RMS above this is sound (the quietest source here, the talker, is about −22 dBFS ≈ 0.08).
+const SOUND: f64 = 0.01;
+/// Output RMS below this is silence (the mixer's output for a leg that hears nothing is exactly 0).
+const SILENCE: f64 = 1e-4;
+/// How long audio may take to follow a change: one message to the worklet plus a block, with slack for a
+/// loaded 2-core machine.
+const SETTLE: Duration = Duration::from_secs(8);
+
+/// Installs the output tap (see the module docs). Must run before "Start audio".
+const TAP: &str = r#"
+if (!window.conflabTap) {
+  const connect = AudioNode.prototype.connect;
+  window.conflabTap = [];
+  AudioNode.prototype.connect = function (target, ...rest) {
+    const result = connect.call(this, target, ...rest);
+    if (target instanceof AudioDestinationNode) {
+      const analyser = this.context.createAnalyser();
+      analyser.fftSize = 2048;
+      connect.call(this, analyser);
+      window.conflabTap.push(analyser);
+    }
+    return result;
+  };
+}
+"#;
+
+/// The RMS of the last 2048 frames the speakers got, and the frequency of the loudest FFT bin.
+const LEVEL: &str = r#"
+const tap = window.conflabTap && window.conflabTap[window.conflabTap.length - 1];
+if (!tap) return null;
+const frames = new Float32Array(tap.fftSize);
+tap.getFloatTimeDomainData(frames);
+let sum = 0;
+for (const x of frames) sum += x * x;
+const bins = new Float32Array(tap.frequencyBinCount);
+tap.getFloatFrequencyData(bins);
+let loudest = 0;
+for (let i = 1; i < bins.length; i++) if (bins[i] > bins[loudest]) loudest = i;
+return { rms: Math.sqrt(sum / frames.length), hz: loudest * tap.context.sampleRate / tap.fftSize };
+"#;
+
+/// One reading of the speakers.
+#[derive(Clone, Copy, Debug)]
+struct Level {
+    rms: f64,
+    hz: f64,
+}
+
+async fn level(browser: &Browser) -> Option<Level> {
+    let v = browser.js(LEVEL).await;
+    Some(Level {
+        rms: v.get("rms")?.as_f64()?,
+        hz: v.get("hz")?.as_f64()?,
+    })
+}
+
+/// Polls the speakers until `pass` accepts a reading, for at most [`SETTLE`]; fails with the readings seen.
+async fn wait_for_level(browser: &Browser, what: &str, pass: impl Fn(Level) -> bool) -> Level {
+    let start = Instant::now();
+    let mut seen = Vec::new();
+    loop {
+        if let Some(l) = level(browser).await {
+            if pass(l) {
+                return l;
+            }
+            seen.push(format!("{:.5}@{:.0}Hz", l.rms, l.hz));
+        }
+        if start.elapsed() > SETTLE {
+            let shot = browser
+                .screenshot(&format!("audio-{}-timeout", slug(what)))
+                .await;
+            panic!(
+                "timed out waiting for {what}; speaker readings (rms@loudest bin): {}\npage audio: {}\nscreenshot: {}",
+                seen.join(" "),
+                browser.js("return window.conflabAudio").await,
+                shot.display()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The loudest reading of the speakers over `span` (every 50 ms): silence must hold the whole time.
+async fn loudest_over(browser: &Browser, span: Duration) -> f64 {
+    let start = Instant::now();
+    let mut loudest: f64 = 0.0;
+    while start.elapsed() < span {
+        if let Some(l) = level(browser).await {
+            loudest = loudest.max(l.rms);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    loudest
+}
+
+fn slug(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
+}
+
+/// Opens the page with the output tap installed.
+async fn open(name: &str) -> Browser {
+    let browser = Browser::start(name).await;
+    browser.open("/").await;
+    browser.wait_for_css("#audio-panel").await;
+    browser.js(TAP).await;
+    browser
+}
+
+/// Creates a conference with `alias`, `playBeep` and `record`, and waits for its card.
+async fn create_conference(browser: &Browser, alias: &str, play_beep: &str, record: bool) {
+    let create = "form#create-conference";
+    let input = browser.wait_for_css(&format!("{create} input#alias")).await;
+    input.clear().await.expect("clear alias");
+    input.send_keys(alias).await.expect("type alias");
+    browser
+        .js(&format!(
+            "const s = document.querySelector('#play-beep'); s.value = '{play_beep}'; \
+             s.dispatchEvent(new Event('change', {{bubbles: true}}));"
+        ))
+        .await;
+    browser.set_checkbox("#record", record).await;
+    browser
+        .button(create, "Create conference")
+        .await
+        .click()
+        .await
+        .expect("click Create conference");
+    browser
+        .wait_for_css(&format!(r#"section.conference[data-alias="{alias}"]"#))
+        .await;
+}
+
+/// Adds a simulated participant with `voice` (`talker`, `tone` or `silence`) and returns its call id.
+async fn add(browser: &Browser, alias: &str, name: &str, voice: &str, start: bool) -> String {
+    let section = format!(r#"section.conference[data-alias="{alias}"]"#);
+    let form = format!("{section} form.add-participant");
+    let input = browser
+        .wait_for_css(&format!("{form} input[name=name]"))
+        .await;
+    input.clear().await.expect("clear name");
+    input.send_keys(name).await.expect("type name");
+    browser
+        .set_checkbox(&format!("{form} input[name=startConfOnEnter]"), start)
+        .await;
+    browser
+        .js(&format!(
+            r#"const s = document.querySelector('{form} select[name=voice]'); s.value = '{voice}';"#
+        ))
+        .await;
+    browser
+        .button(&form, "Add participant")
+        .await
+        .click()
+        .await
+        .expect("click Add participant");
+    let li = browser
+        .wait_for_css(&format!(r#"{section} li.participant[data-name="{name}"]"#))
+        .await;
+    li.attr("data-call-id")
+        .await
+        .expect("read data-call-id")
+        .expect("the participant has a call id")
+}
+
+/// Waits until the conference shows `status`.
+async fn expect_status(browser: &Browser, alias: &str, status: &str) {
+    let css = format!(r#"section.conference[data-alias="{alias}"] .status"#);
+    browser
+        .wait_until(&format!("{alias} to be {status}"), async || {
+            let el = browser
+                .client
+                .find(Locator::Css(&css))
+                .await
+                .map_err(|e| e.to_string())?;
+            let now = el.attr("data-status").await.map_err(|e| e.to_string())?;
+            if now.as_deref() == Some(status) {
+                Ok(())
+            } else {
+                Err(format!("status {now:?}"))
+            }
+        })
+        .await;
+}
+
+/// Clicks "Start audio" and waits for the context to run.
+async fn start_audio(browser: &Browser) {
+    let state = browser.wait_for_css("#audio-state").await;
+    assert_eq!(
+        state
+            .attr("data-state")
+            .await
+            .expect("data-state")
+            .as_deref(),
+        Some("not started"),
+        "the audio state before the click"
+    );
+    browser
+        .button("#audio-panel", "Start audio")
+        .await
+        .click()
+        .await
+        .expect("click Start audio");
+    browser
+        .wait_until("the audio to run", async || {
+            let v = browser.js("return window.conflabAudio || null").await;
+            match v.get("state").and_then(Value::as_str) {
+                Some("running") => Ok(()),
+                other => Err(format!("conflabAudio.state {other:?}: {v}")),
+            }
+        })
+        .await;
+    let text = browser
+        .js("return document.querySelector('#audio-state').textContent")
+        .await;
+    assert_eq!(text.as_str(), Some("Audio: running"));
+}
+
+/// Chooses whose ears the speakers play, and waits until the page says so.
+async fn hear_as(browser: &Browser, call_id: &str) {
+    browser
+        .js(&format!(
+            "const s = document.querySelector('#hear-as'); s.value = '{call_id}'; \
+             s.dispatchEvent(new Event('change', {{bubbles: true}}));"
+        ))
+        .await;
+    browser
+        .wait_until(&format!("to hear as {call_id}"), async || {
+            let v = browser.js("return window.conflabAudio.hearing").await;
+            if v.as_str() == Some(call_id) {
+                Ok(())
+            } else {
+                Err(format!("hearing {v}"))
+            }
+        })
+        .await;
+}
+
+/// The page's meter of `call_id`'s voice (`null` when none yet).
+async fn meter(browser: &Browser, call_id: &str) -> Value {
+    browser
+        .js(&format!(
+            "return (window.conflabAudio && window.conflabAudio.meters['{call_id}']) || null"
+        ))
+        .await
+}
+
+/// The fake microphone's tone reaches another participant's ears and never the learner's own; Mute silences
+/// it for the others; the participant shows a named level meter and a talking badge.
+#[tokio::test]
+#[ignore = "needs dist/ and Chromium: run by ./x test"]
+async fn the_microphone_reaches_others_and_never_itself() {
+    let browser = open("audio-mic").await;
+    create_conference(&browser, "mic", "never", false).await;
+    let alice = add(&browser, "mic", "Alice", "silence", true).await;
+    expect_status(&browser, "mic", "inProgress").await;
+    start_audio(&browser).await;
+
+    browser
+        .button("#audio-panel", "Join with my microphone")
+        .await
+        .click()
+        .await
+        .expect("click Join with my microphone");
+    let you = browser
+        .wait_until("You to join with the microphone", async || {
+            let v = browser.js("return window.conflabAudio").await;
+            match (v["mic"].as_str(), v["micCall"].as_str()) {
+                (Some("on"), Some(call)) => Ok(call.to_owned()),
+                _ => Err(format!("{v}")),
+            }
+        })
+        .await;
+    let li = browser
+        .wait_for_css(r#"section.conference[data-alias="mic"] li.participant[data-name="You"]"#)
+        .await;
+    assert_eq!(
+        li.attr("data-call-id").await.expect("call id").as_deref(),
+        Some(you.as_str())
+    );
+    let mic_state = browser
+        .js("return document.querySelector('#mic-state').dataset.mic")
+        .await;
+    assert_eq!(mic_state.as_str(), Some("on"));
+
+    // Hear-as defaults to You once joined.
+    browser
+        .wait_until("Hear as to follow You", async || {
+            let v = browser.js("return window.conflabAudio.hearing").await;
+            if v.as_str() == Some(you.as_str()) {
+                Ok(())
+            } else {
+                Err(format!("hearing {v}"))
+            }
+        })
+        .await;
+
+    // The fake microphone beeps: its meter moves and the level meter of "You" shows it.
+    browser
+        .wait_until("the microphone's meter to move", async || {
+            let m = meter(&browser, &you).await;
+            match m["peak"].as_f64() {
+                Some(p) if p > 0.05 => Ok(()),
+                _ => Err(format!("meter {m}")),
+            }
+        })
+        .await;
+    let labelled = browser
+        .js(
+            r#"const m = document.querySelector('li.participant[data-name="You"] meter');
+               return m ? [m.getAttribute('aria-label'), m.max] : null"#,
+        )
+        .await;
+    assert_eq!(labelled, serde_json::json!(["Level of You", 1]));
+    browser
+        .wait_until("the talking badge of You", async || {
+            let text = browser
+                .js(r#"return document.querySelector('li.participant[data-name="You"] .talking').textContent"#)
+                .await;
+            if text.as_str() == Some("talking") {
+                Ok(())
+            } else {
+                Err(format!("badge {text}"))
+            }
+        })
+        .await;
+
+    // Alice hears the microphone.
+    hear_as(&browser, &alice).await;
+    let heard = wait_for_level(&browser, "Alice to hear the microphone", |l| l.rms > SOUND).await;
+    println!(
+        "Alice hears the fake microphone: rms {:.4}, loudest bin {:.0} Hz",
+        heard.rms, heard.hz
+    );
+
+    // You never hear yourself (Alice is silent, no music plays in progress, playBeep=never).
+    hear_as(&browser, &you).await;
+    wait_for_level(&browser, "You to hear silence", |l| l.rms < SILENCE).await;
+    let loudest = loudest_over(&browser, Duration::from_secs(2)).await;
+    assert!(loudest < SILENCE, "You heard yourself: rms {loudest}");
+
+    // Mute: talk=false for your leg, shown on the participant; Alice hears nothing any more.
+    browser
+        .button("#audio-panel", "Mute")
+        .await
+        .click()
+        .await
+        .expect("click Mute");
+    browser
+        .wait_until("You's talk checkbox to clear", async || {
+            let v = browser
+                .js(r#"return document.querySelector('li.participant[data-name="You"] input[name=talk]').checked"#)
+                .await;
+            if v == Value::Bool(false) {
+                Ok(())
+            } else {
+                Err(format!("talk {v}"))
+            }
+        })
+        .await;
+    browser.button("#audio-panel", "Unmute").await;
+    hear_as(&browser, &alice).await;
+    wait_for_level(&browser, "Alice to hear silence once You is muted", |l| {
+        l.rms < SILENCE
+    })
+    .await;
+    let loudest = loudest_over(&browser, Duration::from_secs(2)).await;
+    assert!(
+        loudest < SILENCE,
+        "Alice still hears the muted microphone: rms {loudest}"
+    );
+
+    browser.assert_no_console_problems().await;
+    browser.screenshot("audio-mic").await;
+    browser.finish().await;
+}
+
+/// A refused microphone shows a clear state and adds nobody to the conference.
+#[tokio::test]
+#[ignore = "needs dist/ and Chromium: run by ./x test"]
+async fn a_denied_microphone_is_shown_and_joins_nobody() {
+    let browser = open("audio-denied").await;
+    create_conference(&browser, "denied", "always", false).await;
+    start_audio(&browser).await;
+    browser
+        .js("navigator.mediaDevices.getUserMedia = () => \
+             Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));")
+        .await;
+    browser
+        .button("#audio-panel", "Join with my microphone")
+        .await
+        .click()
+        .await
+        .expect("click Join with my microphone");
+    browser
+        .wait_until("the denied state", async || {
+            let v = browser
+                .js("const p = document.querySelector('#mic-state'); return [p.dataset.mic, p.textContent]")
+                .await;
+            if v[0].as_str() == Some("denied") {
+                Ok(v)
+            } else {
+                Err(format!("{v}"))
+            }
+        })
+        .await;
+    let text = browser
+        .js("return document.querySelector('#mic-state').textContent")
+        .await;
+    assert!(
+        text.as_str().unwrap_or("").contains("denied: allow it"),
+        "the denied state says what to do: {text}"
+    );
+    let people = browser
+        .js("return document.querySelectorAll('section.conference li.participant').length")
+        .await;
+    assert_eq!(people, 0, "a refused microphone joins nobody");
+    let status = browser
+        .js("return document.querySelector('section.conference .status').dataset.status")
+        .await;
+    assert_eq!(status.as_str(), Some("empty"));
+    browser.assert_no_console_problems().await;
+    browser.finish().await;
+}
+
+/// Wait music plays to a listener while the conference is populated and stops when it goes inProgress.
+#[tokio::test]
+#[ignore = "needs dist/ and Chromium: run by ./x test"]
+async fn wait_music_plays_while_populated_and_stops_in_progress() {
+    let browser = open("audio-music").await;
+    create_conference(&browser, "music", "never", false).await;
+    start_audio(&browser).await;
+    let bob = add(&browser, "music", "Bob", "silence", false).await;
+    expect_status(&browser, "music", "populated").await;
+    hear_as(&browser, &bob).await;
+    let music = wait_for_level(&browser, "Bob to hear wait music", |l| l.rms > SOUND).await;
+    println!("wait music heard by Bob: rms {:.4}", music.rms);
+
+    add(&browser, "music", "Carol", "silence", true).await;
+    expect_status(&browser, "music", "inProgress").await;
+    wait_for_level(&browser, "the music to stop at inProgress", |l| {
+        l.rms < SILENCE
+    })
+    .await;
+    let loudest = loudest_over(&browser, Duration::from_secs(2)).await;
+    assert!(
+        loudest < SILENCE,
+        "music still heard in progress: rms {loudest}"
+    );
+    browser.assert_no_console_problems().await;
+    browser.finish().await;
+}
+
+/// A participant with listen=false hears silence while another talks (a 440 Hz tone).
+#[tokio::test]
+#[ignore = "needs dist/ and Chromium: run by ./x test"]
+async fn a_participant_with_listen_off_hears_silence() {
+    let browser = open("audio-listen").await;
+    create_conference(&browser, "listen", "never", false).await;
+    start_audio(&browser).await;
+    add(&browser, "listen", "Dan", "tone", true).await;
+    let eve = add(&browser, "listen", "Eve", "silence", true).await;
+    hear_as(&browser, &eve).await;
+    let tone = wait_for_level(&browser, "Eve to hear Dan's tone", |l| {
+        l.rms > SOUND && (l.hz - 440.0).abs() < 30.0
+    })
+    .await;
+    println!("Eve hears Dan: rms {:.4} at {:.0} Hz", tone.rms, tone.hz);
+
+    browser
+        .set_checkbox(
+            r#"section.conference[data-alias="listen"] li.participant[data-name="Eve"] input[name=listen]"#,
+            false,
+        )
+        .await;
+    wait_for_level(&browser, "Eve to hear silence with listen=false", |l| {
+        l.rms < SILENCE
+    })
+    .await;
+    let loudest = loudest_over(&browser, Duration::from_secs(2)).await;
+    assert!(
+        loudest < SILENCE,
+        "Eve hears with listen=false: rms {loudest}"
+    );
+    browser.assert_no_console_problems().await;
+    browser.finish().await;
+}
+
+/// A conference recording becomes a player and a download link; the file fetched from the link decodes to
+/// sound of the right length.
+#[tokio::test]
+#[ignore = "needs dist/ and Chromium: run by ./x test"]
+async fn a_recording_can_be_downloaded_and_decodes() {
+    let browser = open("audio-recording").await;
+    create_conference(&browser, "rec", "never", true).await;
+    start_audio(&browser).await;
+    let fay = add(&browser, "rec", "Fay", "tone", true).await;
+    expect_status(&browser, "rec", "inProgress").await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    browser
+        .button(
+            &format!(
+                r#"section.conference[data-alias="rec"] li.participant[data-call-id="{fay}"]"#
+            ),
+            "Remove",
+        )
+        .await
+        .click()
+        .await
+        .expect("click Remove Fay");
+    expect_status(&browser, "rec", "empty").await;
+
+    let link = browser
+        .wait_for_css(r#"#recordings a[download^="RE"][download$=".wav"]"#)
+        .await;
+    let download = link
+        .attr("download")
+        .await
+        .expect("download")
+        .expect("a download name");
+    assert_eq!(download.len(), "RE".len() + 40 + ".wav".len(), "{download}");
+    let player = browser
+        .js("const a = document.querySelector('#recordings audio'); return a ? [a.getAttribute('aria-label'), a.src.startsWith('blob:')] : null")
+        .await;
+    assert_eq!(
+        player,
+        serde_json::json!([
+            format!("Recording {}", download.trim_end_matches(".wav")),
+            true
+        ])
+    );
+
+    // Fetch the link's blob in the page and decode it as a browser would play it.
+    let decoded = browser
+        .client
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               const url = document.querySelector('#recordings a[download]').href;
+               fetch(url).then(r => r.arrayBuffer()).then(bytes => {
+                 const size = bytes.byteLength;
+                 return new OfflineAudioContext(1, 1, 44100).decodeAudioData(bytes).then(buffer => {
+                   const data = buffer.getChannelData(0);
+                   let peak = 0, sum = 0;
+                   for (const x of data) { peak = Math.max(peak, Math.abs(x)); sum += x * x; }
+                   done({ size, duration: buffer.duration, rate: buffer.sampleRate,
+                          peak, rms: Math.sqrt(sum / data.length) });
+                 });
+               }).catch(e => done({ error: String(e) }));"#,
+            vec![],
+        )
+        .await
+        .expect("fetch and decode the recording");
+    println!("decoded recording: {decoded}");
+    assert_eq!(decoded.get("error"), None, "{decoded}");
+    let duration = decoded["duration"].as_f64().expect("duration");
+    assert!(
+        (1.0..10.0).contains(&duration),
+        "the recording lasts about as long as the conference was in progress: {decoded}"
+    );
+    assert!(
+        decoded["rms"].as_f64().expect("rms") > SOUND,
+        "the recording holds Fay's tone: {decoded}"
+    );
+    browser.assert_no_console_problems().await;
+    browser.screenshot("audio-recording").await;
+    browser.finish().await;
+}
