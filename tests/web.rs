@@ -392,6 +392,9 @@ macro_rules! golden {
 
 /// Every scenario in tests/scenarios/ (tests/docs.rs checks that none is missing here).
 const GOLDEN_SCENARIOS: &[(&str, &str, &str)] = &[
+    golden!("audio_file"),
+    golden!("audio_lifecycle"),
+    golden!("audio_parity"),
     golden!("call-control"),
     golden!("get-digits"),
     golden!("issue-example"),
