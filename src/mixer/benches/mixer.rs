@@ -20,10 +20,19 @@ fn main() {
     } else {
         legs
     };
+    // CONFLAB_BENCH_BLOCK=N measures another block length (per-leg costs weigh less in longer blocks).
+    let block = std::env::var("CONFLAB_BENCH_BLOCK")
+        .ok()
+        .and_then(|b| b.parse().ok())
+        .unwrap_or(128);
+    let config = Config {
+        block,
+        ..Config::default()
+    };
     let start = Instant::now();
     let mut clock = || start.elapsed().as_secs_f64();
     for n in legs {
-        let r = measure(n, Config::default(), Plan::default(), &mut clock);
+        let r = measure(n, config, Plan::default(), &mut clock);
         println!(
             "legs {:5}  mixer {:.3} ns  plain {:.3} ns  ratio {:.2}  naive {:.3} ns",
             r.legs,

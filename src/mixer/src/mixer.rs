@@ -277,10 +277,9 @@ struct Leg {
     personal: bool,
     limiter: LimiterState,
     gate: Gate,
-    /// The last block's sum of squares and peak of the input, and the gate: the meter without its square root,
-    /// which [`Mixer::meter`] takes when asked.
+    /// The last block's sum of squares of the input, and the gate: the meter without its square root and its
+    /// peak, which [`Mixer::meter`] computes when asked.
     squares: f32,
-    peak: f32,
     talking: bool,
 }
 
@@ -307,7 +306,6 @@ impl Leg {
             limiter: LimiterState::default(),
             gate,
             squares: 0.0,
-            peak: 0.0,
             talking: false,
         }
     }
@@ -666,9 +664,8 @@ impl Mixer {
                     let g = leg.departure.map_or(Ramp::ZERO, |d| d.talk_gain);
                     accumulate(total, x, g, ramp);
                 } else {
-                    let (squares, peak) = accumulate_metered(total, x, leg.talk_gain, ramp);
+                    let squares = accumulate_metered(total, x, leg.talk_gain, ramp);
                     leg.squares = squares;
-                    leg.peak = peak;
                     leg.talking = leg.gate.open(squares);
                 }
             }
@@ -756,16 +753,15 @@ impl Mixer {
         Some(&self.records[r * n..(r + 1) * n])
     }
 
-    /// The last block's meter of what `leg` says (its input, before its talk gain).
+    /// The last block's meter of what `leg` says (its input, before its talk gain). Read it after
+    /// [`Mixer::render`] and before writing the next block into [`Mixer::input_mut`]: the peak is measured from
+    /// the input block when asked (the render loop keeps only the sum of squares and the gate).
     pub fn meter(&self, leg: LegId) -> Option<Meter> {
         let i = self.active_leg(leg).ok()?;
         let l = &self.legs[i];
-        Some(Meter::from_squares(
-            l.squares,
-            l.peak,
-            self.config.block,
-            l.talking,
-        ))
+        let n = self.config.block;
+        let peak = crate::limiter::peak(&self.inputs[i * n..(i + 1) * n]);
+        Some(Meter::from_squares(l.squares, peak, n, l.talking))
     }
 
     /// The legs in `room` (members that are not fading out), in join order.
@@ -794,6 +790,10 @@ struct Shared<'a> {
 /// two peaks, so it allows for the rounding of that sum.
 const BOUND_MARGIN: f32 = 1.0 - 1.0 / 65_536.0;
 
+/// A block's sum of squares can round below the exact one by about `block × 2⁻²⁴` relatively; this covers blocks
+/// of up to 16,000 frames.
+const SQUARES_MARGIN: f32 = 1.0 + 1.0 / 1024.0;
+
 /// Renders what one present leg hears into `out`.
 #[allow(clippy::too_many_arguments)]
 fn listen(
@@ -809,9 +809,8 @@ fn listen(
     let n = sh.n;
     if leg.room.is_none() {
         // Metered here: the room loop meters members only.
-        let (squares, peak) = Sums::of(x);
+        let (squares, _) = Sums::of(x);
         leg.squares = squares;
-        leg.peak = peak;
         leg.talking = leg.gate.open(squares);
     }
     // The common case: a steady member, nothing else playing to it. `out = total − own`, and when the room's
@@ -826,10 +825,12 @@ fn listen(
         let r = r as usize;
         let g = leg.talk_gain.from;
         minus_self(out, &sh.totals[r * n..(r + 1) * n], x, g);
-        let own = if g == 0.0 { 0.0 } else { leg.peak * g.abs() };
-        let bound = sh.rooms[r].peak + own;
-        let peak = if bound <= THRESHOLD * BOUND_MARGIN {
-            bound
+        // |total − x·g| ≤ peak(total) + |g|·peak(x), and peak(x)² ≤ Σx², so with a budget left by the room's
+        // peak, Σx²·g² within budget² (both sides with a margin for rounding) bounds the output.
+        let budget = THRESHOLD * BOUND_MARGIN - sh.rooms[r].peak;
+        let within = budget > 0.0 && leg.squares * (g * g) * SQUARES_MARGIN <= budget * budget;
+        let peak = if within {
+            THRESHOLD * BOUND_MARGIN - budget
         } else {
             crate::limiter::peak(out)
         };
@@ -922,14 +923,14 @@ fn accumulate(total: &mut [f32], x: &[f32], g: Ramp, ramp: &[f32]) {
     }
 }
 
-/// `total += x × talk gain`, and the meter's sum of squares and peak of `x`: one pass over `x` for a steady gain
+/// `total += x × talk gain`, and the sum of squares of `x` for its meter: one pass over `x` for a steady gain
 /// (the lane kernel; LLVM does not vectorise this fused loop by itself).
-fn accumulate_metered(total: &mut [f32], x: &[f32], g: Ramp, ramp: &[f32]) -> (f32, f32) {
+fn accumulate_metered(total: &mut [f32], x: &[f32], g: Ramp, ramp: &[f32]) -> f32 {
     if g.is_steady() && !g.is_off() {
-        crate::simd::sum_and_meter(Some(total), x, g.from)
+        crate::simd::sum_and_squares(total, x, g.from)
     } else {
         accumulate(total, x, g, ramp);
-        Sums::of(x)
+        Sums::of(x).0
     }
 }
 
@@ -957,9 +958,7 @@ fn minus_self(out: &mut [f32], total: &[f32], x: &[f32], g: f32) {
         out.copy_from_slice(total);
     } else if g == 1.0 {
         // The same bits as `t − x × 1`, one multiplication less.
-        for ((o, &t), &x) in out.iter_mut().zip(total).zip(x) {
-            *o = t - x;
-        }
+        crate::simd::minus(out, total, x);
     } else {
         for ((o, &t), &x) in out.iter_mut().zip(total).zip(x) {
             *o = t - x * g;

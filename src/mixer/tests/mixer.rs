@@ -725,3 +725,56 @@ fn a_leg_in_no_room_hears_only_its_prompt_and_overlay() {
     m.render();
     assert_eq!(out(&m, 0), beeps[3]);
 }
+
+#[test]
+fn the_quick_limiter_path_gives_the_bits_of_the_full_limiter() {
+    // Levels that wander across the threshold: the mixer's shortcut (a peak bound, no measuring while the
+    // limiter idles) must give exactly what the full limiter gives on total − own.
+    use conflab_mixer::{Limiter, LimiterState};
+    let c = Config {
+        sample_rate: 16_000,
+        block: 128,
+    };
+    let n = c.block;
+    let legs = 6;
+    let mut m = Mixer::new(c);
+    for leg in 0..legs {
+        add(&mut m, leg as u32);
+        join(&mut m, leg as u32, 0, true, true);
+    }
+    let mut limiter = Limiter::new(c.sample_rate, n);
+    let mut states = vec![LimiterState::default(); legs];
+    let mut rng = conflab_mixer::dsp::Rng::new(42);
+    let mut limited_blocks = 0;
+    for k in 0..300 {
+        let amp = if (k / 20) % 2 == 0 { 0.05 } else { 0.45 };
+        let inputs: Vec<Vec<f32>> = (0..legs)
+            .map(|_| (0..n).map(|_| rng.next_f32() * amp).collect())
+            .collect();
+        for (leg, x) in inputs.iter().enumerate() {
+            set_input(&mut m, leg as u32, x);
+        }
+        m.render();
+        if k == 0 {
+            continue; // the join ramp
+        }
+        let mut total = vec![0.0f32; n];
+        for x in &inputs {
+            for (t, v) in total.iter_mut().zip(x) {
+                *t += v;
+            }
+        }
+        for (leg, x) in inputs.iter().enumerate() {
+            let mut expect: Vec<f32> = total.iter().zip(x).map(|(t, v)| t - v).collect();
+            limiter.process(&mut states[leg], &mut expect);
+            if states[leg].gain() < 1.0 {
+                limited_blocks += 1;
+            }
+            assert_eq!(out(&m, leg as u32), expect, "block {k} leg {leg}");
+        }
+    }
+    assert!(
+        limited_blocks > 100,
+        "the loud parts were limited ({limited_blocks} blocks)"
+    );
+}
