@@ -17,10 +17,16 @@ pub fn window(s: &[f32], from_ms: u64, to_ms: u64) -> &[f32] {
     &s[a.min(s.len())..b.min(s.len())]
 }
 
-/// The amplitude of the `hz` component of `s` (Goertzel, 2·|X(hz)|/N): a sine of amplitude A at an exact bin gives
-/// A, other exact-bin tones give 0 (windows of a multiple of 100 ms hold whole periods of every 10 Hz multiple).
+/// The amplitude of the `hz` component of `s` at [`RATE`] (Goertzel, 2·|X(hz)|/N): a sine of amplitude A at an
+/// exact bin gives A, other exact-bin tones give 0 (windows of a multiple of 100 ms hold whole periods of every
+/// 10 Hz multiple).
 pub fn tone(s: &[f32], hz: f64) -> f64 {
-    let w = 2.0 * std::f64::consts::PI * hz / f64::from(RATE);
+    tone_at(s, hz, RATE)
+}
+
+/// [`tone`] for samples at `rate`.
+pub fn tone_at(s: &[f32], hz: f64, rate: u32) -> f64 {
+    let w = 2.0 * std::f64::consts::PI * hz / f64::from(rate);
     let (mut re, mut im) = (0.0f64, 0.0f64);
     for (n, &x) in s.iter().enumerate() {
         re += f64::from(x) * (w * n as f64).cos();
