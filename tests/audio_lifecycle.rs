@@ -243,3 +243,36 @@ fn two_runs_give_the_same_bits() {
     assert_eq!(r1, r2);
     assert!(r1.hear.iter().all(|h| h.len() == 13 * RATE as usize));
 }
+
+#[path = "support/golden.rs"]
+mod golden;
+
+/// The render's fingerprint: per 100 ms of what A hears and of the recording, the RMS in dBFS rounded to a
+/// whole dB (`-inf` for exact silence). Small enough to review in a diff, fine enough to catch a lost beep, a
+/// late join or a level change.
+fn fingerprint(s: &[f32]) -> String {
+    s.chunks(RATE as usize / 10)
+        .map(|w| {
+            let r = rms(w);
+            if r == 0.0 {
+                "-inf".to_owned()
+            } else {
+                format!("{:.0}", 20.0 * r.log10())
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn the_render_matches_its_golden_fingerprint() {
+    let (_, _, r) = signal::render(FILE, &[A, D]);
+    let mut text = String::new();
+    text.push_str("# tests/scenarios/audio_lifecycle.json at 8 kHz: RMS dBFS per 100 ms\n");
+    text.push_str(&format!("hear {A}: {}\n", fingerprint(&r.hear[0])));
+    text.push_str(&format!("hear {D}: {}\n", fingerprint(&r.hear[1])));
+    for (id, rec) in &r.recordings {
+        text.push_str(&format!("recording {id}: {}\n", fingerprint(rec)));
+    }
+    golden::assert_golden("audio/lifecycle.txt", &text);
+}
