@@ -1,9 +1,10 @@
 //! The browser's audio in headless Chromium (`./x test` runs it; it needs the worklet module built first, which
 //! `./x` does: see `build_worklet` there).
 //!
-//! * Parity: the fixture stream (src/worklet/tests/support/stream.rs) rendered in an `OfflineAudioContext` at
-//!   8 kHz by the real worklet script and module equals, bit for bit, the native render pinned in
-//!   tests/golden/audio/worklet-stream.f32.
+//! * Parity: in an `OfflineAudioContext` at 8 kHz, through the real worklet script and module, (1) the native
+//!   side's fixture scenario tests/scenarios/audio_parity.json equals tests/golden/audio/parity.f32 and (2) the
+//!   command stream of src/worklet/tests/support/stream.rs equals tests/golden/audio/worklet-stream.f32, bit
+//!   for bit. Each prints its largest difference and number of differing samples as a JSON line.
 //! * The live graph: `AudioHandle` starts, the fake microphone feeds a leg (meters show it), a recording comes
 //!   back as a WAV file that decodes, a missing device is `MicError::NoDevice`.
 //! * Benchmarks, only when built with `CONFLAB_AUDIO_BENCH=1` (`./x bench audio`): the share of the 2.67 ms
@@ -15,6 +16,7 @@
 #[path = "../src/worklet/tests/support/stream.rs"]
 mod stream;
 
+use conflab::audio::{MediaFiles, Score};
 use conflab::web_audio::{
     Assets, AudioEvent, AudioHandle, ContextState, MicError, ModuleSource, render_offline,
 };
@@ -75,6 +77,63 @@ async fn the_worklet_renders_the_native_bits_in_an_offline_context() {
         stream::SAMPLE_RATE,
         stream::FRAMES,
         stream::HEAR.len()
+    );
+    assert_eq!(
+        (differing, largest),
+        (0, 0.0),
+        "the browser render must equal the native one bit for bit"
+    );
+}
+
+/// The native side's parity fixture (tests/audio_parity.rs): a whole scenario, rendered natively at 8 kHz.
+const PARITY_SCENARIO: &[u8] = include_bytes!("scenarios/audio_parity.json");
+/// What +15550111111 hears in it, natively: raw little-endian f32.
+const PARITY_GOLDEN: &[u8] = include_bytes!("golden/audio/parity.f32");
+
+#[wasm_bindgen_test]
+async fn the_parity_scenario_renders_the_native_bits_in_the_browser() {
+    // The same score the native test renders: the engine runs the scenario here, in wasm, too.
+    let scenario =
+        conflab::scenario::parse_bytes(PARITY_SCENARIO).expect("the parity scenario parses");
+    let (_, score) = Score::from_run(&scenario, None, &MediaFiles::new(), 8000);
+    let selection = &score.phones["+15550111111"];
+    let mut legs: Vec<LegId> = selection.segments.iter().map(|s| s.leg).collect();
+    legs.dedup();
+    let render = render_offline(
+        &assets(),
+        8000,
+        score.end_frame as u32,
+        &score.commands,
+        &legs,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("offline render failed: {e}"));
+    // The phone hears, block by block, the leg of its call at that block (silence outside its calls), exactly
+    // as conflab::audio::render picks it.
+    let mut heard = Vec::with_capacity(score.end_frame as usize);
+    for (start, block) in (0..score.end_frame)
+        .step_by(128)
+        .zip(render.channels[0].chunks(128))
+    {
+        match selection
+            .leg_at(start)
+            .and_then(|leg| legs.iter().position(|l| *l == leg))
+        {
+            Some(c) => heard.extend_from_slice(
+                &render.channels[c][start as usize..start as usize + block.len()],
+            ),
+            None => heard.extend(std::iter::repeat_n(0.0, block.len())),
+        }
+    }
+    let golden: Vec<f32> = PARITY_GOLDEN
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect();
+    assert_eq!(heard.len(), golden.len(), "the run's length in frames");
+    let (largest, differing) = stream::compare(&[golden], &[heard]);
+    console_log!(
+        "{{\"parity\":\"audio_parity.json\",\"phone\":\"+15550111111\",\"sample_rate\":8000,\"frames\":{},\"largest_abs_difference\":{largest},\"differing_samples\":{differing}}}",
+        score.end_frame
     );
     assert_eq!(
         (differing, largest),
@@ -295,6 +354,63 @@ fn talkers(legs: u32) -> Vec<(u64, Command)> {
 const BENCH_RATE: u32 = 48_000;
 const QUANTUM_MS: f64 = 128.0 * 1000.0 / BENCH_RATE as f64;
 
+/// The memory of a module (views are made anew after any call that may grow it).
+fn memory(module: &Module) -> js_sys::ArrayBuffer {
+    let memory: WebAssembly::Memory = Reflect::get(&module.exports, &JsValue::from_str("memory"))
+        .unwrap()
+        .unchecked_into();
+    memory.buffer().unchecked_into()
+}
+
+/// Sets up `legs` legs in one room, all talking and listening: `talkers` gives each a simulated talker (the
+/// source's synthesis is then part of the cost); otherwise their inputs are external and filled once with the
+/// native `conflab bench mixer` scene's noise (the same work that bench measures: mixing, limiters, meters).
+fn bench_scene(legs: u32, talkers_on: bool) -> Module {
+    let module = Module::new();
+    assert_eq!(module.call("init", &[f64::from(BENCH_RATE), 128.0]), 1.0);
+    if talkers_on {
+        module.send(&talkers(legs));
+        return module;
+    }
+    let room = RoomId(0);
+    let commands: Vec<_> = (0..legs)
+        .flat_map(|i| {
+            [
+                (
+                    0,
+                    Command::AddLeg {
+                        leg: LegId(i),
+                        input: SourceSpec::External,
+                    },
+                ),
+                (
+                    0,
+                    Command::Join {
+                        leg: LegId(i),
+                        room,
+                        talk: true,
+                        listen: true,
+                    },
+                ),
+            ]
+        })
+        .collect();
+    module.send(&commands);
+    module.call("render", &[]);
+    let config = conflab_mixer::Config {
+        sample_rate: BENCH_RATE,
+        block: 128,
+    };
+    let inputs = conflab_mixer::bench::Scene::new(legs as usize, config).inputs;
+    for (leg, frames) in inputs.chunks_exact(128).enumerate() {
+        let at = module.call("input_ptr", &[leg as f64]) as u32;
+        assert_ne!(at, 0, "leg {leg} has no input block");
+        js_sys::Float32Array::new_with_byte_offset_and_length(&memory(&module), at, 128)
+            .copy_from(frames);
+    }
+    module
+}
+
 #[wasm_bindgen_test]
 fn bench_quantum_share() {
     if option_env!("CONFLAB_AUDIO_BENCH").is_none() {
@@ -307,36 +423,38 @@ fn bench_quantum_share() {
     // The timed loop runs in JS and calls the module's export directly (no Rust glue per quantum).
     let timed = Function::new_with_args("render, n", "for (let i = 0; i < n; i++) render();");
     for legs in [64u32, 256, 1024] {
-        let module = Module::new();
-        assert_eq!(module.call("init", &[f64::from(BENCH_RATE), 128.0]), 1.0);
-        module.send(&talkers(legs));
-        let render = module.function("render");
-        // Past the join ramps and the first allocations.
-        timed
-            .call2(&JsValue::NULL, &render, &JsValue::from(50))
-            .unwrap();
-        // About 100 ms per round at the goal's share; the best of 7 rounds counts (a shared machine only slows).
-        let quanta = (40_000 / legs).max(20);
-        let mut best = f64::INFINITY;
-        for _ in 0..7 {
-            let t0 = performance.now();
+        for (scene, talkers_on) in [("external", false), ("talkers", true)] {
+            let module = bench_scene(legs, talkers_on);
+            let render = module.function("render");
+            // Past the join ramps and the first allocations.
             timed
-                .call2(&JsValue::NULL, &render, &JsValue::from(quanta))
+                .call2(&JsValue::NULL, &render, &JsValue::from(50))
                 .unwrap();
-            best = best.min((performance.now() - t0) / f64::from(quanta));
+            // About 100 ms per round at the goal's share; the best of 7 rounds counts (a shared machine only
+            // slows).
+            let quanta = (40_000 / legs).max(20);
+            let mut best = f64::INFINITY;
+            for _ in 0..7 {
+                let t0 = performance.now();
+                timed
+                    .call2(&JsValue::NULL, &render, &JsValue::from(quanta))
+                    .unwrap();
+                best = best.min((performance.now() - t0) / f64::from(quanta));
+            }
+            let ns_per_leg_sample = best * 1e6 / (f64::from(legs) * 128.0);
+            console_log!(
+                "{{\"bench\":\"worklet_quantum_share\",\"scene\":\"{scene}\",\"legs\":{legs},\"sample_rate\":{BENCH_RATE},\"block\":128,\"quantum_ms\":{QUANTUM_MS:.4},\"ms_per_quantum\":{best:.5},\"share\":{:.5},\"ns_per_leg_sample\":{ns_per_leg_sample:.3},\"quanta_per_round\":{quanta},\"rounds\":7}}",
+                best / QUANTUM_MS
+            );
         }
-        console_log!(
-            "{{\"bench\":\"worklet_quantum_share\",\"legs\":{legs},\"sample_rate\":{BENCH_RATE},\"block\":128,\"quantum_ms\":{QUANTUM_MS:.4},\"ms_per_quantum\":{best:.5},\"share\":{:.5},\"quanta_per_round\":{quanta},\"rounds\":7}}",
-            best / QUANTUM_MS
-        );
     }
 }
 
 #[wasm_bindgen_test]
-async fn soak_60_s_with_32_legs() {
+async fn bench_soak_60_s_with_32_legs() {
     if option_env!("CONFLAB_AUDIO_SOAK").is_none() {
         console_log!(
-            "soak_60_s_with_32_legs: skipped (build with CONFLAB_AUDIO_SOAK=1, or run ./x bench audio)"
+            "bench_soak_60_s_with_32_legs: skipped (build with CONFLAB_AUDIO_SOAK=1, or run ./x bench audio)"
         );
         return;
     }

@@ -59,6 +59,16 @@ pub extern "C" fn mic_ptr() -> *mut f32 {
     state().map_or(core::ptr::null_mut(), |w| w.mic_mut().as_mut_ptr())
 }
 
+/// The input block of a leg (block length frames; null for an unknown leg), for a driver that feeds external
+/// legs itself (the benchmark). An external leg's block is read at every block until rewritten; a leg with a
+/// source has it overwritten by the source.
+#[unsafe(no_mangle)]
+pub extern "C" fn input_ptr(leg: u32) -> *mut f32 {
+    state()
+        .and_then(|w| w.input_mut(LegId(leg)))
+        .map_or(core::ptr::null_mut(), |i| i.as_mut_ptr())
+}
+
 /// Which leg the microphone feeds; a negative value detaches it.
 #[unsafe(no_mangle)]
 pub extern "C" fn set_mic(leg: i32) {

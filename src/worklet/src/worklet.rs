@@ -105,6 +105,11 @@ impl Worklet {
         start
     }
 
+    /// The input block of a leg (`None` for an unknown leg; a leg with a source overwrites it every block).
+    pub fn input_mut(&mut self, leg: LegId) -> Option<&mut [f32]> {
+        self.player.mixer_mut().input_mut(leg)
+    }
+
     /// What `leg` heard in the last block (`None` for an unknown leg).
     pub fn output(&self, leg: LegId) -> Option<&[f32]> {
         self.player.mixer().output(leg)
