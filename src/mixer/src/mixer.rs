@@ -275,6 +275,8 @@ struct Leg {
     departure: Option<Departure>,
     /// The prompt or the overlay sounds (a copy of `Media`'s state, so the hot loop need not look there).
     personal: bool,
+    /// The input is a source (not external frames): a copy of `Media::input.is_some()`.
+    sourced: bool,
     limiter: LimiterState,
     gate: Gate,
     /// The last block's sum of squares of the input, and the gate: the meter without its square root and its
@@ -303,6 +305,7 @@ impl Leg {
             personal_gain: Ramp::ONE,
             departure: None,
             personal: false,
+            sourced: false,
             limiter: LimiterState::default(),
             gate,
             squares: 0.0,
@@ -431,6 +434,7 @@ impl Mixer {
                 let l = &mut self.legs[i];
                 *l = Leg::vacant(gate);
                 l.presence = Presence::Active;
+                l.sourced = input.is_some();
                 self.media[i] = Media {
                     input,
                     prompt: Slot::default(),
@@ -640,7 +644,9 @@ impl Mixer {
             .zip(media.iter_mut())
             .zip(inputs.chunks_exact_mut(n))
         {
-            if leg.presence != Presence::Vacant
+            // `sourced` first: the hot loop reads the small leg, not its (large) media, for external legs.
+            if leg.sourced
+                && leg.presence != Presence::Vacant
                 && let Some(src) = media.input.as_mut()
             {
                 src.render(input);
@@ -655,7 +661,32 @@ impl Mixer {
             .zip(records.chunks_exact_mut(n))
         {
             total.fill(0.0);
-            for m in &room.members {
+            let members = &room.members[..];
+            let mut at = 0;
+            while at < members.len() {
+                // Four steady talkers at once: the total is loaded and stored once for the four of them.
+                if let Some(four) = members.get(at..at + 4)
+                    && four.iter().all(|m| {
+                        !m.departing
+                            && legs
+                                .get(m.leg as usize)
+                                .is_some_and(|l| l.talk_gain == Ramp::ONE)
+                    })
+                {
+                    let x = |k: usize| {
+                        &inputs[four[k].leg as usize * n..(four[k].leg as usize + 1) * n]
+                    };
+                    let squares = crate::simd::sum4_and_squares(total, [x(0), x(1), x(2), x(3)]);
+                    for (m, squares) in four.iter().zip(squares) {
+                        let leg = &mut legs[m.leg as usize];
+                        leg.squares = squares;
+                        leg.talking = leg.gate.open(squares);
+                    }
+                    at += 4;
+                    continue;
+                }
+                let m = members[at];
+                at += 1;
                 let Some(leg) = legs.get_mut(m.leg as usize) else {
                     continue;
                 };

@@ -291,6 +291,52 @@ pub fn sum_and_squares(total: &mut [f32], x: &[f32], g: f32) -> f32 {
     (s[0] + s[2]) + (s[1] + s[3])
 }
 
+/// `total += (x₀ + x₁) + (x₂ + x₃)` and each `xₖ`'s sum of squares (8 lanes per leg, frame `i` in lane
+/// `i % 8`, folded halves onto halves): four talkers at unit gain in one pass, so the total is loaded and stored
+/// once for the four.
+#[inline(always)]
+pub fn sum4_and_squares(total: &mut [f32], x: [&[f32]; 4]) -> [f32; 4] {
+    let z = V4::splat(0.0);
+    let mut s = [[z; 2]; 4];
+    let (t_steps, t_rest) = total.as_chunks_mut::<8>();
+    let x8 = x.map(|x| x.as_chunks::<8>());
+    let steps = t_steps
+        .iter_mut()
+        .zip(x8[0].0)
+        .zip(x8[1].0)
+        .zip(x8[2].0)
+        .zip(x8[3].0);
+    for ((((t, a), b), c), d) in steps {
+        let (tq, _) = t.as_chunks_mut::<4>();
+        for (h, tq) in tq.iter_mut().enumerate() {
+            let q = |xs: &[f32; 8]| {
+                let (q, _) = xs.as_chunks::<4>();
+                V4::load(&q[h])
+            };
+            let v = [q(a), q(b), q(c), q(d)];
+            V4::load(tq)
+                .add(v[0].add(v[1]).add(v[2].add(v[3])))
+                .store(tq);
+            for (s, v) in s.iter_mut().zip(v) {
+                s[h] = s[h].add(v.mul(v));
+            }
+        }
+    }
+    // A tail shorter than 8 frames: the same operations, lane by lane.
+    let mut lanes = s.map(|[a, b]| [a.to_array(), b.to_array()]);
+    for (i, t) in t_rest.iter_mut().enumerate() {
+        let v = x8.map(|(_, rest)| rest[i]);
+        *t += (v[0] + v[1]) + (v[2] + v[3]);
+        for (l, v) in lanes.iter_mut().zip(v) {
+            l[i / 4][i % 4] += v * v;
+        }
+    }
+    lanes.map(|[a, b]| {
+        let h = [a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]];
+        (h[0] + h[2]) + (h[1] + h[3])
+    })
+}
+
 /// `out = total − x` (the listener kernel for a talker at unit gain), 16 frames a step.
 #[inline(always)]
 pub fn minus(out: &mut [f32], total: &[f32], x: &[f32]) {
@@ -409,6 +455,22 @@ mod tests {
             let (sq_a, _) = sum_and_meter(Some(&mut ta), &x, g);
             let sq_b = sum_and_squares(&mut tb, &x, g);
             assert_eq!((ta, sq_a.to_bits()), (tb, sq_b.to_bits()));
+        }
+        // Four talkers at once: the total of the pairs, and each one's sum of squares.
+        let xs: Vec<Vec<f32>> = (0..4)
+            .map(|k| x.iter().map(|v| v * (k as f32 + 1.0) * 0.25).collect())
+            .collect();
+        let mut t4 = vec![0.125f32; 37];
+        let sq = sum4_and_squares(&mut t4, [&xs[0], &xs[1], &xs[2], &xs[3]]);
+        for i in 0..37 {
+            assert_eq!(
+                t4[i],
+                0.125 + ((xs[0][i] + xs[1][i]) + (xs[2][i] + xs[3][i]))
+            );
+        }
+        for k in 0..4 {
+            let exact: f64 = xs[k].iter().map(|&v| v as f64 * v as f64).sum();
+            assert!((sq[k] as f64 - exact).abs() < 1e-5 * exact.max(1.0), "{k}");
         }
         assert_eq!(peak(&[]), 0.0);
         assert_eq!(peak(&[-0.25, 0.125]), 0.25);
