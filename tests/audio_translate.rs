@@ -1,0 +1,524 @@
+//! The translator from the engine's media changes to mixer commands, the reading of media changes back from the
+//! event log, and the score of every golden scenario.
+
+#[path = "audio_support/signal.rs"]
+mod signal;
+
+use conflab::audio::{MediaFiles, RecordingTarget, Score, Translator, replay};
+use conflab::engine::media::{MediaChange, Member, Sound};
+use conflab_mixer::{Command, LegId, PcmId, RoomId, SourceSpec};
+
+const RATE: u32 = 8000;
+
+fn member(call: &str, talk: bool, listen: bool) -> Member {
+    Member {
+        call_id: call.to_owned(),
+        talk,
+        listen,
+    }
+}
+
+fn bridge(conf: &str, members: Vec<Member>) -> MediaChange {
+    MediaChange::Bridge {
+        conference_id: conf.to_owned(),
+        members,
+    }
+}
+
+fn play(call: &str, sound: Sound, duration_ms: Option<u64>) -> MediaChange {
+    MediaChange::Play {
+        call_id: call.to_owned(),
+        sound,
+        duration_ms,
+    }
+}
+
+fn say(text: &str) -> Sound {
+    Sound::Say {
+        text: text.to_owned(),
+        language: None,
+    }
+}
+
+fn file() -> Sound {
+    Sound::Play {
+        file: "https://app.test/a.wav".to_owned(),
+    }
+}
+
+/// A translator at 8 kHz with calls CA1 (phone P1, a 440 Hz tone) and CA2 (P2, silent) started at 0.
+fn two_calls() -> Translator {
+    let mut t = Translator::new(RATE, 7);
+    t.set_voice("P1", SourceSpec::Tone { hz: 440.0 });
+    assert_eq!(
+        t.call_started(0, "CA1", "P1"),
+        vec![(
+            0,
+            Command::AddLeg {
+                leg: LegId(0),
+                input: SourceSpec::Tone { hz: 440.0 }
+            }
+        )]
+    );
+    assert_eq!(
+        t.call_started(0, "CA2", "P2"),
+        vec![(
+            0,
+            Command::AddLeg {
+                leg: LegId(1),
+                input: SourceSpec::Silence
+            }
+        )]
+    );
+    t
+}
+
+#[test]
+fn a_bridge_becomes_the_joins_leaves_and_privilege_changes_since_the_last_one() {
+    let mut t = two_calls();
+    let (l1, l2, room) = (LegId(0), LegId(1), RoomId(0));
+    let c = t.media(1000, &bridge("CF1", vec![member("CA1", true, true)]));
+    assert_eq!(
+        c,
+        vec![(
+            8000,
+            Command::Join {
+                leg: l1,
+                room,
+                talk: true,
+                listen: true
+            }
+        )]
+    );
+    assert_eq!(t.room_of("CF1"), Some(room));
+    let c = t.media(
+        2000,
+        &bridge(
+            "CF1",
+            vec![member("CA1", false, true), member("CA2", true, false)],
+        ),
+    );
+    assert_eq!(
+        c,
+        vec![
+            (16_000, Command::SetTalk { leg: l1, on: false }),
+            (
+                16_000,
+                Command::Join {
+                    leg: l2,
+                    room,
+                    talk: true,
+                    listen: false
+                }
+            ),
+        ]
+    );
+    let c = t.media(3000, &bridge("CF1", vec![member("CA2", true, true)]));
+    assert_eq!(
+        c,
+        vec![
+            (24_000, Command::Leave { leg: l1 }),
+            (24_000, Command::SetListen { leg: l2, on: true }),
+        ]
+    );
+    // CA2 moves to another conference; the old one's next bridge does not pull it out of the new one.
+    let c = t.media(4000, &bridge("CF2", vec![member("CA2", true, true)]));
+    assert_eq!(
+        c,
+        vec![(
+            32_000,
+            Command::Join {
+                leg: l2,
+                room: RoomId(1),
+                talk: true,
+                listen: true
+            }
+        )]
+    );
+    assert_eq!(t.media(4000, &bridge("CF1", vec![])), vec![]);
+}
+
+#[test]
+fn say_is_a_one_shot_speech_of_its_loops_and_forever_is_looped() {
+    let mut t = two_calls();
+    let c = t.media(0, &play("CA1", say("hello world"), Some(2 * 800)));
+    assert_eq!(
+        c,
+        vec![(
+            0,
+            Command::Prompt {
+                leg: LegId(0),
+                source: SourceSpec::Speech {
+                    text: "hello world hello world".to_owned(),
+                    looped: false
+                }
+            }
+        )]
+    );
+    let c = t.media(500, &play("CA1", say("hi"), None));
+    assert_eq!(
+        c,
+        vec![(
+            4000,
+            Command::Prompt {
+                leg: LegId(0),
+                source: SourceSpec::Speech {
+                    text: "hi".to_owned(),
+                    looped: true
+                }
+            }
+        )]
+    );
+}
+
+#[test]
+fn play_is_the_chime_loaded_once_and_a_replaced_prompt_is_never_stopped_by_a_stale_command() {
+    let mut t = two_calls();
+    let c = t.media(0, &play("CA1", file(), Some(3000)));
+    assert_eq!(c.len(), 2);
+    let Command::LoadPcm { pcm, samples } = &c[0].1 else {
+        panic!("the chime is loaded first: {:?}", c[0]);
+    };
+    assert_eq!(
+        samples.len(),
+        3 * RATE as usize,
+        "the chime lasts the engine's 3 s"
+    );
+    assert_eq!(
+        c[1],
+        (
+            0,
+            Command::Prompt {
+                leg: LegId(0),
+                source: SourceSpec::Pcm {
+                    pcm: *pcm,
+                    looped: false
+                }
+            }
+        )
+    );
+    // Three loops: looped, and stopped at 9 s unless replaced.
+    let c = t.media(10_000, &play("CA1", file(), Some(9000)));
+    assert_eq!(
+        c,
+        vec![(
+            80_000,
+            Command::Prompt {
+                leg: LegId(0),
+                source: SourceSpec::Pcm {
+                    pcm: *pcm,
+                    looped: true
+                }
+            }
+        )]
+    );
+    assert_eq!(t.advance(18_999), vec![]);
+    assert_eq!(
+        t.advance(19_000),
+        vec![(152_000, Command::StopPrompt { leg: LegId(0) })]
+    );
+    // Replaced by a Say before its end: no StopPrompt comes for the old prompt.
+    let _ = t.media(20_000, &play("CA2", file(), Some(6000)));
+    let c = t.media(21_000, &play("CA2", say("next"), Some(400)));
+    assert!(
+        matches!(c[..], [(168_000, Command::Prompt { .. })]),
+        "{c:?}"
+    );
+    assert_eq!(t.advance(40_000), vec![]);
+    // A prompt due to stop is stopped (at its own frame) before a later change is applied.
+    let _ = t.media(50_000, &play("CA2", file(), Some(6000)));
+    let c = t.media(
+        60_000,
+        &MediaChange::Stop {
+            call_id: "CA1".to_owned(),
+        },
+    );
+    assert_eq!(
+        c,
+        vec![
+            (448_000, Command::StopPrompt { leg: LegId(1) }),
+            (480_000, Command::StopPrompt { leg: LegId(0) }),
+        ]
+    );
+    assert_eq!(t.clip("conflab:chime"), Some(*pcm));
+    assert_eq!(*pcm, PcmId(0));
+}
+
+#[test]
+fn pause_stops_the_prompt_and_send_digits_plays_dtmf() {
+    let mut t = two_calls();
+    assert_eq!(
+        t.media(0, &play("CA1", Sound::Silence, Some(1000))),
+        vec![(0, Command::StopPrompt { leg: LegId(0) })]
+    );
+    assert_eq!(
+        t.media(
+            0,
+            &play(
+                "CA1",
+                Sound::Digits {
+                    digits: "12#".to_owned()
+                },
+                Some(1500)
+            )
+        ),
+        vec![(
+            0,
+            Command::Prompt {
+                leg: LegId(0),
+                source: SourceSpec::Dtmf {
+                    digits: "12#".to_owned()
+                }
+            }
+        )]
+    );
+}
+
+#[test]
+fn beeps_and_dtmf_pass_through_reach_exactly_their_hearers() {
+    let mut t = two_calls();
+    let beep = MediaChange::Beep {
+        conference_id: "CF1".to_owned(),
+        hearers: vec!["CA2".to_owned()],
+        hz: 1000,
+        duration_ms: 250,
+    };
+    assert_eq!(
+        t.media(100, &beep),
+        vec![(
+            800,
+            Command::Overlay {
+                leg: LegId(1),
+                source: SourceSpec::Beep {
+                    hz: 1000.0,
+                    ms: 250
+                }
+            }
+        )]
+    );
+    let dtmf = MediaChange::Dtmf {
+        from: "CA2".to_owned(),
+        to: vec!["CA1".to_owned()],
+        digits: "5".to_owned(),
+    };
+    assert_eq!(
+        t.media(200, &dtmf),
+        vec![(
+            1600,
+            Command::Overlay {
+                leg: LegId(0),
+                source: SourceSpec::Dtmf {
+                    digits: "5".to_owned()
+                }
+            }
+        )]
+    );
+}
+
+#[test]
+fn a_hung_up_leg_gets_nothing_more_and_an_unknown_call_gets_a_silent_leg() {
+    let mut t = two_calls();
+    assert_eq!(
+        t.call_ended(1000, "CA1"),
+        vec![(8000, Command::RemoveLeg { leg: LegId(0) })]
+    );
+    assert_eq!(t.call_ended(1000, "CA1"), vec![]);
+    assert_eq!(
+        t.media(
+            1000,
+            &MediaChange::Stop {
+                call_id: "CA1".to_owned()
+            }
+        ),
+        vec![]
+    );
+    assert_eq!(t.media(1000, &play("CA1", say("x"), Some(400))), vec![]);
+    assert_eq!(
+        t.media(1000, &bridge("CF1", vec![member("CA1", true, true)])),
+        vec![]
+    );
+    // A driver that never announced CA9 (the browser's panel) still hears what plays to it.
+    let c = t.media(2000, &play("CA9", say("x"), Some(400)));
+    assert_eq!(
+        c[0],
+        (
+            16_000,
+            Command::AddLeg {
+                leg: LegId(2),
+                input: SourceSpec::Silence
+            }
+        )
+    );
+    assert_eq!(t.leg_of("CA9"), Some(LegId(2)));
+    assert_eq!(t.call_of(LegId(2)), Some("CA9"));
+}
+
+#[test]
+fn wait_music_is_seeded_per_conference_and_recordings_are_spans() {
+    let mut t = two_calls();
+    let music = |conf: &str, on: bool| MediaChange::WaitMusic {
+        conference_id: conf.to_owned(),
+        wait_url: None,
+        on,
+    };
+    let a = t.media(0, &music("CF1", true));
+    let b = t.media(0, &music("CF2", true));
+    let seed = |c: &[(u64, Command)]| match &c[0].1 {
+        Command::WaitMusic {
+            source: SourceSpec::Music { seed },
+            on: true,
+            ..
+        } => *seed,
+        other => panic!("{other:?}"),
+    };
+    assert_ne!(seed(&a), seed(&b));
+    assert_eq!(
+        seed(&a),
+        seed(&Translator::new(RATE, 7).media(0, &music("CF1", true)))
+    );
+    assert_ne!(
+        seed(&a),
+        seed(&Translator::new(RATE, 8).media(0, &music("CF1", true)))
+    );
+    assert!(matches!(
+        t.media(10, &music("CF1", false))[..],
+        [(80, Command::WaitMusic { on: false, .. })]
+    ));
+
+    let rec = |id: &str, conf: Option<&str>, call: Option<&str>, on: bool| MediaChange::Recording {
+        recording_id: id.to_owned(),
+        conference_id: conf.map(str::to_owned),
+        call_id: call.map(str::to_owned),
+        on,
+    };
+    assert_eq!(
+        t.media(1000, &rec("RE1", Some("CF1"), None, true)),
+        vec![(
+            8000,
+            Command::Record {
+                room: RoomId(0),
+                on: true
+            }
+        )]
+    );
+    assert_eq!(t.media(1500, &rec("RE2", None, Some("CA2"), true)), vec![]);
+    assert_eq!(
+        t.media(3000, &rec("RE1", Some("CF1"), None, false)),
+        vec![(
+            24_000,
+            Command::Record {
+                room: RoomId(0),
+                on: false
+            }
+        )]
+    );
+    let spans = t.recordings();
+    assert_eq!(spans.len(), 2);
+    assert_eq!(
+        (spans[0].target, spans[0].start, spans[0].end),
+        (RecordingTarget::Room(RoomId(0)), 8000, Some(24_000))
+    );
+    assert_eq!(
+        (spans[1].target, spans[1].start, spans[1].end),
+        (RecordingTarget::Leg(LegId(1)), 12_000, None)
+    );
+}
+
+/// Every golden scenario with its event log.
+fn golden_scenarios() -> Vec<(String, conflab::scenario::Scenario)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scenarios");
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|n| (n.clone(), signal::scenario(&n)))
+        .collect()
+}
+
+#[test]
+fn every_media_line_of_every_golden_log_reads_back_as_the_change_it_records() {
+    let mut seen = 0;
+    for (name, s) in golden_scenarios() {
+        let log = conflab::engine::run_scenario(&s, None);
+        for line in log.iter().filter(|l| l.kind == "media") {
+            let change = replay::media_change(line)
+                .unwrap_or_else(|| panic!("{name}: unreadable media line {}", line.to_json()));
+            let serde_json::Value::Object(fields) = serde_json::to_value(&change).unwrap() else {
+                panic!("a media change serialises to an object")
+            };
+            let mut fields: Vec<_> = fields.into_iter().collect();
+            fields.sort_by_key(|(k, _)| k != "change");
+            let original: serde_json::Map<_, _> = line
+                .fields
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect();
+            let back: serde_json::Map<_, _> = fields.into_iter().collect();
+            assert_eq!(original, back, "{name}: {}", line.to_json());
+            seen += 1;
+        }
+    }
+    assert!(seen > 50, "only {seen} media lines");
+}
+
+#[test]
+fn every_golden_scenario_renders_with_recordings_as_long_as_their_spans() {
+    let mut call_recordings = 0;
+    let mut audible_call_recordings = 0;
+    for (name, s) in golden_scenarios() {
+        let (log, score) = Score::from_run(&s, None, &MediaFiles::new(), RATE);
+        assert!(
+            score.commands.windows(2).all(|w| w[0].0 <= w[1].0),
+            "{name}: commands out of order"
+        );
+        assert_eq!(
+            score.end_frame,
+            log.last().map_or(0, |l| l.at) * u64::from(RATE) / 1000,
+            "{name}"
+        );
+        let hear: Vec<_> = score.phones.values().cloned().collect();
+        let config = conflab_mixer::Config {
+            sample_rate: RATE,
+            block: 128,
+        };
+        let r = conflab::audio::render(&score, config, &hear).unwrap();
+        assert!(
+            r.hear.iter().all(|h| h.len() as u64 == score.end_frame),
+            "{name}"
+        );
+        // Each recording lasts from its "on" to its "off" media line (or the end of the run).
+        for ((id, samples), span) in r.recordings.iter().zip(&score.recordings) {
+            let times: Vec<u64> = log
+                .iter()
+                .filter(|l| {
+                    l.kind == "media" && l.get("recordingId").and_then(|v| v.as_str()) == Some(id)
+                })
+                .map(|l| l.at)
+                .collect();
+            let end = times.get(1).copied().unwrap_or(log.last().unwrap().at);
+            assert_eq!(
+                samples.len() as u64,
+                (end - times[0]) * u64::from(RATE) / 1000,
+                "{name} {id}"
+            );
+            assert_eq!(samples.len() as u64, span.frames());
+            if let RecordingTarget::Leg(_) = span.target {
+                call_recordings += 1;
+                if signal::rms(samples) > 0.01 {
+                    audible_call_recordings += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(
+        call_recordings, 2,
+        "simulated-commands.json has a StartRecordCall and a RecordUtterance"
+    );
+    // The StartRecordCall recording holds the prompts the call heard; the RecordUtterance one records a phone
+    // with no media while nothing plays: silence.
+    assert_eq!(audible_call_recordings, 1);
+}
