@@ -43,6 +43,25 @@ if (!window.conflabTap) {
     }
     return result;
   };
+  // The loudest reading since the last reset, sampled every 10 ms in the page (a 250 ms beep cannot slip
+  // between two WebDriver round trips).
+  window.conflabLoudest = { rms: 0, hz: 0 };
+  setInterval(() => {
+    const tap = window.conflabTap[window.conflabTap.length - 1];
+    if (!tap) return;
+    const frames = new Float32Array(tap.fftSize);
+    tap.getFloatTimeDomainData(frames);
+    let sum = 0;
+    for (const x of frames) sum += x * x;
+    const rms = Math.sqrt(sum / frames.length);
+    if (rms > window.conflabLoudest.rms) {
+      const bins = new Float32Array(tap.frequencyBinCount);
+      tap.getFloatFrequencyData(bins);
+      let loudest = 0;
+      for (let i = 1; i < bins.length; i++) if (bins[i] > bins[loudest]) loudest = i;
+      window.conflabLoudest = { rms, hz: loudest * tap.context.sampleRate / tap.fftSize };
+    }
+  }, 10);
 }
 "#;
 
@@ -102,17 +121,48 @@ async fn wait_for_level(browser: &Browser, what: &str, pass: impl Fn(Level) -> b
     }
 }
 
-/// The loudest reading of the speakers over `span` (every 50 ms): silence must hold the whole time.
-async fn loudest_over(browser: &Browser, span: Duration) -> f64 {
-    let start = Instant::now();
-    let mut loudest: f64 = 0.0;
-    while start.elapsed() < span {
-        if let Some(l) = level(browser).await {
-            loudest = loudest.max(l.rms);
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+/// Starts a new loudest-reading window (see [`TAP`]).
+async fn reset_loudest(browser: &Browser) {
+    browser
+        .js("window.conflabLoudest = { rms: 0, hz: 0 }")
+        .await;
+}
+
+/// The loudest reading since [`reset_loudest`].
+async fn loudest(browser: &Browser) -> Level {
+    let v = browser.js("return window.conflabLoudest").await;
+    Level {
+        rms: v["rms"].as_f64().expect("conflabLoudest.rms"),
+        hz: v["hz"].as_f64().expect("conflabLoudest.hz"),
     }
-    loudest
+}
+
+/// Polls the loudest reading since the last reset until `pass` accepts it, for at most [`SETTLE`].
+async fn wait_for_loudest(browser: &Browser, what: &str, pass: impl Fn(Level) -> bool) -> Level {
+    let start = Instant::now();
+    loop {
+        let l = loudest(browser).await;
+        if pass(l) {
+            return l;
+        }
+        if start.elapsed() > SETTLE {
+            panic!(
+                "timed out waiting for {what}; loudest reading {:.5} at {:.0} Hz\npage audio: {}",
+                l.rms,
+                l.hz,
+                browser.js("return window.conflabAudio").await
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The loudest reading of the speakers over `span` (sampled every 10 ms in the page): silence must hold the
+/// whole time.
+async fn loudest_over(browser: &Browser, span: Duration) -> f64 {
+    reset_loudest(browser).await;
+    tokio::time::sleep(span).await;
+    loudest(browser).await.rms
 }
 
 fn slug(text: &str) -> String {
@@ -442,6 +492,103 @@ async fn a_denied_microphone_is_shown_and_joins_nobody() {
         .js("return document.querySelector('section.conference .status').dataset.status")
         .await;
     assert_eq!(status.as_str(), Some("empty"));
+
+    // No input device at all: its own state, and the button can be tried again.
+    browser
+        .js("navigator.mediaDevices.getUserMedia = () => \
+             Promise.reject(new DOMException('Requested device not found', 'NotFoundError'));")
+        .await;
+    browser
+        .button("#audio-panel", "Join with my microphone")
+        .await
+        .click()
+        .await
+        .expect("click Join with my microphone again");
+    browser
+        .wait_until("the no-device state", async || {
+            let v = browser
+                .js("return document.querySelector('#mic-state').dataset.mic")
+                .await;
+            if v.as_str() == Some("no-device") {
+                Ok(())
+            } else {
+                Err(format!("{v}"))
+            }
+        })
+        .await;
+    let text = browser
+        .js("return document.querySelector('#mic-state').textContent")
+        .await;
+    assert!(
+        text.as_str()
+            .unwrap_or("")
+            .contains("no microphone was found"),
+        "{text}"
+    );
+    let people = browser
+        .js("return document.querySelectorAll('section.conference li.participant').length")
+        .await;
+    assert_eq!(people, 0);
+    browser.assert_no_console_problems().await;
+    browser.finish().await;
+}
+
+/// The conference beep (1 kHz, 250 ms) plays per playBeep: a listener hears it when someone joins and leaves
+/// with `always`, and never with `never`.
+#[tokio::test]
+#[ignore = "needs dist/ and Chromium: run by ./x test"]
+async fn the_beep_plays_per_play_beep() {
+    let browser = open("audio-beep").await;
+    create_conference(&browser, "beeps", "always", false).await;
+    create_conference(&browser, "quiet", "never", false).await;
+    start_audio(&browser).await;
+
+    let gus = add(&browser, "beeps", "Gus", "silence", true).await;
+    hear_as(&browser, &gus).await;
+    // Gus's own entry beep is over before the window opens.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    reset_loudest(&browser).await;
+    let hal = add(&browser, "beeps", "Hal", "silence", true).await;
+    let entry = wait_for_loudest(&browser, "the entry beep", |l| {
+        l.rms > SOUND && (l.hz - 1000.0).abs() < 30.0
+    })
+    .await;
+    println!(
+        "entry beep heard by Gus: rms {:.4} at {:.0} Hz",
+        entry.rms, entry.hz
+    );
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let after = loudest_over(&browser, Duration::from_millis(800)).await;
+    assert!(
+        after < SILENCE,
+        "the beep lasts about 250 ms, then silence: rms {after}"
+    );
+    reset_loudest(&browser).await;
+    browser
+        .button(
+            &format!(
+                r#"section.conference[data-alias="beeps"] li.participant[data-call-id="{hal}"]"#
+            ),
+            "Remove",
+        )
+        .await
+        .click()
+        .await
+        .expect("click Remove Hal");
+    wait_for_loudest(&browser, "the exit beep", |l| {
+        l.rms > SOUND && (l.hz - 1000.0).abs() < 30.0
+    })
+    .await;
+
+    let ida = add(&browser, "quiet", "Ida", "silence", true).await;
+    hear_as(&browser, &ida).await;
+    reset_loudest(&browser).await;
+    add(&browser, "quiet", "Jo", "silence", true).await;
+    let loudest = loudest_over(&browser, Duration::from_secs(2)).await;
+    assert!(
+        loudest < SILENCE,
+        "playBeep=never, yet Ida heard rms {loudest}"
+    );
     browser.assert_no_console_problems().await;
     browser.finish().await;
 }
