@@ -137,6 +137,16 @@ impl AudioHandle {
     /// [`AudioHandle::start`] with the worklet assets taken from elsewhere (tests, other pages).
     pub async fn start_with(assets: &Assets) -> Result<AudioHandle, AudioError> {
         let context = AudioContext::new().map_err(|_| AudioError::Unsupported)?;
+        let started = AudioHandle::build(context.clone(), assets).await;
+        if started.is_err() {
+            // Browsers limit live contexts per page: a failed start must not keep one.
+            let _ = context.close();
+        }
+        started
+    }
+
+    /// Builds the graph on `context` and waits for the worklet's "ready".
+    async fn build(context: AudioContext, assets: &Assets) -> Result<AudioHandle, AudioError> {
         let base: &BaseAudioContext = context.as_ref();
         let node = load_worklet(base, assets, &[]).await?;
         let port = node
@@ -271,13 +281,9 @@ impl AudioHandle {
 
     /// Stops the microphone (its tracks end, the browser's recording indicator goes off).
     pub fn detach_microphone(&self) {
-        if let Some(mic) = self.inner.mic.borrow_mut().take() {
-            let _ = mic.source.disconnect();
-            for track in mic.stream.get_tracks().iter() {
-                if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
-                    track.stop();
-                }
-            }
+        let mic = self.inner.mic.borrow_mut().take();
+        if let Some(mic) = mic {
+            mic.stop();
             post_leg(&self.inner.port, "mic", None);
         }
     }
@@ -350,6 +356,31 @@ impl AudioHandle {
         Subscription {
             inner: Rc::downgrade(&self.inner),
             id,
+        }
+    }
+}
+
+impl Drop for Inner {
+    /// The last handle is gone: silence the listeners (their closures die with `self`), stop the microphone
+    /// and close the context.
+    fn drop(&mut self) {
+        self.port.set_onmessage(None);
+        js::set(&self.context, "onstatechange", &JsValue::NULL);
+        if let Some(mic) = self.mic.get_mut().take() {
+            mic.stop();
+        }
+        let _ = self.context.close();
+    }
+}
+
+impl Mic {
+    /// Disconnects the source and ends the tracks (the browser's recording indicator goes off).
+    fn stop(self) {
+        let _ = self.source.disconnect();
+        for track in self.stream.get_tracks().iter() {
+            if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
+                track.stop();
+            }
         }
     }
 }
