@@ -148,7 +148,7 @@ fn bad_flags_are_refused_before_anything_runs() {
     refused(
         LIFECYCLE,
         &["--hear", &format!("+15559999999={ok}")],
-        "the scenario names no such phone; it names +15550100001",
+        "the scenario names no such phone (a key of `phones` or the `from` of a `dial` step); it names +15550111111, +15550122222, +15550133333, +15550144444",
     );
     refused(
         LIFECYCLE,

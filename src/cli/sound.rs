@@ -28,31 +28,13 @@ pub struct Plan {
 /// A problem with the audio flags, as one line for stderr.
 pub struct FlagError(pub String);
 
-/// Every phone number `scenario` names: its `phones`, every step's phone, both ends of each `dial`, and the
-/// `to`/`from` strings of `api` bodies (calls made through REST).
+/// The phones `--hear` may name: the same rule as a step's phone (docs/scenarios.md, "Which phones a step may
+/// name"): a key of `phones` or the `from` of a `dial` step.
 fn named_phones(scenario: &Scenario) -> BTreeSet<String> {
     let mut phones: BTreeSet<String> = scenario.phones.keys().cloned().collect();
     for step in &scenario.steps {
-        match &step.action {
-            Action::Dial { from, to } => {
-                phones.insert(from.clone());
-                phones.insert(to.clone());
-            }
-            Action::Hangup { phone }
-            | Action::Digits { phone, .. }
-            | Action::Answer { phone }
-            | Action::Say { phone, .. } => {
-                phones.insert(phone.clone());
-            }
-            Action::Api(req) => {
-                if let Some(body) = &req.body {
-                    for key in ["to", "from"] {
-                        if let Some(v) = body.get(key).and_then(|v| v.as_str()) {
-                            phones.insert(v.to_owned());
-                        }
-                    }
-                }
-            }
+        if let Action::Dial { from, .. } = &step.action {
+            phones.insert(from.clone());
         }
     }
     phones
@@ -99,7 +81,7 @@ pub fn plan(
         if !known.contains(phone) {
             let list: Vec<&str> = known.iter().map(String::as_str).collect();
             return Err(FlagError(format!(
-                "--hear {phone}: the scenario names no such phone; it names {}",
+                "--hear {phone}: the scenario names no such phone (a key of `phones` or the `from` of a `dial` step); it names {}",
                 if list.is_empty() {
                     "none".to_owned()
                 } else {
