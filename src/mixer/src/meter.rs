@@ -1,9 +1,11 @@
 //! Per-leg metering: RMS and peak per block, and a "talking" flag from an energy gate with hangover.
 //!
 //! A meter is a pure function of the block's frames and the gate's hangover state ([`Gate`]): the same frames in
-//! the same order give the same meters natively and in wasm. The mixer measures each leg's voice (its input,
-//! before the talk gain, so a muted participant's meter still moves) inside its summing kernel
-//! ([`Sums`] is what that kernel accumulates); [`Gate::measure`] does the same for a lone block.
+//! the same order give the same meters natively and in wasm. The gate opens at −45 dBFS RMS and holds for
+//! 200 ms of blocks; it compares the block's sum of squares with `threshold² × frames`, so it needs no square
+//! root. The mixer takes each leg's sum of squares (its input, before the talk gain, so a muted participant's
+//! meter still moves) inside its summing kernel, in [`Sums`]' lanes and fold order, and measures the peak only
+//! when a meter is read; [`Gate::measure`] does all of it for a lone block.
 
 /// One block's measurement of a leg's voice.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]

@@ -10,16 +10,26 @@
 //!
 //! # One block
 //! 1. Every present leg's input source renders into its input block (external inputs are left as written).
-//! 2. Per room, `total = Σ input × talk gain` over its talkers; the same loop meters each member's input
-//!    (RMS, peak, gate) while the data is in registers. Legs in no room are metered on their own.
+//! 2. Per room, `total = Σ input × talk gain` over its talkers — four steady talkers at a time, so the total is
+//!    loaded and stored once per four — and the same pass takes each member's sum of squares for its meter and
+//!    gate while the data is in registers. Legs in no room are metered on their own. The total's peak is taken
+//!    once per room.
 //! 3. The room's wait music renders; the recording sink, if on, is the total through its own limiter.
 //! 4. Per listener: `out = (total − own contribution + wait music) × room gain + (prompt + overlay) × personal
 //!    gain`, then the listener's limiter. A leg in no room hears only its prompt and overlay.
 //!
+//! The hot path (a steady member with nothing else playing to it) is two passes over its input: step 2's sum and
+//! `out = total − input`. Its limiter is provably idle when the room's peak plus a bound on the leg's own peak
+//! (`√Σx²`, from the meter's sum) stays below the threshold, and then the output is not even scanned; the
+//! result is bit-identical to running the full limiter (a test checks it). A meter's peak is measured from the
+//! input block when [`Mixer::meter`] is called, not in the render loop. The kernels LLVM does not vectorise by
+//! itself are written with four-lane vectors (`crate::simd`: SSE2, wasm `simd128` when the module is built with
+//! it, or plain arrays; all give the same bits).
+//!
 //! # Invariants
-//! * **N-1 is total-minus-self.** The own contribution subtracted is computed by the same expression, in the
-//!   same order, as the one added to the total, so a leg never hears itself (up to the rounding of the total,
-//!   about 1e-7 of the room's level), and the cost is O(N) per room, not O(N²).
+//! * **N-1 is total-minus-self.** The own contribution subtracted is computed by the same expression as the one
+//!   added to the total, so a leg never hears itself (up to the rounding of the total, about 1e-7 of the room's
+//!   level), and the cost is O(N) per room, not O(N²).
 //! * **Gains.** Three gains per leg, each 0 or 1 between blocks: talk (`member ∧ talk`), room (`member ∧
 //!   listen`) and personal (`¬member ∨ listen`). `listen = false` therefore silences everything the leg hears,
 //!   prompts included, and its output is exactly 0 once the ramp is over. The gains are applied before the
