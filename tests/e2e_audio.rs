@@ -540,12 +540,16 @@ async fn a_denied_microphone_is_shown_and_joins_nobody() {
 async fn the_beep_plays_per_play_beep() {
     let browser = open("audio-beep").await;
     create_conference(&browser, "beeps", "always", false).await;
-    create_conference(&browser, "quiet", "never", false).await;
     start_audio(&browser).await;
 
+    // The joiner hears its own entry beep (the Decisions table); "auto" Hear as is the first participant.
+    reset_loudest(&browser).await;
     let gus = add(&browser, "beeps", "Gus", "silence", true).await;
+    wait_for_loudest(&browser, "Gus's own entry beep", |l| {
+        l.rms > SOUND && (l.hz - 1000.0).abs() < 30.0
+    })
+    .await;
     hear_as(&browser, &gus).await;
-    // Gus's own entry beep is over before the window opens.
     tokio::time::sleep(Duration::from_millis(600)).await;
     reset_loudest(&browser).await;
     let hal = add(&browser, "beeps", "Hal", "silence", true).await;
@@ -580,6 +584,7 @@ async fn the_beep_plays_per_play_beep() {
     })
     .await;
 
+    create_conference(&browser, "quiet", "never", false).await;
     let ida = add(&browser, "quiet", "Ida", "silence", true).await;
     hear_as(&browser, &ida).await;
     reset_loudest(&browser).await;

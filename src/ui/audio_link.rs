@@ -4,9 +4,9 @@
 //!
 //! The session is the source of truth; this module only follows it. Each time the session records new media
 //! changes, [`Shared::sync`] translates them (a participant's leg is created, with its [`Voice`], the first time
-//! a mix names it; a leg that stops hearing because it left is removed). Audio can start late: the first sync
-//! replays the whole history without its beeps and without recordings that already ended, so the mixer reaches
-//! the present state silently.
+//! a mix names it; a leg that stops hearing because it left is removed). Audio can start late: what happened before
+//! it started is replayed without its beeps and without recordings that already ended, so the mixer reaches the
+//! present state silently.
 //!
 //! Every command is sent stamped with frame 0, "at the next block": the page clock and the worklet's frame
 //! clock start at different moments, and a live conference has nothing to schedule ahead.
@@ -268,6 +268,8 @@ struct Link {
     translator: Translator,
     /// Media entries of the session already sent.
     handled: usize,
+    /// When audio started (page clock): older media changes are history, replayed without beeps.
+    since_ms: u64,
     /// The leg the microphone feeds.
     mic_leg: Option<LegId>,
     /// The leg the speakers play.
@@ -306,10 +308,10 @@ impl Shared {
     fn sync(&mut self, session: &Session, hearing: Option<&str>) -> Option<LegId> {
         self.next_call_id = session.next_call_id();
         let link = self.link.as_mut()?;
-        let catching_up = link.handled == 0;
         let mut out = Vec::new();
         for entry in session.media().iter().skip(link.handled) {
             let at = entry.at_ms;
+            let catching_up = at < link.since_ms;
             if let MediaChange::Bridge { members, .. } = &entry.change {
                 for m in members {
                     if link.translator.leg_of(&m.call_id).is_none() {
@@ -563,6 +565,7 @@ async fn ensure_started(shared: &Rc<RefCell<Shared>>, view: &UseReducerHandle<Au
                 handle: handle.clone(),
                 translator,
                 handled: 0,
+                since_ms: super::now_ms(),
                 mic_leg: None,
                 heard: None,
                 _subscription: subscription,
