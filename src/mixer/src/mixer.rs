@@ -471,7 +471,29 @@ impl Mixer {
                 let i = self.active_leg(leg)?;
                 let r = index(room.0, MAX_ROOMS, "room")?;
                 self.grow_rooms(r + 1);
-                if self.legs[i].room != Some(r as u32) {
+                let rejoin = self.legs[i].room.is_none()
+                    && self.legs[i].departure.is_some_and(|d| d.room == r as u32);
+                if rejoin {
+                    // Back into the room it is leaving, before the fade has run: the leave is undone (two
+                    // entries fading against each other would let it hear itself during the block).
+                    if let Some(d) = self.legs[i].departure.take() {
+                        for m in self.rooms[r].members.iter_mut() {
+                            if m.leg == i as u32 {
+                                m.departing = false;
+                            }
+                        }
+                        let l = &mut self.legs[i];
+                        l.room = Some(r as u32);
+                        l.talk_gain = Ramp {
+                            from: d.talk_gain.from,
+                            to: d.talk_gain.from,
+                        };
+                        l.room_gain = Ramp {
+                            from: d.room_gain.from,
+                            to: d.room_gain.from,
+                        };
+                    }
+                } else if self.legs[i].room != Some(r as u32) {
                     self.depart(i);
                     self.rooms[r].members.push(Member {
                         leg: i as u32,

@@ -265,6 +265,35 @@ fn joining_and_leaving_ramp_linearly_over_exactly_one_block() {
 }
 
 #[test]
+fn leaving_and_rejoining_before_the_next_block_changes_nothing() {
+    let c = Config::default();
+    let mut m = Mixer::new(c);
+    for leg in 0..2 {
+        add(&mut m, leg);
+        join(&mut m, leg, 0, true, true);
+    }
+    let a = block_of(0.3, 440.0, c, 0);
+    let b = block_of(0.2, 660.0, c, 0);
+    set_input(&mut m, 0, &a);
+    set_input(&mut m, 1, &b);
+    m.render();
+    m.render();
+    let steady = out(&m, 0);
+    m.apply(Command::Leave { leg: LegId(0) });
+    join(&mut m, 0, 0, true, true);
+    m.render();
+    assert_eq!(out(&m, 0), steady, "A hears B as before, and never itself");
+    assert!(
+        out(&m, 1).iter().zip(&a).all(|(x, y)| (x - y).abs() < 1e-7),
+        "B hears A"
+    );
+    assert_eq!(
+        m.members(RoomId(0)).collect::<Vec<_>>(),
+        vec![LegId(0), LegId(1)]
+    );
+}
+
+#[test]
 fn a_removed_leg_fades_out_of_its_room_and_is_gone() {
     let c = Config::default();
     let n = c.block;
