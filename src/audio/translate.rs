@@ -29,7 +29,7 @@ use super::score::RecordingTarget;
 use super::voice::seed_for;
 use crate::engine::media::{MediaChange, Member, Sound};
 use conflab_mixer::{Command, LegId, PcmId, RoomId, SourceSpec};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The key under which the chime placeholder is registered among the clips.
 const CHIME_KEY: &str = "conflab:chime";
@@ -76,6 +76,9 @@ pub struct Translator {
     /// Each room's members after its last bridge, in join order.
     members: Vec<Vec<Member>>,
     recordings: Vec<RecordingState>,
+    /// The pending prompt ends, by frame: `(frame, leg)` for every leg whose `prompt_end` is set, so that
+    /// [`Translator::advance`] finds the due ones without visiting every leg.
+    stops: BTreeSet<(u64, LegId)>,
     /// The frame of the latest input (clips loaded now are stamped with it).
     now: u64,
 }
@@ -94,6 +97,7 @@ impl Translator {
             room_ids: BTreeMap::new(),
             members: Vec::new(),
             recordings: Vec::new(),
+            stops: BTreeSet::new(),
             now: 0,
         }
     }
@@ -167,14 +171,12 @@ impl Translator {
     pub fn call_ended(&mut self, at_ms: u64, call_id: &str) -> Vec<(u64, Command)> {
         let mut out = self.advance(at_ms);
         let f = self.now;
-        if let Some(leg) = self.leg_of(call_id) {
+        if let Some(leg) = self.live_leg(call_id) {
             let l = &mut self.legs[leg.0 as usize];
-            if l.alive {
-                l.alive = false;
-                l.room = None;
-                l.prompt_end = None;
-                out.push((f, Command::RemoveLeg { leg }));
-            }
+            l.alive = false;
+            l.room = None;
+            self.set_prompt_end(leg, None);
+            out.push((f, Command::RemoveLeg { leg }));
         }
         out
     }
@@ -184,18 +186,13 @@ impl Translator {
     pub fn advance(&mut self, at_ms: u64) -> Vec<(u64, Command)> {
         let f = self.frame_of(at_ms);
         let mut due: Vec<(u64, Command)> = Vec::new();
-        for (i, l) in self.legs.iter_mut().enumerate() {
-            if let Some(end) = l.prompt_end.filter(|&e| e <= f) {
-                l.prompt_end = None;
-                due.push((
-                    end,
-                    Command::StopPrompt {
-                        leg: LegId(i as u32),
-                    },
-                ));
+        while let Some(&(end, leg)) = self.stops.first() {
+            if end > f {
+                break;
             }
+            self.set_prompt_end(leg, None);
+            due.push((end, Command::StopPrompt { leg }));
         }
-        due.sort_by_key(|(frame, _)| *frame);
         self.now = self.now.max(f);
         due
     }
@@ -215,7 +212,7 @@ impl Translator {
             }
             MediaChange::Stop { call_id } => {
                 if let Some(leg) = self.live_leg(call_id) {
-                    self.legs[leg.0 as usize].prompt_end = None;
+                    self.set_prompt_end(leg, None);
                     out.push((f, Command::StopPrompt { leg }));
                 }
             }
@@ -312,6 +309,18 @@ impl Translator {
         }
     }
 
+    /// Sets (or clears) when `leg`'s current prompt must stop, keeping [`Translator::stops`] in step.
+    fn set_prompt_end(&mut self, leg: LegId, end: Option<u64>) {
+        let l = &mut self.legs[leg.0 as usize];
+        if let Some(old) = l.prompt_end.take() {
+            self.stops.remove(&(old, leg));
+        }
+        if let Some(e) = end {
+            l.prompt_end = Some(e);
+            self.stops.insert((e, leg));
+        }
+    }
+
     fn live_leg(&self, call_id: &str) -> Option<LegId> {
         self.leg_of(call_id)
             .filter(|l| self.legs[l.0 as usize].alive)
@@ -345,7 +354,7 @@ impl Translator {
     ) {
         let Some(leg) = leg else { return };
         let f = self.now;
-        self.legs[leg.0 as usize].prompt_end = None;
+        self.set_prompt_end(leg, None);
         let source = match sound {
             Sound::Say { text, .. } => {
                 let once = crate::engine::media::say_ms(text);
@@ -369,7 +378,7 @@ impl Translator {
                 match duration_ms {
                     Some(total) if total <= once => SourceSpec::Pcm { pcm, looped: false },
                     Some(total) => {
-                        self.legs[leg.0 as usize].prompt_end = Some(f + self.frame_of(total));
+                        self.set_prompt_end(leg, Some(f + self.frame_of(total)));
                         SourceSpec::Pcm { pcm, looped: true }
                     }
                     None => SourceSpec::Pcm { pcm, looped: true },
