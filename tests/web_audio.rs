@@ -8,9 +8,10 @@
 //! * The live graph: `AudioHandle` starts, the fake microphone feeds a leg (meters show it), a recording comes
 //!   back as a WAV file that decodes, a missing device is `MicError::NoDevice`.
 //! * Benchmarks, only when built with `CONFLAB_AUDIO_BENCH=1` (`./x bench audio`): the share of the 2.67 ms
-//!   render quantum (128 frames at 48 kHz) the module uses at 64, 256 and 1,024 legs, and with
-//!   `CONFLAB_AUDIO_SOAK=1` a 60 s real-time run with 32 legs counting underruns. They print one JSON line
-//!   each and assert no timing.
+//!   render quantum (128 frames at 48 kHz) the module uses at 64, 256 and 1,024 legs (printed, never
+//!   asserted). With `CONFLAB_AUDIO_SOAK=1` (`./x test` and `./x bench audio` set it): a 60 s real-time run with
+//!   32 simulated legs that prints and asserts its underrun count, 0, from Chromium's
+//!   `AudioContext.playbackStats` (and that the context clock kept up with the wall clock).
 #![cfg(target_arch = "wasm32")]
 
 #[path = "../src/worklet/tests/support/stream.rs"]
@@ -151,7 +152,12 @@ fn collect(
 ) {
     let events = Rc::new(RefCell::new(Vec::new()));
     let sink = events.clone();
-    let subscription = handle.subscribe(move |event| sink.borrow_mut().push(event.clone()));
+    // try_borrow: a failed test must not turn into a panic in a later test's event callback.
+    let subscription = handle.subscribe(move |event| {
+        if let Ok(mut sink) = sink.try_borrow_mut() {
+            sink.push(event.clone());
+        }
+    });
     (events, subscription)
 }
 
@@ -209,33 +215,37 @@ async fn the_live_graph_meters_the_microphone_and_returns_a_recording() {
     sleep(400).await;
     handle.detach_microphone();
 
-    let events = events.borrow();
+    let events = events.borrow().clone();
     let mut mic_peak = 0.0f32;
-    let mut tone_rms = Vec::new();
+    let mut tone_peaks = Vec::new();
     for event in events.iter() {
         if let AudioEvent::Meters(meters) = event {
             for (leg, meter) in meters {
                 match leg.0 {
                     0 => mic_peak = mic_peak.max(meter.peak),
-                    1 => tone_rms.push(meter.rms),
+                    1 => tone_peaks.push(meter.peak),
                     _ => panic!("meter of unknown leg {}", leg.0),
                 }
             }
         }
     }
-    // Chromium's fake microphone beeps loudly; a −12 dBFS sine has an RMS of 0.178 (a 128-frame block holds
-    // a fraction of a cycle, so single blocks vary: average the meters after the first one's fade-in).
+    // Chromium's fake microphone beeps; a −12 dBFS sine peaks at 0.2512 (each report holds the loudest of its
+    // ~17 blocks, so every report after the first one's fade-in sees the crest).
     assert!(
         mic_peak > 0.1,
         "the microphone never reached its leg (peak {mic_peak})"
     );
     assert!(
-        tone_rms.len() > 10,
+        tone_peaks.len() > 10,
         "only {} meters of the tone leg in 1.9 s",
-        tone_rms.len()
+        tone_peaks.len()
     );
-    let mean = tone_rms[1..].iter().sum::<f32>() / (tone_rms.len() - 1) as f32;
-    assert!((mean - 0.178).abs() < 0.01, "tone leg mean RMS {mean}");
+    for peak in &tone_peaks[1..] {
+        assert!(
+            (peak - 0.2512).abs() < 0.003,
+            "tone leg peak {peak} in {tone_peaks:?}"
+        );
+    }
     let wav = events
         .iter()
         .find_map(|e| match e {
@@ -461,13 +471,21 @@ async fn bench_soak_60_s_with_32_legs() {
     let handle = AudioHandle::start_with(&assets()).await.unwrap();
     handle.resume().await.unwrap();
     let (events, _subscription) = collect(&handle);
-    handle.send(&talkers(32));
+    // CONFLAB_AUDIO_SOAK_LEGS / _SECONDS change the run (an overloaded run, say 2,048 legs for 10 s, shows
+    // that the count does see underruns).
+    let legs: u32 = option_env!("CONFLAB_AUDIO_SOAK_LEGS")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(32);
+    let seconds: u32 = option_env!("CONFLAB_AUDIO_SOAK_SECONDS")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(60);
+    handle.send(&talkers(legs));
     handle.hear_as(Some(LegId(0)));
     let performance = web_sys::window().unwrap().performance().unwrap();
     sleep(500).await;
     let before = handle.playback_stats();
     let (t0, c0) = (performance.now(), handle.current_time());
-    sleep(60_000).await;
+    sleep(u64::from(seconds) * 1000).await;
     let after = handle.playback_stats();
     let (wall, rendered) = (
         (performance.now() - t0) / 1000.0,
@@ -487,9 +505,27 @@ async fn bench_soak_60_s_with_32_legs() {
         _ => (f64::NAN, f64::NAN, f64::NAN),
     };
     console_log!(
-        "{{\"bench\":\"worklet_soak\",\"legs\":32,\"sample_rate\":{},\"wall_s\":{wall:.3},\"context_s\":{rendered:.3},\"lag_ms\":{:.1},\"underrun_events\":{events_delta},\"underrun_s\":{duration_delta},\"playback_total_s\":{total},\"worklet_errors\":{worklet_errors}}}",
+        "{{\"bench\":\"worklet_soak\",\"legs\":{legs},\"sample_rate\":{},\"wall_s\":{wall:.3},\"context_s\":{rendered:.3},\"lag_ms\":{:.1},\"underrun_events\":{events_delta},\"underrun_s\":{duration_delta},\"playback_total_s\":{total},\"worklet_errors\":{worklet_errors}}}",
         handle.sample_rate(),
         (wall - rendered) * 1000.0
     );
     assert_eq!(worklet_errors, 0);
+    if option_env!("CONFLAB_AUDIO_SOAK_LEGS").is_none() {
+        // The goal, checked in CI (`./x test` builds this test with CONFLAB_AUDIO_SOAK=1): three runs
+        // on the 2-core machine at load 7–9 all had 0 underruns and kept the context clock within 8 ms of the
+        // wall clock; an overloaded run (2,048 legs) shows about 100 underruns a second and a growing lag.
+        assert!(
+            after.is_some(),
+            "this browser has no AudioContext.playbackStats, so underruns cannot be counted"
+        );
+        assert_eq!(
+            events_delta, 0.0,
+            "underruns in {seconds} s with {legs} legs"
+        );
+        let lag_ms = (wall - rendered) * 1000.0;
+        assert!(
+            lag_ms.abs() < 100.0,
+            "the context clock drifted {lag_ms:.1} ms from the wall clock"
+        );
+    }
 }

@@ -36,7 +36,8 @@ impl ContextState {
 /// Something the audio worklet or the context reported.
 #[derive(Clone, Debug, PartialEq)]
 pub enum AudioEvent {
-    /// The latest meter of every leg (about every 50 ms).
+    /// Every present leg's meter about every 50 ms: the loudest block's RMS and peak since the previous report,
+    /// talking if the gate was open in any of its blocks.
     Meters(Vec<(LegId, Meter)>),
     /// How many times the output found no rendered audio since the context started (Chromium's
     /// `AudioContext.playbackStats.underrunEvents`; reported when it grows, never where the browser lacks it).

@@ -94,7 +94,8 @@ pub extern "C" fn out_ptr(leg: u32) -> *const f32 {
         .map_or(core::ptr::null(), |o| o.as_ptr())
 }
 
-/// Fills the meter table (see [`meters_ptr`]) from the last block; returns its number of legs.
+/// Fills the meter table (see [`meters_ptr`]) with each leg's loudest block since the last call; returns its
+/// number of legs.
 #[unsafe(no_mangle)]
 pub extern "C" fn meters() -> u32 {
     state().map_or(0, |w| w.meters() as u32)

@@ -7,6 +7,16 @@ use conflab_mixer::{Command, Config, DecodeError, LegId, Player};
 /// Words per leg in the meter table: leg id, RMS bits, peak bits, talking (0/1).
 pub const METER_WORDS: usize = 4;
 
+/// The loudest meter readings since the last report, and whether the gate was open in any block.
+#[derive(Clone, Copy, Default)]
+struct Held {
+    rms: f32,
+    peak: f32,
+    talking: bool,
+    /// The leg was present in some block since the last report.
+    seen: bool,
+}
+
 /// The mixer as the AudioWorklet drives it.
 pub struct Worklet {
     player: Player,
@@ -17,6 +27,9 @@ pub struct Worklet {
     mic_leg: Option<LegId>,
     /// Every leg ever added, sorted (the meter table walks it; removed legs are skipped by the mixer).
     legs: Vec<LegId>,
+    /// Per leg of `legs`, the loudest block since the last [`Worklet::meters`]: a report every 50 ms shows a
+    /// 10 ms click too (peak hold), not just whatever the last block held.
+    held: Vec<Held>,
     meters: Vec<u32>,
     recorder: Recorder,
     /// The last error's message (UTF-8), for the worklet script to report.
@@ -35,6 +48,7 @@ impl Worklet {
             mic: vec![0.0; block],
             mic_leg: None,
             legs: Vec::new(),
+            held: Vec::new(),
             meters: Vec::new(),
             // A quarter second per recording room between polls: the script polls about every 50 ms.
             recorder: Recorder::new(sample_rate as usize / 4),
@@ -72,6 +86,7 @@ impl Worklet {
             Command::AddLeg { leg, .. } => {
                 if let Err(at) = self.legs.binary_search(leg) {
                     self.legs.insert(at, *leg);
+                    self.held.insert(at, Held::default());
                     self.meters.resize(self.legs.len() * METER_WORDS, 0);
                 }
             }
@@ -102,6 +117,19 @@ impl Worklet {
         }
         let start = self.player.render_block();
         self.recorder.capture(self.player.mixer());
+        let mixer = self.player.mixer();
+        for (leg, held) in self.legs.iter().zip(&mut self.held) {
+            if let Some(m) = mixer.meter(*leg) {
+                held.rms = if m.rms > held.rms { m.rms } else { held.rms };
+                held.peak = if m.peak > held.peak {
+                    m.peak
+                } else {
+                    held.peak
+                };
+                held.talking |= m.talking;
+                held.seen = true;
+            }
+        }
         start
     }
 
@@ -115,21 +143,23 @@ impl Worklet {
         self.player.mixer().output(leg)
     }
 
-    /// Fills the meter table from the last block and returns how many legs it holds: [`METER_WORDS`] words
-    /// per leg (id, RMS as f32 bits, peak as f32 bits, talking), legs that are gone left out.
+    /// Fills the meter table and returns how many legs it holds: [`METER_WORDS`] words per leg (id, RMS as f32
+    /// bits, peak as f32 bits, talking), each the loudest block's since the previous call (talking: in any
+    /// block), legs absent all that time left out. Starts the next interval.
     pub fn meters(&mut self) -> usize {
         let mut n = 0;
-        for &leg in &self.legs {
-            if let Some(meter) = self.player.mixer().meter(leg) {
+        for (&leg, held) in self.legs.iter().zip(&mut self.held) {
+            if held.seen {
                 let row = &mut self.meters[n * METER_WORDS..(n + 1) * METER_WORDS];
                 row.copy_from_slice(&[
                     leg.0,
-                    meter.rms.to_bits(),
-                    meter.peak.to_bits(),
-                    u32::from(meter.talking),
+                    held.rms.to_bits(),
+                    held.peak.to_bits(),
+                    u32::from(held.talking),
                 ]);
                 n += 1;
             }
+            *held = Held::default();
         }
         n
     }

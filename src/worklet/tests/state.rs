@@ -134,7 +134,7 @@ fn the_microphone_block_reaches_the_other_leg_and_not_its_own() {
 }
 
 #[test]
-fn meters_list_present_legs_with_their_levels() {
+fn meters_list_present_legs_with_their_loudest_levels_per_interval() {
     let mut worklet = Worklet::new(RATE, BLOCK).unwrap();
     let commands = [
         (
@@ -164,6 +164,12 @@ fn meters_list_present_legs_with_their_levels() {
     for _ in 0..4 {
         worklet.render();
     }
+    assert_eq!(
+        worklet.meters(),
+        3,
+        "leg 9 was present in the first two blocks of the interval"
+    );
+    worklet.render();
     assert_eq!(worklet.meters(), 2, "leg 9 is gone");
     let table = &worklet.meter_table()[..2 * METER_WORDS];
     assert_eq!((table[0], table[4]), (2, 5), "sorted by leg id");
@@ -221,4 +227,48 @@ fn a_recording_is_reported_in_chunks_then_ended() {
     );
     assert!(peak(&frames) > 0.2);
     assert_eq!(worklet.recordings().count(), 0);
+}
+
+#[test]
+fn a_short_click_between_two_reports_still_shows() {
+    let mut worklet = Worklet::new(RATE, BLOCK).unwrap();
+    let commands = [
+        (
+            0,
+            Command::AddLeg {
+                leg: LegId(0),
+                input: SourceSpec::External,
+            },
+        ),
+        (
+            0,
+            Command::Join {
+                leg: LegId(0),
+                room: RoomId(0),
+                talk: true,
+                listen: true,
+            },
+        ),
+    ];
+    send(&mut worklet, &commands).unwrap();
+    worklet.set_mic(Some(LegId(0)));
+    for i in 0..6 {
+        let level = if i == 2 { 0.5 } else { 0.0 };
+        worklet.mic_mut().fill(level);
+        worklet.render();
+    }
+    assert_eq!(worklet.meters(), 1);
+    let peak = f32::from_bits(worklet.meter_table()[2]);
+    assert!(
+        (peak - 0.5).abs() < 1e-6,
+        "the click's block is held: peak {peak}"
+    );
+    worklet.mic_mut().fill(0.0);
+    worklet.render();
+    worklet.meters();
+    assert_eq!(
+        f32::from_bits(worklet.meter_table()[2]),
+        0.0,
+        "the next interval starts afresh"
+    );
 }
