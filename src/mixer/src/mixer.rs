@@ -827,6 +827,16 @@ impl Mixer {
         Some(Meter::from_squares(l.squares, peak, n, l.talking))
     }
 
+    /// The last block's RMS and talking flag of what `leg` says: the part of [`Mixer::meter`] that costs nothing
+    /// to read (the render loop computed it; [`Mixer::meter`] also scans the input block for its peak). For a
+    /// driver that reads every leg after every block and posts peaks less often than it reads levels.
+    pub fn level(&self, leg: LegId) -> Option<(f32, bool)> {
+        let i = self.active_leg(leg).ok()?;
+        let l = &self.legs[i];
+        let m = Meter::from_squares(l.squares, 0.0, self.config.block, l.talking);
+        Some((m.rms, m.talking))
+    }
+
     /// The legs in `room` (members that are not fading out), in join order.
     pub fn members(&self, room: RoomId) -> impl Iterator<Item = LegId> + '_ {
         self.rooms

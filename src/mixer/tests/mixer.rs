@@ -447,6 +447,7 @@ fn meters_measure_each_voice_and_gate_with_hangover() {
     m.render();
     let a = m.meter(LegId(0)).unwrap();
     assert_eq!((a.rms, a.peak, a.talking), (0.5, 0.5, true));
+    assert_eq!(m.level(LegId(0)), Some((0.5, true)));
     let b = m.meter(LegId(1)).unwrap();
     assert!(
         (b.rms - 0.001).abs() < 1e-8 && b.peak == 0.001 && !b.talking,
