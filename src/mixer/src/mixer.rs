@@ -287,6 +287,9 @@ struct Leg {
     personal: bool,
     /// The input is a source (not external frames): a copy of `Media::input.is_some()`.
     sourced: bool,
+    /// A present member whose gains are steady and to whom nothing but the room plays: the listener loop's fast
+    /// path. Cleared by every command for the leg, set again after a block in which nothing changed.
+    steady: bool,
     limiter: LimiterState,
     gate: Gate,
     /// The last block's sum of squares of the input, and the gate: the meter without its square root and its
@@ -316,6 +319,7 @@ impl Leg {
             departure: None,
             personal: false,
             sourced: false,
+            steady: false,
             limiter: LimiterState::default(),
             gate,
             squares: 0.0,
@@ -355,6 +359,9 @@ struct Room {
     departures: bool,
     /// The largest `|total|` of this block.
     peak: f32,
+    /// `(THRESHOLD·margin − peak)²`, or −1 when the room's peak leaves no budget: the bound a steady listener's
+    /// own energy is checked against.
+    budget_sq: f32,
 }
 
 /// The mixer. Commands may allocate; [`Mixer::render`] never does.
@@ -422,6 +429,27 @@ impl Mixer {
 
     /// Applies one command now (between blocks), or says why it cannot (and changes nothing).
     pub fn try_apply(&mut self, command: Command) -> Result<(), ApplyError> {
+        let touched = match &command {
+            Command::AddLeg { leg, .. }
+            | Command::RemoveLeg { leg }
+            | Command::Join { leg, .. }
+            | Command::Leave { leg }
+            | Command::SetTalk { leg, .. }
+            | Command::SetListen { leg, .. }
+            | Command::Prompt { leg, .. }
+            | Command::StopPrompt { leg }
+            | Command::Overlay { leg, .. } => Some(leg.0 as usize),
+            Command::LoadPcm { .. } | Command::WaitMusic { .. } | Command::Record { .. } => None,
+        };
+        self.apply_inner(command)?;
+        // Whatever changed for the leg, the next block takes the general path (and decides again after it).
+        if let Some(l) = touched.and_then(|i| self.legs.get_mut(i)) {
+            l.steady = false;
+        }
+        Ok(())
+    }
+
+    fn apply_inner(&mut self, command: Command) -> Result<(), ApplyError> {
         match command {
             Command::LoadPcm { pcm, samples } => {
                 let i = index(pcm.0, MAX_PCM, "pcm")?;
@@ -733,6 +761,8 @@ impl Mixer {
                 }
             }
             room.peak = crate::limiter::peak(total);
+            let budget = THRESHOLD * BOUND_MARGIN - room.peak;
+            room.budget_sq = if budget > 0.0 { budget * budget } else { -1.0 };
             room.music_playing = room.music.active();
             if room.music_playing {
                 music.fill(0.0);
@@ -753,8 +783,28 @@ impl Mixer {
             .zip(outputs.chunks_exact_mut(n))
             .enumerate()
         {
+            let x = &inputs[i * n..(i + 1) * n];
+            if leg.steady
+                && let Some(r) = leg.room
+                && let Some(room) = rooms.get(r as usize)
+                && !room.music_playing
+            {
+                // The fast path: `out = total − own`; the limiter is provably idle when the room's peak plus a
+                // bound on the leg's own peak (|g|·√Σx² ≥ |g|·peak) stays below the threshold, and then the
+                // output is not even scanned. Nothing ramps, so nothing advances.
+                let r = r as usize;
+                let g = leg.talk_gain.from;
+                minus_self(out, &totals[r * n..(r + 1) * n], x, g);
+                let own_sq = leg.squares * (g * g) * SQUARES_MARGIN;
+                let peak = if own_sq <= room.budget_sq {
+                    THRESHOLD * BOUND_MARGIN
+                } else {
+                    crate::limiter::peak(out)
+                };
+                limiter.limit_quick(&mut leg.limiter, out, peak);
+                continue;
+            }
             if leg.presence == Presence::Active {
-                let x = &inputs[i * n..(i + 1) * n];
                 listen(
                     leg,
                     media,
@@ -779,6 +829,12 @@ impl Mixer {
             if leg.presence == Presence::Removing {
                 leg.presence = Presence::Vacant;
             }
+            leg.steady = leg.presence == Presence::Active
+                && leg.room.is_some()
+                && leg.room_gain == Ramp::ONE
+                && leg.talk_gain.is_steady()
+                && leg.personal_gain.is_steady()
+                && !leg.personal;
         }
 
         // 4. Drop the members that faded out (a list shrink: no allocation).
@@ -867,7 +923,8 @@ const BOUND_MARGIN: f32 = 1.0 - 1.0 / 65_536.0;
 /// of up to 16,000 frames.
 const SQUARES_MARGIN: f32 = 1.0 + 1.0 / 1024.0;
 
-/// Renders what one present leg hears into `out`.
+/// Renders what one present leg hears into `out`: the general path, for a leg that is not steady (a gain ramps,
+/// it is in no room or leaving one, a prompt or overlay or the room's music plays).
 #[allow(clippy::too_many_arguments)]
 fn listen(
     leg: &mut Leg,
@@ -885,30 +942,6 @@ fn listen(
         let (squares, _) = Sums::of(x);
         leg.squares = squares;
         leg.talking = leg.gate.open(squares);
-    }
-    // The common case: a steady member, nothing else playing to it. `out = total − own`, and when the room's
-    // peak plus its own bounds the output below the threshold, the limiter provably passes it untouched.
-    if let Some(r) = leg.room
-        && leg.departure.is_none()
-        && leg.room_gain == Ramp::ONE
-        && leg.talk_gain.is_steady()
-        && !leg.personal
-        && !sh.rooms[r as usize].music_playing
-    {
-        let r = r as usize;
-        let g = leg.talk_gain.from;
-        minus_self(out, &sh.totals[r * n..(r + 1) * n], x, g);
-        // |total − x·g| ≤ peak(total) + |g|·peak(x), and peak(x)² ≤ Σx², so with a budget left by the room's
-        // peak, Σx²·g² within budget² (both sides with a margin for rounding) bounds the output.
-        let budget = THRESHOLD * BOUND_MARGIN - sh.rooms[r].peak;
-        let within = budget > 0.0 && leg.squares * (g * g) * SQUARES_MARGIN <= budget * budget;
-        let peak = if within {
-            THRESHOLD * BOUND_MARGIN - budget
-        } else {
-            crate::limiter::peak(out)
-        };
-        limiter.limit_quick(&mut leg.limiter, out, peak);
-        return;
     }
     out.fill(0.0);
     let room_part = |out: &mut [f32], tmp: &mut [f32], r: u32, talk: Ramp, gain: Ramp| {
