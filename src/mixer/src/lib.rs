@@ -27,5 +27,5 @@ pub mod source;
 pub use command::{Command, DecodeError, LegId, PcmId, RoomId, SourceSpec};
 pub use limiter::{Limiter, LimiterState};
 pub use meter::{Gate, LANES, Meter, Sums};
-pub use mixer::{ApplyError, Config, MAX_LEGS, MAX_PCM, MAX_ROOMS, Mixer};
+pub use mixer::{ApplyError, Config, MAX_BLOCK, MAX_LEGS, MAX_PCM, MAX_ROOMS, Mixer};
 pub use player::Player;

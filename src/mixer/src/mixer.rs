@@ -18,7 +18,8 @@
 //! 4. Per listener: `out = (total − own contribution + wait music) × room gain + (prompt + overlay) × personal
 //!    gain`, then the listener's limiter. A leg in no room hears only its prompt and overlay.
 //!
-//! The hot path (a steady member with nothing else playing to it) is two passes over its input: step 2's sum and
+//! The hot path — a steady member (flagged after a block in which no command touched it and no gain ramped)
+//! with nothing but the room playing to it — is two passes over its input: step 2's sum and
 //! `out = total − input`. Its limiter is provably idle when the room's peak plus a bound on the leg's own peak
 //! (`√Σx²`, from the meter's sum) stays below the threshold, and then the output is not even scanned; the
 //! result is bit-identical to running the full limiter (a test checks it). A meter's peak is measured from the
@@ -82,6 +83,9 @@ impl Default for Config {
         }
     }
 }
+
+/// The longest block the mixer renders (a third of a second at 48 kHz; an AudioWorklet's is 128).
+pub const MAX_BLOCK: usize = 16_384;
 
 /// The largest leg id + 1 the mixer accepts (ids are dense indexes: memory grows with the largest id).
 pub const MAX_LEGS: u32 = 65_536;
@@ -391,11 +395,12 @@ pub struct Mixer {
 }
 
 impl Mixer {
-    /// A mixer with no legs and no rooms. A zero block length or sample rate is taken as 1.
+    /// A mixer with no legs and no rooms. A zero block length or sample rate is taken as 1, a block longer than
+    /// [`MAX_BLOCK`] as [`MAX_BLOCK`].
     pub fn new(config: Config) -> Self {
         let config = Config {
             sample_rate: config.sample_rate.max(1),
-            block: config.block.max(1),
+            block: config.block.clamp(1, MAX_BLOCK),
         };
         let n = config.block;
         Mixer {

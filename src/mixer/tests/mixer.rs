@@ -502,6 +502,11 @@ fn bad_commands_change_nothing_and_say_why() {
     });
     tiny.render();
     assert_eq!(tiny.config().block, 1);
+    let huge = Mixer::new(Config {
+        sample_rate: 48_000,
+        block: usize::MAX,
+    });
+    assert_eq!(huge.config().block, conflab_mixer::MAX_BLOCK);
 }
 
 #[test]
