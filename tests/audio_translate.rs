@@ -522,3 +522,33 @@ fn every_golden_scenario_renders_with_recordings_as_long_as_their_spans() {
     // with no media while nothing plays: silence.
     assert_eq!(audible_call_recordings, 1);
 }
+
+#[test]
+fn a_render_refuses_a_rate_other_than_the_scores_and_an_empty_block() {
+    let s = signal::scenario("audio_parity.json");
+    let (_, score) = Score::from_run(&s, None, &MediaFiles::new(), RATE);
+    let wrong = conflab_mixer::Config {
+        sample_rate: 16_000,
+        block: 128,
+    };
+    let err = conflab::audio::render(&score, wrong, &[]).unwrap_err();
+    assert_eq!(
+        err,
+        conflab::audio::RenderError::RateMismatch {
+            score: RATE,
+            config: 16_000
+        }
+    );
+    assert!(
+        err.to_string()
+            .contains("built at 8000 Hz but the render is configured for 16000 Hz")
+    );
+    let empty = conflab_mixer::Config {
+        sample_rate: RATE,
+        block: 0,
+    };
+    assert_eq!(
+        conflab::audio::render(&score, empty, &[]).unwrap_err(),
+        conflab::audio::RenderError::ZeroBlock
+    );
+}

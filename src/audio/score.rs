@@ -10,7 +10,7 @@ use crate::engine::log::LogLine;
 use crate::engine::run_scenario_inspect;
 use crate::scenario::Scenario;
 use conflab_mixer::{Command, LegId, RoomId};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A stretch of frames `[start, end)` during which a phone's audio is leg `leg`'s.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -152,6 +152,7 @@ impl Score {
         // Open segments per call: call id → (phone, start frame).
         let mut phones: BTreeMap<String, LegSelection> = BTreeMap::new();
         let mut open: BTreeMap<String, (String, u64)> = BTreeMap::new();
+        let mut started: BTreeSet<String> = BTreeSet::new();
         let mut end_ms = 0;
         for line in log {
             end_ms = end_ms.max(line.at);
@@ -163,10 +164,17 @@ impl Score {
                     ) else {
                         continue;
                     };
-                    if t.leg_of(call_id).is_none() {
+                    // A call's first status line starts its leg (a media change that came earlier has given it a
+                    // silent one already) and the phone's segment.
+                    if started.insert(call_id.to_owned()) {
                         let phone = phone_of.get(call_id).copied().unwrap_or("");
                         commands.extend(t.call_started(line.at, call_id, phone));
-                        open.insert(call_id.to_owned(), (phone.to_owned(), t.frame_of(line.at)));
+                        if !phone.is_empty() {
+                            open.insert(
+                                call_id.to_owned(),
+                                (phone.to_owned(), t.frame_of(line.at)),
+                            );
+                        }
                     }
                     if replay::is_final_status(status) {
                         commands.extend(t.call_ended(line.at, call_id));
