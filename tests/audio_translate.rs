@@ -552,3 +552,107 @@ fn a_render_refuses_a_rate_other_than_the_scores_and_an_empty_block() {
         conflab::audio::RenderError::ZeroBlock
     );
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeSet;
+
+    #[derive(Clone, Debug)]
+    enum Op {
+        Start(u8),
+        End(u8),
+        Say(u8, u8),
+        Play(u8, u8),
+        Stop(u8),
+        Bridge(u8, Vec<(u8, bool, bool)>),
+        Beep(Vec<u8>),
+        Advance,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        let call = 0u8..6;
+        prop_oneof![
+            call.clone().prop_map(Op::Start),
+            call.clone().prop_map(Op::End),
+            (call.clone(), 0u8..4).prop_map(|(c, n)| Op::Say(c, n)),
+            (call.clone(), 0u8..4).prop_map(|(c, n)| Op::Play(c, n)),
+            call.clone().prop_map(Op::Stop),
+            (
+                0u8..2,
+                proptest::collection::vec((call.clone(), any::<bool>(), any::<bool>()), 0..4)
+            )
+                .prop_map(|(r, m)| Op::Bridge(r, m)),
+            proptest::collection::vec(call, 0..3).prop_map(Op::Beep),
+            Just(Op::Advance),
+        ]
+    }
+
+    proptest! {
+        /// Whatever the order of changes: commands come out in frame order, never reach a leg after its
+        /// RemoveLeg, never reach a leg before its AddLeg, and a StopPrompt is never later than the clock.
+        #[test]
+        fn commands_are_ordered_and_only_reach_live_legs(
+            ops in proptest::collection::vec((0u64..3000, op()), 1..60)
+        ) {
+            let mut t = Translator::new(RATE, 1);
+            let mut at = 0;
+            let mut all: Vec<(u64, Command)> = Vec::new();
+            for (dt, op) in ops {
+                at += dt;
+                let id = |c: u8| format!("CA{c}");
+                let out = match op {
+                    Op::Start(c) => t.call_started(at, &id(c), "P"),
+                    Op::End(c) => t.call_ended(at, &id(c)),
+                    Op::Say(c, n) => t.media(at, &play(&id(c), say("a b"), (n > 0).then(|| 800 * u64::from(n)))),
+                    Op::Play(c, n) => t.media(at, &play(&id(c), file(), (n > 0).then(|| 3000 * u64::from(n)))),
+                    Op::Stop(c) => t.media(at, &MediaChange::Stop { call_id: id(c) }),
+                    Op::Bridge(r, m) => {
+                        let mut seen = BTreeSet::new();
+                        let members = m
+                            .into_iter()
+                            .filter(|(c, ..)| seen.insert(*c))
+                            .map(|(c, talk, listen)| member(&id(c), talk, listen))
+                            .collect();
+                        t.media(at, &bridge(&format!("CF{r}"), members))
+                    }
+                    Op::Beep(h) => t.media(at, &MediaChange::Beep {
+                        conference_id: "CF0".to_owned(),
+                        hearers: h.into_iter().map(id).collect(),
+                        hz: 1000,
+                        duration_ms: 250,
+                    }),
+                    Op::Advance => t.advance(at),
+                };
+                let now = u64::from(RATE) * at / 1000;
+                prop_assert!(out.iter().all(|(f, _)| *f <= now), "{out:?} after {now}");
+                all.extend(out);
+            }
+            prop_assert!(all.windows(2).all(|w| w[0].0 <= w[1].0), "out of order: {all:?}");
+            let mut live: BTreeSet<LegId> = BTreeSet::new();
+            let mut gone: BTreeSet<LegId> = BTreeSet::new();
+            for (_, c) in &all {
+                let leg = match c {
+                    Command::AddLeg { leg, .. } => {
+                        prop_assert!(!gone.contains(leg) && live.insert(*leg), "leg {leg:?} added twice");
+                        continue;
+                    }
+                    Command::RemoveLeg { leg } => {
+                        prop_assert!(live.remove(leg), "{leg:?} removed while not live");
+                        gone.insert(*leg);
+                        continue;
+                    }
+                    Command::Join { leg, .. }
+                    | Command::Leave { leg }
+                    | Command::SetTalk { leg, .. }
+                    | Command::SetListen { leg, .. }
+                    | Command::Prompt { leg, .. }
+                    | Command::StopPrompt { leg }
+                    | Command::Overlay { leg, .. } => *leg,
+                    _ => continue,
+                };
+                prop_assert!(live.contains(&leg), "{c:?} reaches a leg that is not live");
+            }
+        }
+    }
+}
