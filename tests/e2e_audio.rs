@@ -431,7 +431,10 @@ async fn the_microphone_reaches_others_and_never_itself() {
             }
         })
         .await;
-    browser.button("#audio-panel", "Unmute").await;
+    let pressed = browser
+        .js("return document.querySelector('#mute').getAttribute('aria-pressed')")
+        .await;
+    assert_eq!(pressed.as_str(), Some("true"), "Mute shows it is pressed");
     hear_as(&browser, &alice).await;
     wait_for_level(&browser, "Alice to hear silence once You is muted", |l| {
         l.rms < SILENCE
@@ -442,6 +445,18 @@ async fn the_microphone_reaches_others_and_never_itself() {
         loudest < SILENCE,
         "Alice still hears the muted microphone: rms {loudest}"
     );
+
+    // Unmuted, Alice hears you again.
+    browser
+        .button("#audio-panel", "Mute")
+        .await
+        .click()
+        .await
+        .expect("click Mute again");
+    wait_for_level(&browser, "Alice to hear the unmuted microphone", |l| {
+        l.rms > SOUND
+    })
+    .await;
 
     browser.assert_no_console_problems().await;
     browser.screenshot("audio-mic").await;

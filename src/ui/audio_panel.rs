@@ -181,13 +181,13 @@ pub fn AudioPanel(props: &Props) -> Html {
                 <button type="button" id="join-mic" disabled={busy || joined || selected.is_none()}
                         onclick={on_join}>{"Join with my microphone"}</button>
                 if let Some(mute) = mute {
+                    // A toggle keeps its name; aria-pressed carries the state (talk=false while pressed).
                     <button type="button" id="mute" aria-pressed={me_participant.as_ref().is_some_and(|(_, p)| !p.flags.talk).to_string()}
-                            onclick={mute}>
-                        { if me_participant.as_ref().is_some_and(|(_, p)| p.flags.talk) { "Mute" } else { "Unmute" } }
-                    </button>
+                            title="talk=false for your leg: nobody hears you" onclick={mute}>{"Mute"}</button>
                 }
                 if let Some(leave) = leave {
-                    <button type="button" id="leave-mic" class="small" onclick={leave}>{"Leave"}</button>
+                    <button type="button" id="leave-mic" class="small" aria-label="Leave the conference (hang up You)"
+                            onclick={leave}>{"Leave"}</button>
                 }
             </div>
             <p id="mic-state" class="mic-state" data-mic={mic_word} role="status">{mic_line}</p>
