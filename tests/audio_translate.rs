@@ -656,3 +656,32 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn any_block_length_renders_the_whole_run() {
+    // The player applies commands at block boundaries, so other blocks shift sounds by less than a block; the
+    // lengths stay exact whatever the block (a huge one is capped by the mixer).
+    let s = signal::scenario("audio_lifecycle.json");
+    let (_, score) = Score::from_run(&s, None, &MediaFiles::new(), RATE);
+    let hear = [score.phones["+15550111111"].clone()];
+    for block in [1, 100, 128, 1000, 1 << 20] {
+        let config = conflab_mixer::Config {
+            sample_rate: RATE,
+            block,
+        };
+        let r = conflab::audio::render(&score, config, &hear).unwrap();
+        assert_eq!(r.hear[0].len(), 13 * RATE as usize, "block {block}");
+        assert_eq!(r.recordings[0].1.len(), 6 * RATE as usize, "block {block}");
+        // A hears its 660 Hz host in the middle of its call (with blocks short against the scenario: a block is
+        // also the length of every gain ramp).
+        if block > 1000 {
+            continue;
+        }
+        let w = signal::window(&r.hear[0], 5500, 7900);
+        assert!(
+            (signal::tone(w, 660.0) - 0.251).abs() < 0.02,
+            "block {block}: {}",
+            signal::tone(w, 660.0)
+        );
+    }
+}

@@ -90,7 +90,8 @@ pub fn render(
         .iter()
         .map(|r| Vec::with_capacity(r.frames() as usize))
         .collect();
-    let block = config.block;
+    // The mixer may adjust the block (it caps it); the loop follows the block it really renders.
+    let block = player.mixer().config().block;
     let silence = vec![0.0f32; block];
     let mut said = vec![0.0f32; block];
     while player.frame() < end {
