@@ -56,11 +56,12 @@ pub struct Plan {
 }
 
 impl Default for Plan {
-    /// About 10–40 ms per round and kernel natively, seven rounds.
+    /// About 3–15 ms per round and kernel natively, fifteen rounds: short rounds and many of them, so that on
+    /// a shared machine the best round of each kernel is one that nobody interrupted.
     fn default() -> Self {
         Plan {
-            rounds: 7,
-            work: 16_000_000,
+            rounds: 15,
+            work: 8_000_000,
             naive_work: 64_000_000,
         }
     }

@@ -278,28 +278,30 @@ struct Departure {
 
 /// One leg's state, the part the render loop reads for every leg every block (kept small: its sources are in
 /// [`Media`], its frames in the mixer's planar buffers).
+#[repr(C)] // the fields every block reads first, in the first cache line; the rest after
 struct Leg {
-    presence: Presence,
-    room: Option<u32>,
-    talk: bool,
-    listen: bool,
-    talk_gain: Ramp,
-    room_gain: Ramp,
-    personal_gain: Ramp,
-    departure: Option<Departure>,
-    /// The prompt or the overlay sounds (a copy of `Media`'s state, so the hot loop need not look there).
-    personal: bool,
-    /// The input is a source (not external frames): a copy of `Media::input.is_some()`.
-    sourced: bool,
     /// A present member whose gains are steady and to whom nothing but the room plays: the listener loop's fast
     /// path. Cleared by every command for the leg, set again after a block in which nothing changed.
     steady: bool,
-    limiter: LimiterState,
-    gate: Gate,
+    /// The input is a source (not external frames): a copy of `Media::input.is_some()`.
+    sourced: bool,
+    presence: Presence,
+    talking: bool,
     /// The last block's sum of squares of the input, and the gate: the meter without its square root and its
     /// peak, which [`Mixer::meter`] computes when asked.
     squares: f32,
-    talking: bool,
+    room: Option<u32>,
+    talk_gain: Ramp,
+    limiter: LimiterState,
+    gate: Gate,
+    // Read by the general path only.
+    talk: bool,
+    listen: bool,
+    /// The prompt or the overlay sounds (a copy of `Media`'s state, so the hot loop need not look there).
+    personal: bool,
+    room_gain: Ramp,
+    personal_gain: Ramp,
+    departure: Option<Departure>,
 }
 
 /// A leg's sources: its input (`None`: external frames, or a vacant slot), its prompt and its overlay.
