@@ -398,6 +398,47 @@ async fn the_microphone_reaches_others_and_never_itself() {
         })
         .await;
 
+    // Once permission is granted the device pickers list the fake devices by name; Chromium has setSinkId, so
+    // the output picker is offered too.
+    let inputs = browser
+        .wait_until("the microphone picker to list the fake devices", async || {
+            let v = browser
+                .js("return [...document.querySelectorAll('#input-device option')].map(o => [o.value, o.textContent])")
+                .await;
+            let named: Vec<(String, String)> = serde_json::from_value(v.clone()).map_err(|e| e.to_string())?;
+            if named.iter().any(|(id, label)| !id.is_empty() && label.contains("Fake")) {
+                Ok(named)
+            } else {
+                Err(format!("options {v}"))
+            }
+        })
+        .await;
+    assert_eq!(inputs[0], (String::new(), "Default microphone".to_owned()));
+    let output = browser
+        .js("return document.querySelector('#output-device') !== null")
+        .await;
+    assert_eq!(output, Value::Bool(true), "Chromium can choose the output");
+
+    // Another input device: the microphone is re-attached and still reaches the mixer.
+    let (device, label) = inputs.last().expect("a fake device").clone();
+    browser
+        .js(&format!(
+            "const s = document.querySelector('#input-device'); s.value = '{device}'; \
+             s.dispatchEvent(new Event('change', {{bubbles: true}}));"
+        ))
+        .await;
+    println!("microphone switched to {label:?}");
+    browser.js("window.conflabAudio.meters = {}").await;
+    browser
+        .wait_until("the new microphone's meter to move", async || {
+            let m = meter(&browser, &you).await;
+            match m["peak"].as_f64() {
+                Some(p) if p > 0.05 => Ok(()),
+                _ => Err(format!("meter {m}")),
+            }
+        })
+        .await;
+
     // Alice hears the microphone.
     hear_as(&browser, &alice).await;
     let heard = wait_for_level(&browser, "Alice to hear the microphone", |l| l.rms > SOUND).await;
