@@ -4,8 +4,9 @@
 //! The scene: `N` legs in one room, every one talking and listening, external inputs pre-filled once with quiet
 //! deterministic noise (about −20 dBFS RMS for the whole room, so the limiters mostly pass the signal through,
 //! as in a real conference), one block at a time. Three kernels run over the same `N` input blocks:
-//! * **mixer**: [`Mixer::render`] — N-1 as total-minus-self, talk and listen gains, the meters and every
-//!   listener's limiter;
+//! * **mixer**: [`Mixer::render`] — N-1 as total-minus-self, talk and listen gains, every leg's meter sum and
+//!   talking gate, and every listener's limiter (a meter's peak is measured when the meter is read, so it is not
+//!   in this figure; reading all of them costs about one more plain sum);
 //! * **plain sum**: the `N` buffers added into one (one memory stream in, nothing out): the floor;
 //! * **naive**: each listener re-sums the other `N − 1` buffers (O(N²), run for fewer blocks at big `N`).
 //!
