@@ -12,7 +12,10 @@
 //! * the block length is a runtime value (128 by default), never a constant inside a kernel;
 //! * compare/select instead of `f32::min`/`max`/`clamp` (they do not vectorise in wasm), several independent
 //!   accumulators in reductions;
-//! * no `sin`/`exp`/`powf`/`log` from the platform: [`dsp`] has deterministic replacements.
+//! * no `sin`/`exp`/`powf`/`log` from the platform: [`dsp`] has deterministic replacements; no fused multiply-add;
+//! * the fused reductions LLVM does not vectorise by itself use four-lane vectors (SSE2 natively, `simd128` in a
+//!   wasm build with that feature, plain arrays otherwise) doing the same IEEE operation per lane, so every build
+//!   gives the same bits.
 
 pub mod bench;
 pub mod command;
