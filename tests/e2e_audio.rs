@@ -792,6 +792,20 @@ async fn a_recording_can_be_downloaded_and_decodes() {
         decoded["rms"].as_f64().expect("rms") > SOUND,
         "the recording holds Fay's tone: {decoded}"
     );
+    // It ran while the conference was inProgress: the page's note gives that time on the session clock.
+    let note = browser
+        .js("return document.querySelector('#recordings .size').textContent")
+        .await;
+    let note = note.as_str().expect("the recording's note");
+    let in_progress: f64 = note
+        .strip_prefix("(rec, ")
+        .and_then(|rest| rest.split(" s in progress").next())
+        .and_then(|secs| secs.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected note {note:?}"));
+    assert!(
+        (duration - in_progress).abs() < 0.5,
+        "recorded {duration:.2} s, in progress {in_progress:.1} s ({note})"
+    );
     browser.assert_no_console_problems().await;
     browser.screenshot("audio-recording").await;
     browser.finish().await;

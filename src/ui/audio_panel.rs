@@ -28,6 +28,27 @@ fn mic_text(mic: &Mic) -> String {
     }
 }
 
+/// What a recording is: its conference, how long it ran on the session clock, and the file's size.
+fn recording_note(session: &Session, id: &str, bytes: usize) -> String {
+    let size = format!("{} KB", bytes.div_ceil(1000));
+    let Some(info) = session.recordings().iter().find(|r| r.id == id) else {
+        return format!("({size})");
+    };
+    let conference = session
+        .conferences()
+        .get(&info.conference_id)
+        .ok()
+        .and_then(|c| c.settings().alias.clone())
+        .unwrap_or_else(|| "conference".to_owned());
+    match info.stopped_ms {
+        Some(stopped) => format!(
+            "({conference}, {:.1} s in progress, {size})",
+            stopped.saturating_sub(info.started_ms) as f64 / 1000.0
+        ),
+        None => format!("({conference}, {size})"),
+    }
+}
+
 /// The value of the `<select>` an event came from.
 fn select_value(e: &Event) -> String {
     e.target_unchecked_into::<HtmlSelectElement>().value()
@@ -247,7 +268,7 @@ pub fn AudioPanel(props: &Props) -> Html {
                             <audio controls=true src={r.url.clone()} aria-label={format!("Recording {}", r.id)}></audio>
                             <a href={r.url.clone()} download={format!("{}.wav", r.id)}>
                                 {format!("Download {}.wav", r.id)}</a>
-                            <span class="size">{format!(" ({} KB)", r.bytes.div_ceil(1000))}</span>
+                            <span class="size">{recording_note(session, &r.id, r.bytes)}</span>
                         </li>
                     }) }
                 </ul>
