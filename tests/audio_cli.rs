@@ -210,3 +210,56 @@ fn an_unreadable_or_invalid_phone_media_file_is_refused() {
     assert_eq!(out.status.code(), Some(0));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn media_maps_a_play_url_and_a_wait_url_to_wav_files() {
+    let dir = scratch("urls");
+    let a = dir.join("a.wav");
+    let hear = format!("+15550111111={}", s(&a));
+    let tone = "tests/scenarios/audio_media/tone500.wav";
+    let hello = format!("https://app.test/hello.wav={tone}");
+    let hold = format!("https://app.test/hold.wav={tone}");
+    let scenario = "tests/scenarios/audio_urls.json";
+    let args = ["run", scenario, "--hear", &hear, "--sample-rate", "8000"];
+    // Without --media: the chime (659/523/392 Hz) for the Play and conflab's music while populated; no 500 Hz.
+    let out = conflab(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let (plain, _) = wav::decode(&std::fs::read(&a).unwrap()).unwrap();
+    for (from, to) in [(100, 900), (3500, 4900)] {
+        let w = signal::window(&plain, from, to);
+        assert!(signal::rms(w) > 0.01, "{from}-{to} ms is silent");
+        assert!(
+            signal::tone(w, 500.0) < 0.02,
+            "500 Hz without --media at {from} ms"
+        );
+    }
+    let mut with = args.to_vec();
+    with.extend(["--media", &hello, "--media", &hold]);
+    let out = conflab(&with);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let (mapped, _) = wav::decode(&std::fs::read(&a).unwrap()).unwrap();
+    // The Play (0–3 s) and the wait music (3–5 s, populated) are the file's 500 Hz at half scale; the host's
+    // join at 5 s stops the music.
+    for (what, from, to) in [("the Play", 100, 2900), ("the wait music", 3200, 4900)] {
+        let level = signal::tone(signal::window(&mapped, from, to), 500.0);
+        assert!((level - 0.5).abs() < 0.03, "{what}: {level}");
+    }
+    assert!(signal::tone(signal::window(&mapped, 5200, 6000), 500.0) < 1e-3);
+    refused(
+        scenario,
+        &["--hear", &hear, "--media", "https://app.test/hold.wav"],
+        "is not URL=FILE.wav",
+    );
+    refused(
+        scenario,
+        &[
+            "--hear",
+            &hear,
+            "--media",
+            "https://app.test/hold.wav=nowhere.wav",
+        ],
+        "--media https://app.test/hold.wav: cannot read nowhere.wav",
+    );
+    refused(scenario, &["--media", &hold], "renders nothing on its own");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -589,6 +589,9 @@ mod properties {
     }
 
     proptest! {
+        // 64 cases keep this file within a few seconds in debug builds.
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
         /// Whatever the order of changes: commands come out in frame order, never reach a leg after its
         /// RemoveLeg, never reach a leg before its AddLeg, and a StopPrompt is never later than the clock.
         #[test]
@@ -664,7 +667,7 @@ fn any_block_length_renders_the_whole_run() {
     let s = signal::scenario("audio_lifecycle.json");
     let (_, score) = Score::from_run(&s, None, &MediaFiles::new(), RATE);
     let hear = [score.phones["+15550111111"].clone()];
-    for block in [1, 100, 128, 1000, 1 << 20] {
+    for block in [7, 100, 128, 1000, 1 << 20] {
         let config = conflab_mixer::Config {
             sample_rate: RATE,
             block,
@@ -684,4 +687,54 @@ fn any_block_length_renders_the_whole_run() {
             signal::tone(w, 660.0)
         );
     }
+}
+
+#[test]
+fn a_clip_loaded_under_a_url_plays_for_that_url_and_its_wait_music() {
+    let mut t = two_calls();
+    let url = "https://app.test/a.wav";
+    let load = t.load_clip(url, vec![0.5; 100]);
+    assert!(matches!(
+        &load[..],
+        [(0, Command::LoadPcm { pcm: PcmId(0), .. })]
+    ));
+    // Play of that URL: the clip, looped, stopped at the engine's 3 s; no chime is loaded.
+    let c = t.media(0, &play("CA1", file(), Some(3000)));
+    assert_eq!(
+        c,
+        vec![(
+            0,
+            Command::Prompt {
+                leg: LegId(0),
+                source: SourceSpec::Pcm {
+                    pcm: PcmId(0),
+                    looped: true
+                }
+            }
+        )]
+    );
+    assert_eq!(
+        t.advance(3000),
+        vec![(24_000, Command::StopPrompt { leg: LegId(0) })]
+    );
+    assert_eq!(t.clip("conflab:chime"), None);
+    let music = MediaChange::WaitMusic {
+        conference_id: "CF1".to_owned(),
+        wait_url: Some(url.to_owned()),
+        on: true,
+    };
+    assert_eq!(
+        t.media(4000, &music),
+        vec![(
+            32_000,
+            Command::WaitMusic {
+                room: RoomId(0),
+                source: SourceSpec::Pcm {
+                    pcm: PcmId(0),
+                    looped: true
+                },
+                on: true
+            }
+        )]
+    );
 }

@@ -395,6 +395,7 @@ const GOLDEN_SCENARIOS: &[(&str, &str, &str)] = &[
     golden!("audio_file"),
     golden!("audio_lifecycle"),
     golden!("audio_parity"),
+    golden!("audio_urls"),
     golden!("call-control"),
     golden!("get-digits"),
     golden!("issue-example"),

@@ -1,5 +1,6 @@
-//! Decoded audio files a scenario refers to (phone `{"file": …}` media), handed in by the driver: the native CLI
-//! reads and decodes them relative to the scenario file; this module never touches the file system.
+//! Decoded audio files a run uses, handed in by the driver (this module never touches the file system): phone
+//! `{"file": …}` media, keyed by the path the scenario writes (the native CLI reads them relative to the scenario
+//! file), and the sound of `Play`/`waitUrl` URLs, keyed by the URL (`conflab run --media URL=FILE.wav`).
 
 use crate::scenario::{Media, Scenario};
 use std::collections::BTreeMap;
@@ -21,7 +22,7 @@ impl Clip {
     }
 }
 
-/// The decoded files, by the path as the scenario writes it.
+/// The decoded files, by the path as the scenario writes it or by the URL they stand for.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MediaFiles {
     clips: BTreeMap<String, Clip>,
@@ -33,7 +34,7 @@ impl MediaFiles {
         MediaFiles::default()
     }
 
-    /// Adds the decoded file the scenario calls `path`.
+    /// Adds the decoded file the scenario calls `path` (or the sound of URL `path`).
     pub fn insert(&mut self, path: &str, samples: Vec<f32>, sample_rate: u32) {
         self.clips.insert(
             path.to_owned(),

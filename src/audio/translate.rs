@@ -8,14 +8,15 @@
 //! What each change becomes (sandbox choices where the issue is silent are marked ‡):
 //! * `Play` of `Say` → a one-shot [`SourceSpec::Speech`] prompt of the text repeated `loop` times (its length is
 //!   the engine's `durationMs`); `loop` 0 (forever) → the speech looped.
-//! * `Play` of a file or early media → ‡ the [`crate::audio::chime`] placeholder (the engine gives every file
-//!   3 s), one-shot for one loop, looped and stopped at the end of `durationMs` otherwise.
+//! * `Play` of a file or early media → the clip the driver loaded under that URL ([`Translator::load_clip`]),
+//!   looped and stopped at the end of `durationMs` (the engine gives every file 3 s per loop); ‡ without one, the
+//!   [`crate::audio::chime`] placeholder, one-shot for one loop, looped and stopped at the end otherwise.
 //! * `Play` of silence (`Pause`) → the prompt stops. `Play` of digits (`SendDigits`) → [`SourceSpec::Dtmf`].
 //! * `Stop` → the prompt stops. `Beep` → a beep overlay for every hearer. `Dtmf` (pass-through) → DTMF
 //!   overlays for every hearer.
 //! * `Bridge` → `Join`/`Leave`/`SetTalk`/`SetListen` for what changed since the room's last bridge.
-//! * `WaitMusic` → the room's wait music: ‡ the procedural [`SourceSpec::Music`] seeded from the scenario seed
-//!   and the conference id (a `waitUrl` is not fetched).
+//! * `WaitMusic` → the room's wait music: the clip loaded under its `waitUrl`, looped; ‡ without one, the
+//!   procedural [`SourceSpec::Music`] seeded from the scenario seed and the conference id (no URL is fetched).
 //! * `Recording` of a conference → its room's recording sink on/off; ‡ of a call (`StartRecordCall`,
 //!   `RecordUtterance`) → no mixer command: the renderer records the leg's output plus its voice (see
 //!   [`RecordingTarget::Leg`]).
@@ -117,7 +118,8 @@ impl Translator {
         self.voices.insert(phone.to_owned(), voice);
     }
 
-    /// Registers a clip under `key` (a phone media file's path) from samples already at the translator's rate;
+    /// Registers a clip under `key` (a phone media file's path, or a `Play`/`waitUrl` URL whose sound it is) from
+    /// samples already at the translator's rate;
     /// returns the `LoadPcm` command, stamped with the latest input's frame. Loading a key again replaces it.
     pub fn load_clip(&mut self, key: &str, samples: Vec<f32>) -> Vec<(u64, Command)> {
         let pcm = PcmId(self.next_pcm);
@@ -237,15 +239,18 @@ impl Translator {
                 }
             }
             MediaChange::WaitMusic {
-                conference_id, on, ..
+                conference_id,
+                wait_url,
+                on,
             } => {
                 let room = self.room_or_add(conference_id);
-                let source = if *on {
-                    SourceSpec::Music {
+                let clip = wait_url.as_deref().and_then(|url| self.clip(url));
+                let source = match (*on, clip) {
+                    (false, _) => SourceSpec::Silence,
+                    (true, Some(pcm)) => SourceSpec::Pcm { pcm, looped: true },
+                    (true, None) => SourceSpec::Music {
                         seed: seed_for(self.seed, conference_id),
-                    }
-                } else {
-                    SourceSpec::Silence
+                    },
                 };
                 out.push((
                     f,
@@ -372,9 +377,13 @@ impl Translator {
                     },
                 }
             }
-            Sound::Play { .. } | Sound::EarlyMedia { .. } => {
-                let pcm = self.chime(out);
-                let once = crate::engine::media::PLAY_MS;
+            Sound::Play { file } | Sound::EarlyMedia { file } => {
+                // A file the driver loaded under its URL plays (looped) for the engine's length; anything else
+                // is the chime, exactly that length once.
+                let (pcm, once) = match self.clip(file) {
+                    Some(pcm) => (pcm, 0),
+                    None => (self.chime(out), crate::engine::media::PLAY_MS),
+                };
                 match duration_ms {
                     Some(total) if total <= once => SourceSpec::Pcm { pcm, looped: false },
                     Some(total) => {

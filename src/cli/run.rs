@@ -1,4 +1,5 @@
-//! `conflab run SCENARIO.json [--until MS] [--record-dir DIR] [--hear PHONE=FILE.wav]… [--sample-rate HZ]`:
+//! `conflab run SCENARIO.json [--until MS] [--record-dir DIR] [--hear PHONE=FILE.wav]… [--media URL=FILE.wav]…
+//! [--sample-rate HZ]`:
 //! runs a scenario on the virtual clock and prints its event log, one JSON object per line on stdout. A scenario
 //! file with problems gets every problem on stderr (`FILE:LINE:COL: error: /pointer: message`) and exit code 2;
 //! nothing runs. With the audio flags it also renders the run's sound ([`crate::audio`]): each conference
@@ -28,6 +29,10 @@ pub struct Args {
     /// Repeatable.
     #[arg(long, value_name = "PHONE=FILE.wav")]
     hear: Vec<String>,
+    /// Play this WAV file wherever the app plays URL (`Play`, `PlayEarlyMedia`) or uses it as a conference's
+    /// `waitUrl`; without it a chime (Play) or conflab's own music (waitUrl) stands in. Repeatable.
+    #[arg(long, value_name = "URL=FILE.wav")]
+    media: Vec<String>,
     /// Sample rate of the rendered audio, in Hz [default: 16000].
     #[arg(long, value_name = "HZ")]
     sample_rate: Option<u32>,
@@ -50,13 +55,13 @@ pub fn run(args: &Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let plan = match sound::plan(
-        &scenario,
-        Path::new(&args.file),
-        args.record_dir.as_deref(),
-        &args.hear,
-        args.sample_rate,
-    ) {
+    let flags = sound::Flags {
+        record_dir: args.record_dir.as_deref(),
+        hear: &args.hear,
+        media: &args.media,
+        sample_rate: args.sample_rate,
+    };
+    let plan = match sound::plan(&scenario, Path::new(&args.file), &flags) {
         Ok(p) => p,
         Err(sound::FlagError(message)) => {
             eprintln!("conflab run: {message}");

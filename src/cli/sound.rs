@@ -1,5 +1,5 @@
-//! The audio flags of `conflab run`: `--record-dir DIR`, `--hear PHONE=FILE.wav` (repeatable) and
-//! `--sample-rate HZ`. Everything that can be wrong with them (a `--hear` without `=`, a phone the scenario never
+//! The audio flags of `conflab run`: `--record-dir DIR`, `--hear PHONE=FILE.wav` (repeatable),
+//! `--media URL=FILE.wav` (repeatable: the sound of a `Play` file or a `waitUrl`) and `--sample-rate HZ`. Everything that can be wrong with them (a `--hear` without `=`, a phone the scenario never
 //! names, a folder or file that cannot be written, a phone media file that cannot be read or decoded) is found
 //! before the scenario runs, so a mistake costs no run. The render itself is [`crate::audio`]'s; this module
 //! only reads and writes files.
@@ -40,19 +40,41 @@ fn named_phones(scenario: &Scenario) -> BTreeSet<String> {
     phones
 }
 
-/// Checks the flags against `scenario` (read from `scenario_path`), creates the outputs and reads the phones'
-/// media files. `None` when no audio flag is given (the run prints its log and nothing else).
+/// The audio flags as given.
+pub struct Flags<'a> {
+    /// `--record-dir`.
+    pub record_dir: Option<&'a Path>,
+    /// Each `--hear PHONE=FILE.wav`.
+    pub hear: &'a [String],
+    /// Each `--media URL=FILE.wav`.
+    pub media: &'a [String],
+    /// `--sample-rate`.
+    pub sample_rate: Option<u32>,
+}
+
+/// Checks the flags against `scenario` (read from `scenario_path`), creates the outputs and reads the audio files
+/// (the phones' media, relative to the scenario; `--media` files, relative to the working folder). `None` when
+/// nothing is to be rendered (the run prints its log and nothing else).
 pub fn plan(
     scenario: &Scenario,
     scenario_path: &Path,
-    record_dir: Option<&Path>,
-    hear: &[String],
-    sample_rate: Option<u32>,
+    flags: &Flags,
 ) -> Result<Option<Plan>, FlagError> {
+    let Flags {
+        record_dir,
+        hear,
+        media,
+        sample_rate,
+    } = *flags;
     if record_dir.is_none() && hear.is_empty() {
-        if let Some(rate) = sample_rate {
+        let alone = match (sample_rate, media.first()) {
+            (Some(rate), _) => Some(format!("--sample-rate {rate}")),
+            (None, Some(m)) => Some(format!("--media {m}")),
+            (None, None) => None,
+        };
+        if let Some(flag) = alone {
             return Err(FlagError(format!(
-                "--sample-rate {rate} renders nothing on its own; add --record-dir DIR or --hear PHONE=FILE.wav"
+                "{flag} renders nothing on its own; add --record-dir DIR or --hear PHONE=FILE.wav"
             )));
         }
         return Ok(None);
@@ -128,6 +150,21 @@ pub fn plan(
         let (samples, rate) = wav::decode(&bytes)
             .map_err(|e| FlagError(format!("phone media file {}: {e}", path.display())))?;
         files.insert(&rel, samples, rate);
+    }
+    for m in media {
+        let Some((url, file)) = m
+            .split_once('=')
+            .filter(|(u, f)| !u.is_empty() && !f.is_empty())
+        else {
+            return Err(FlagError(format!(
+                "--media `{m}` is not URL=FILE.wav; write for example --media https://app.test/hold.wav=hold.wav"
+            )));
+        };
+        let bytes = std::fs::read(file)
+            .map_err(|e| FlagError(format!("--media {url}: cannot read {file}: {e}")))?;
+        let (samples, rate) =
+            wav::decode(&bytes).map_err(|e| FlagError(format!("--media {url}: {file}: {e}")))?;
+        files.insert(url, samples, rate);
     }
     Ok(Some(Plan {
         sample_rate,
