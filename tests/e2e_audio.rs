@@ -698,6 +698,38 @@ async fn a_participant_with_listen_off_hears_silence() {
     .await;
     println!("Eve hears Dan: rms {:.4} at {:.0} Hz", tone.rms, tone.hz);
 
+    // Each card shows its participant's voice: Dan's tone (−12 dBFS, rms ≈ 0.18) talks, silent Eve does not.
+    let cards = browser
+        .wait_until("Dan's meter and talking badge", async || {
+            let v = browser
+                .js(
+                    r#"return ['Dan', 'Eve'].map(n => {
+                         const li = document.querySelector(`section.conference[data-alias="listen"] li.participant[data-name="${n}"]`);
+                         const m = li.querySelector('meter');
+                         return [m.getAttribute('aria-label'), Number(m.dataset.rms), m.value, li.querySelector('.talking').textContent];
+                       })"#,
+                )
+                .await;
+            let dan_rms = v[0][1].as_f64().unwrap_or(0.0);
+            if v[0][3] == "talking" && (dan_rms - 0.178).abs() < 0.02 {
+                Ok(v)
+            } else {
+                Err(format!("{v}"))
+            }
+        })
+        .await;
+    assert_eq!(cards[0][0], "Level of Dan");
+    assert!(
+        cards[0][2].as_f64().unwrap_or(0.0) > 0.5,
+        "Dan's meter position: {cards}"
+    );
+    assert_eq!(cards[1][0], "Level of Eve");
+    assert_eq!(
+        (cards[1][1].as_f64(), cards[1][3].as_str()),
+        (Some(0.0), Some("quiet")),
+        "{cards}"
+    );
+
     browser
         .set_checkbox(
             r#"section.conference[data-alias="listen"] li.participant[data-name="Eve"] input[name=listen]"#,
