@@ -913,3 +913,254 @@ mod tests {
         assert_eq!(talker_seed("a"), 0xaf63_dc4c_8601_ec8c);
     }
 }
+
+/// The media stream, replayed from its start, always agrees with the conferences: wait music exactly while
+/// `populated`, the recording exactly while `inProgress` with `record=true`, the last mix equal to the
+/// participants, beeps only to current listeners, and a stopped call in no conference.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod properties {
+    use super::*;
+    use crate::conference::PlayBeep;
+    use proptest::prelude::*;
+
+    /// One learner action on small-number indices (some point at nothing, so refusals occur too).
+    #[derive(Clone, Debug)]
+    enum Op {
+        Create {
+            record: bool,
+            beep: u8,
+        },
+        Add {
+            conf: u8,
+            start: bool,
+            talk: bool,
+            listen: bool,
+        },
+        Remove {
+            conf: u8,
+            who: u8,
+        },
+        Talk {
+            conf: u8,
+            who: u8,
+            on: bool,
+        },
+        Listen {
+            conf: u8,
+            who: u8,
+            on: bool,
+        },
+        Empty {
+            conf: u8,
+        },
+        Terminate {
+            conf: u8,
+        },
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            1 => (any::<bool>(), 0..4u8).prop_map(|(record, beep)| Op::Create { record, beep }),
+            5 => (0..3u8, any::<bool>(), any::<bool>(), any::<bool>())
+                .prop_map(|(conf, start, talk, listen)| Op::Add { conf, start, talk, listen }),
+            2 => (0..3u8, 0..4u8).prop_map(|(conf, who)| Op::Remove { conf, who }),
+            1 => (0..3u8, 0..4u8, any::<bool>()).prop_map(|(conf, who, on)| Op::Talk { conf, who, on }),
+            1 => (0..3u8, 0..4u8, any::<bool>()).prop_map(|(conf, who, on)| Op::Listen { conf, who, on }),
+            1 => (0..3u8).prop_map(|conf| Op::Empty { conf }),
+            1 => (0..3u8).prop_map(|conf| Op::Terminate { conf }),
+        ]
+    }
+
+    /// The command `op` stands for in `s` (`None` when its indices point at nothing).
+    fn command(s: &Session, op: &Op) -> Option<Command> {
+        let conf = |i: u8| {
+            s.conferences()
+                .iter()
+                .nth(usize::from(i))
+                .map(|c| c.id().to_owned())
+        };
+        let call = |i: u8, who: u8| {
+            let c = s.conferences().get(&conf(i)?).ok()?;
+            c.participants()
+                .get(usize::from(who))
+                .map(|p| p.call_id.clone())
+        };
+        let update = |conf_i, who, update| {
+            Some(Command::UpdateParticipant {
+                conference_id: conf(conf_i)?,
+                call_id: call(conf_i, who)?,
+                update,
+            })
+        };
+        match *op {
+            Op::Create { record, beep } => Some(Command::CreateConference(ConferenceSettings {
+                record,
+                play_beep: PlayBeep::ALL[usize::from(beep)],
+                ..ConferenceSettings::default()
+            })),
+            Op::Add {
+                conf: i,
+                start,
+                talk,
+                listen,
+            } => Some(Command::AddParticipant {
+                conference_id: conf(i)?,
+                name: String::new(),
+                flags: ParticipantFlags {
+                    start_conf_on_enter: start,
+                    talk,
+                    listen,
+                    ..ParticipantFlags::default()
+                },
+                voice: Voice::Talker,
+            }),
+            Op::Remove { conf: i, who } => Some(Command::RemoveParticipant {
+                conference_id: conf(i)?,
+                call_id: call(i, who)?,
+            }),
+            Op::Talk { conf: i, who, on } => update(
+                i,
+                who,
+                ParticipantUpdate {
+                    talk: Some(on),
+                    ..ParticipantUpdate::default()
+                },
+            ),
+            Op::Listen { conf: i, who, on } => update(
+                i,
+                who,
+                ParticipantUpdate {
+                    listen: Some(on),
+                    ..ParticipantUpdate::default()
+                },
+            ),
+            Op::Empty { conf: i } => Some(Command::EmptyConference {
+                conference_id: conf(i)?,
+            }),
+            Op::Terminate { conf: i } => Some(Command::TerminateConference {
+                conference_id: conf(i)?,
+            }),
+        }
+    }
+
+    /// What the media stream says each conference is playing.
+    #[derive(Default)]
+    struct Heard {
+        music: BTreeMap<String, bool>,
+        recording: BTreeMap<String, Option<String>>,
+        mix: BTreeMap<String, Vec<Member>>,
+    }
+
+    fn check(s: &Session, from: usize, heard: &mut Heard) -> Result<(), TestCaseError> {
+        for entry in &s.media()[from..] {
+            match &entry.change {
+                MediaChange::WaitMusic {
+                    conference_id, on, ..
+                } => {
+                    let was = heard
+                        .music
+                        .insert(conference_id.clone(), *on)
+                        .unwrap_or(false);
+                    prop_assert_ne!(was, *on, "wait music reported twice in the same state");
+                }
+                MediaChange::Recording {
+                    recording_id,
+                    conference_id,
+                    on,
+                    ..
+                } => {
+                    let conference_id = conference_id.clone().expect("a conference recording");
+                    let running = heard.recording.entry(conference_id).or_default();
+                    if *on {
+                        prop_assert!(running.is_none(), "a second recording started");
+                        *running = Some(recording_id.clone());
+                    } else {
+                        prop_assert_eq!(running.take(), Some(recording_id.clone()));
+                    }
+                }
+                MediaChange::Bridge {
+                    conference_id,
+                    members,
+                } => {
+                    heard.mix.insert(conference_id.clone(), members.clone());
+                }
+                MediaChange::Beep {
+                    conference_id,
+                    hearers,
+                    ..
+                } => {
+                    let c = s
+                        .conferences()
+                        .get(conference_id)
+                        .expect("a known conference");
+                    for h in hearers {
+                        prop_assert!(
+                            c.participant(h).is_some_and(|p| p.flags.listen),
+                            "{} hears a beep",
+                            h
+                        );
+                    }
+                    prop_assert!(!hearers.is_empty(), "a beep nobody hears");
+                }
+                MediaChange::Stop { call_id } => {
+                    prop_assert!(
+                        s.conferences().conference_of(call_id).is_none(),
+                        "{} stopped but still in",
+                        call_id
+                    );
+                }
+                other => prop_assert!(false, "the session never plays {:?}", other),
+            }
+        }
+        for c in s.conferences().iter() {
+            let id = c.id();
+            let status = c.status();
+            prop_assert_eq!(
+                heard.music.get(id).copied().unwrap_or(false),
+                status == ConferenceStatus::Populated,
+                "wait music in {:?}",
+                status
+            );
+            prop_assert_eq!(
+                heard.recording.get(id).is_some_and(Option::is_some),
+                c.is_recording(),
+                "recording in {:?}",
+                status
+            );
+            let members: Vec<Member> = c
+                .participants()
+                .iter()
+                .map(|p| Member {
+                    call_id: p.call_id.clone(),
+                    talk: p.flags.talk,
+                    listen: p.flags.listen,
+                })
+                .collect();
+            prop_assert_eq!(heard.mix.get(id).cloned().unwrap_or_default(), members);
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+        #[test]
+        fn the_media_stream_always_agrees_with_the_conferences(ops in proptest::collection::vec(op(), 1..40)) {
+            let mut s = Session::new(5);
+            let mut heard = Heard::default();
+            for (at, op) in ops.iter().enumerate() {
+                let Some(command) = command(&s, op) else { continue };
+                let from = s.media().len();
+                let before = s.conferences().clone();
+                if s.apply(at as u64, command).is_err() {
+                    prop_assert_eq!(s.media().len(), from, "a refused command played something");
+                    prop_assert_eq!(s.conferences(), &before);
+                }
+                check(&s, from, &mut heard)?;
+            }
+            for r in s.recordings() {
+                let running = s.conferences().get(&r.conference_id).is_ok_and(|c| c.is_recording());
+                prop_assert_eq!(r.stopped_ms.is_none(), running && heard.recording[&r.conference_id].as_ref() == Some(&r.id));
+            }
+        }
+    }
+}
