@@ -77,11 +77,11 @@ pub struct Scene {
 }
 
 impl Scene {
-    /// Builds the scene.
+    /// Builds the scene (at least one leg).
     pub fn new(legs: usize, config: Config) -> Scene {
         let mut mixer = Mixer::new(config);
         let n = mixer.config().block;
-        let legs = legs.min(crate::mixer::MAX_LEGS as usize);
+        let legs = legs.clamp(1, crate::mixer::MAX_LEGS as usize);
         // Uniform noise of amplitude a has RMS a/√3; the room's sum of N of them has RMS a·√(N/3). Aim at 0.1.
         let amp = 0.1 * (3.0 / legs.max(1) as f64).sqrt();
         let mut rng = Rng::new(0x006d_6978_636f_7265);
