@@ -499,6 +499,34 @@ async fn the_microphone_reaches_others_and_never_itself() {
     })
     .await;
 
+    // Leave: You is gone, the microphone is off, Alice hears nothing, and joining is offered again.
+    browser
+        .button("#audio-panel", "Leave")
+        .await
+        .click()
+        .await
+        .expect("click Leave");
+    browser
+        .wait_until("You to leave", async || {
+            let v = browser
+                .js(r#"return [document.querySelector('#mic-state').dataset.mic,
+                               window.conflabAudio.mic,
+                               document.querySelectorAll('li.participant[data-name="You"]').length,
+                               document.querySelector('#join-mic').disabled]"#)
+                .await;
+            if v == serde_json::json!(["off", "off", 0, false]) {
+                Ok(())
+            } else {
+                Err(format!("{v}"))
+            }
+        })
+        .await;
+    let loudest = loudest_over(&browser, Duration::from_secs(1)).await;
+    assert!(
+        loudest < SILENCE,
+        "Alice hears a microphone that left: rms {loudest}"
+    );
+
     browser.assert_no_console_problems().await;
     browser.screenshot("audio-mic").await;
     browser.finish().await;

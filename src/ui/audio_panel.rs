@@ -162,7 +162,12 @@ pub fn AudioPanel(props: &Props) -> Html {
     let inputs = devices_of(&view.devices, DeviceKind::Input);
     let outputs = devices_of(&view.devices, DeviceKind::Output);
     let caption = AudioView::caption(session, hearing.as_deref(), super::now_ms());
-    let mic_word = if joined { "on" } else { view.mic.word() };
+    // The session decides whether you are in: a refused join or a removal reads "off" whatever the view says.
+    let mic_word = match (&view.mic, joined) {
+        (_, true) => "on",
+        (Mic::On { .. }, false) => "off",
+        (mic, false) => mic.word(),
+    };
     let mic_line = match (&view.mic, joined) {
         (Mic::On { .. }, false) => mic_text(&Mic::Off),
         (mic, _) => mic_text(mic),
