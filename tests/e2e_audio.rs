@@ -532,7 +532,7 @@ async fn the_microphone_reaches_others_and_never_itself() {
     browser.finish().await;
 }
 
-/// A refused microphone shows a clear state and adds nobody to the conference.
+/// A refused, missing or unsupported microphone shows its own clear state and adds nobody to the conference.
 #[tokio::test]
 #[ignore = "needs dist/ and Chromium: run by ./x test"]
 async fn a_denied_microphone_is_shown_and_joins_nobody() {
@@ -613,6 +613,29 @@ async fn a_denied_microphone_is_shown_and_joins_nobody() {
         .js("return document.querySelectorAll('section.conference li.participant').length")
         .await;
     assert_eq!(people, 0);
+
+    // A browser without getUserMedia (or a page that is not a secure context): "unsupported".
+    browser
+        .js("Object.defineProperty(navigator, 'mediaDevices', { value: undefined, configurable: true });")
+        .await;
+    browser
+        .button("#audio-panel", "Join with my microphone")
+        .await
+        .click()
+        .await
+        .expect("click Join with my microphone a third time");
+    browser
+        .wait_until("the unsupported state", async || {
+            let v = browser
+                .js("return document.querySelector('#mic-state').dataset.mic")
+                .await;
+            if v.as_str() == Some("unsupported") {
+                Ok(())
+            } else {
+                Err(format!("{v}"))
+            }
+        })
+        .await;
     browser.assert_no_console_problems().await;
     browser.finish().await;
 }
