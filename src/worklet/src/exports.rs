@@ -153,6 +153,12 @@ pub extern "C" fn rec_clear() {
     }
 }
 
+/// The benchmark's baseline: `blocks` plain sums of `legs` blocks (see `Worklet::bench_plain_sum`).
+#[unsafe(no_mangle)]
+pub extern "C" fn bench_plain_sum(legs: u32, blocks: u32) -> f32 {
+    state().map_or(0.0, |w| w.bench_plain_sum(legs as usize, blocks as usize))
+}
+
 /// The next block's first frame (an f64: exact up to 2^53 frames, and a plain JS number).
 #[unsafe(no_mangle)]
 pub extern "C" fn frame() -> f64 {

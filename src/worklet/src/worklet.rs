@@ -34,6 +34,9 @@ pub struct Worklet {
     recorder: Recorder,
     /// The last error's message (UTF-8), for the worklet script to report.
     error: String,
+    /// The benchmark baseline's input blocks and sum (empty unless the benchmark runs).
+    bench_inputs: Vec<f32>,
+    bench_sum: Vec<f32>,
 }
 
 impl Worklet {
@@ -53,6 +56,8 @@ impl Worklet {
             // A quarter second per recording room between polls: the script polls about every 50 ms.
             recorder: Recorder::new(sample_rate as usize / 4),
             error: String::new(),
+            bench_inputs: Vec::new(),
+            bench_sum: Vec::new(),
         })
     }
 
@@ -190,6 +195,27 @@ impl Worklet {
     /// The block length.
     pub fn block(&self) -> usize {
         self.mic.len()
+    }
+
+    /// The in-browser benchmark's baseline, measured in the same module as the mixer: `blocks` plain sums
+    /// ([`conflab_mixer::bench::plain_sum`], the native `conflab bench mixer` baseline) of `legs` input blocks.
+    /// Returns a sample of the sum so the work cannot be optimised away.
+    pub fn bench_plain_sum(&mut self, legs: usize, blocks: usize) -> f32 {
+        let n = self.block();
+        if self.bench_inputs.len() != legs * n {
+            // Quiet values, like the bench scene's noise: the sum's cost does not depend on them.
+            self.bench_inputs = (0..legs * n).map(|i| (i % 7) as f32 * 0.001).collect();
+            self.bench_sum = vec![0.0; n];
+        }
+        let mut probe = 0.0;
+        for _ in 0..blocks {
+            conflab_mixer::bench::plain_sum(
+                core::hint::black_box(&self.bench_inputs),
+                &mut self.bench_sum,
+            );
+            probe += core::hint::black_box(self.bench_sum[0]);
+        }
+        probe
     }
 
     /// The last error's message.
