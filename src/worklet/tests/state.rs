@@ -272,3 +272,11 @@ fn a_short_click_between_two_reports_still_shows() {
         "the next interval starts afresh"
     );
 }
+
+#[test]
+fn the_bench_baseline_sums_every_leg_block() {
+    let mut worklet = Worklet::new(RATE, BLOCK).unwrap();
+    // Input i holds (i mod 7) / 1000: frame 0 of leg 0 is 0, of leg 1 is (128 mod 7) / 1000 = 0.002.
+    let probe = worklet.bench_plain_sum(2, 3);
+    assert!((probe - 3.0 * 0.002).abs() < 1e-7, "probe {probe}");
+}
