@@ -116,7 +116,16 @@ class ConflabMixer extends AudioWorkletProcessor {
       if (input && input.length === frames) mic.set(input);
       else mic.fill(0);
     }
-    wasm.render();
+    try {
+      wasm.render();
+    } catch (error) {
+      // A trap (a bug in the mixer: the module aborts on panic) leaves its state unknown: stay silent and say so
+      // once, instead of throwing from every quantum.
+      this.failed = true;
+      this.port.postMessage({ type: "error", message: `the mixer stopped: ${error}` });
+      for (const channel of output) channel.fill(0);
+      return true;
+    }
     for (let c = 0; c < output.length; c++) {
       const leg = this.hear[c];
       const at = leg === undefined || leg < 0 ? 0 : wasm.out_ptr(leg);
