@@ -9,6 +9,7 @@ mod conference_card;
 mod create_form;
 mod event_log;
 mod percl_editor;
+mod scenario_audio;
 mod scenario_runner;
 mod transition_table;
 

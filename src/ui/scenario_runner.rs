@@ -1,12 +1,15 @@
 //! The scenario runner: a scenario file in, the simulated FreeClimb's event log out, in the page.
 //!
-//! It calls the same pure [`engine::run_scenario`] as `conflab run`, so the log shown here is byte for byte the
-//! one the CLI prints (the browser tests check that for every golden scenario).
+//! It runs the scenario as the pure [`crate::engine::run_scenario`] does for `conflab run`, so the log shown here is
+//! byte for byte the one the CLI prints (the browser tests check that for every golden scenario); after a run,
+//! [`ScenarioAudio`] renders what a chosen phone heard and the run's recordings, with captions.
 
-use crate::engine::{self, log::LogLine};
+use super::scenario_audio::{RunAudio, ScenarioAudio};
+use crate::engine::log::LogLine;
 use crate::scenario;
 use crate::session::format_at;
 use serde_json::Value;
+use std::rc::Rc;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -93,8 +96,13 @@ enum Run {
     None,
     /// The scenario file has problems; nothing ran.
     Invalid(Vec<String>),
-    /// The event log, one parsed JSON object per line.
-    Log(Vec<Value>),
+    /// The event log, one parsed JSON object per line, and the run itself (for its sound); `runs` numbers the
+    /// run, so that a rerun of the same text starts the sound afresh.
+    Log {
+        lines: Vec<Value>,
+        audio: Rc<RunAudio>,
+        runs: u32,
+    },
 }
 
 /// The scenario panel.
@@ -126,16 +134,20 @@ pub fn ScenarioRunner() -> Html {
             }
         })
     };
+    let runs = use_mut_ref(|| 0u32);
     let on_run = {
         let (source, run) = (source.clone(), run.clone());
         Callback::from(move |_: MouseEvent| {
             run.set(match scenario::parse(&source) {
-                Ok(s) => Run::Log(
-                    engine::run_scenario(&s, None)
-                        .iter()
-                        .map(to_value)
-                        .collect(),
-                ),
+                Ok(s) => {
+                    let audio = Rc::new(RunAudio::run(s));
+                    *runs.borrow_mut() += 1;
+                    Run::Log {
+                        lines: audio.log().iter().map(to_value).collect(),
+                        audio,
+                        runs: *runs.borrow(),
+                    }
+                }
                 Err(errors) => Run::Invalid(errors.errors.iter().map(|e| e.render()).collect()),
             })
         })
@@ -176,7 +188,12 @@ pub fn ScenarioRunner() -> Html {
                         <ul class="scenario-errors">{ for errors.iter().map(|e| html! { <li><code>{e}</code></li> }) }</ul>
                     </>
                 },
-                Run::Log(lines) => log_view(lines, &kind, on_kind),
+                Run::Log { lines, audio, runs } => html! {
+                    <>
+                        <ScenarioAudio key={runs.to_string()} run={audio.clone()} />
+                        { log_view(lines, &kind, on_kind) }
+                    </>
+                },
             } }
         </section>
     }

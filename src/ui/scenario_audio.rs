@@ -1,0 +1,504 @@
+//! The Scenario panel's sound: after a run, what one phone heard and every recording of the run, rendered on
+//! the main thread by [`crate::audio`] at 16 kHz exactly as `conflab run --hear PHONE=F.wav --record-dir D`
+//! renders them, offered as `<audio>` players and WAV downloads, with a caption of what is said (or played) to
+//! the phone at the player's current time.
+//!
+//! The browser reads no files, so phones whose media is `{"file": …}` render silent here (the panel says so),
+//! and `Play`/`waitUrl` sound as the same stand-ins as `conflab run` without `--media`.
+
+use crate::audio::{self, MediaFiles, Score, wav};
+use crate::engine::{log::LogLine, media::MediaChange, media::Sound, run_scenario_inspect};
+use crate::scenario::{Action, Media, Scenario};
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+use wasm_bindgen::JsValue;
+use web_sys::{HtmlMediaElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// The rate the panel renders at: [`audio::DEFAULT_SAMPLE_RATE`], the CLI's default, so a download here is the
+/// file `conflab run --hear` writes.
+const RATE: u32 = audio::DEFAULT_SAMPLE_RATE;
+
+/// A finished scenario run with what its sound needs: the scenario, its event log and the phone of each call.
+#[derive(Debug)]
+pub struct RunAudio {
+    scenario: Scenario,
+    log: Vec<LogLine>,
+    /// (call id, phone), in the order the engine created the calls: the log's call lines do not name phones.
+    calls: Vec<(String, String)>,
+}
+
+/// Two runs are the same only if they are the same value: a rerun of the same text is a new run (and a new
+/// render), which is what the component's key relies on.
+impl PartialEq for RunAudio {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl RunAudio {
+    /// Runs `scenario` exactly as [`crate::engine::run_scenario`] does (the log is the same, byte for byte),
+    /// noting the phone of every call as it appears.
+    pub fn run(scenario: Scenario) -> RunAudio {
+        let mut calls: Vec<(String, String)> = Vec::new();
+        let log = run_scenario_inspect(&scenario, None, &mut |engine| {
+            let seen = calls.len();
+            calls.extend(
+                engine
+                    .calls()
+                    .skip(seen)
+                    .map(|c| (c.id.clone(), c.phone.clone())),
+            );
+        });
+        RunAudio {
+            scenario,
+            log,
+            calls,
+        }
+    }
+
+    /// The run's event log.
+    pub fn log(&self) -> &[LogLine] {
+        &self.log
+    }
+
+    /// The phones one can hear as: every phone the scenario names (a key of `phones`, the `from` of a `dial`)
+    /// and every phone that had a call, sorted.
+    fn phones(&self) -> Vec<String> {
+        let mut phones: BTreeSet<String> = self.scenario.phones.keys().cloned().collect();
+        for step in &self.scenario.steps {
+            if let Action::Dial { from, .. } = &step.action {
+                phones.insert(from.clone());
+            }
+        }
+        phones.extend(self.calls.iter().map(|(_, phone)| phone.clone()));
+        phones.into_iter().collect()
+    }
+
+    /// The phones whose media is a WAV file, with its path: silent in the browser.
+    fn file_phones(&self) -> Vec<(String, String)> {
+        self.scenario
+            .phones
+            .iter()
+            .filter_map(|(phone, p)| match &p.media {
+                Media::File { path } => Some((phone.clone(), path.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// How many calls `phone` had.
+    fn calls_of(&self, phone: &str) -> usize {
+        self.calls.iter().filter(|(_, p)| p == phone).count()
+    }
+
+    /// The run's end in ms: the time of the log's last line, where the render ends too.
+    fn end_ms(&self) -> u64 {
+        self.log.iter().map(|l| l.at).max().unwrap_or(0)
+    }
+
+    /// Renders what `phone` heard and every recording, as WAV files.
+    fn render(&self, phone: &str) -> Result<Sound16k, String> {
+        // No files in the browser: the file phones' legs stay silent (Score::from_log's rule for a missing file).
+        let score = Score::from_log(
+            &self.scenario,
+            &self.log,
+            &self.calls,
+            &MediaFiles::new(),
+            RATE,
+        );
+        let selection = score.phones.get(phone).cloned().unwrap_or_default();
+        let config = conflab_mixer::Config {
+            sample_rate: RATE,
+            block: 128,
+        };
+        let rendered = audio::render(&score, config, &[selection])
+            .map_err(|e| format!("the render failed: {e}"))?;
+        let heard = rendered.hear.first().map_or(&[][..], Vec::as_slice);
+        let hear = BlobUrl::wav(&wav::encode(heard, RATE))?;
+        let mut recordings = Vec::new();
+        for (id, samples) in &rendered.recordings {
+            recordings.push(Recording {
+                id: id.clone(),
+                url: BlobUrl::wav(&wav::encode(samples, RATE))?,
+                secs: samples.len() as f64 / f64::from(RATE),
+            });
+        }
+        Ok(Sound16k {
+            phone: phone.to_owned(),
+            hear,
+            secs: heard.len() as f64 / f64::from(RATE),
+            cues: cues(&self.log, &self.calls, phone, self.end_ms()),
+            recordings,
+        })
+    }
+}
+
+/// What a caption cue is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum CueKind {
+    /// `Say` text (shown first when cues overlap).
+    Say,
+    /// `Play`/`PlayEarlyMedia` of a file (heard as the chime stand-in).
+    Play,
+    /// The conference beep.
+    Beep,
+    /// Wait music.
+    Music,
+}
+
+impl CueKind {
+    fn word(self) -> &'static str {
+        match self {
+            CueKind::Say => "say",
+            CueKind::Play => "play",
+            CueKind::Beep => "beep",
+            CueKind::Music => "music",
+        }
+    }
+}
+
+/// Something audible to the phone over `[start_ms, end_ms)` of the run's virtual clock (the WAV's time 0 is
+/// the run's 0 ms).
+#[derive(Clone, Debug, PartialEq)]
+struct Cue {
+    start_ms: u64,
+    end_ms: u64,
+    kind: CueKind,
+    text: String,
+}
+
+/// The caption cues of `phone`: what its calls were told (`Say`), played, beeped and waited with (music while
+/// one of its calls listens in a conference whose music is on), read from the run's `media` and `call` lines.
+fn cues(log: &[LogLine], calls: &[(String, String)], phone: &str, end_ms: u64) -> Vec<Cue> {
+    let mine: BTreeSet<&str> = calls
+        .iter()
+        .filter(|(_, p)| p == phone)
+        .map(|(id, _)| id.as_str())
+        .collect();
+    let mut cues: Vec<Cue> = Vec::new();
+    // The prompt playing to each of the phone's calls (an index into `cues`), until it ends, stops or is replaced.
+    let mut playing: BTreeMap<String, usize> = BTreeMap::new();
+    // Per conference: is its music on, and which of the phone's calls listen in it.
+    let mut music_on: BTreeMap<String, bool> = BTreeMap::new();
+    let mut listening: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut music_cue: Option<usize> = None;
+    for line in log {
+        let at = line.at;
+        match line.kind {
+            "call" => {
+                let (Some(call), Some(status)) = (
+                    line.get("callId").and_then(|v| v.as_str()),
+                    line.get("status").and_then(|v| v.as_str()),
+                ) else {
+                    continue;
+                };
+                if mine.contains(call) && audio::replay::is_final_status(status) {
+                    stop(&mut cues, &mut playing, call, at);
+                    for members in listening.values_mut() {
+                        members.remove(call);
+                    }
+                }
+            }
+            "media" => match audio::replay::media_change(line) {
+                Some(MediaChange::Play {
+                    call_id,
+                    sound,
+                    duration_ms,
+                }) if mine.contains(call_id.as_str()) => {
+                    stop(&mut cues, &mut playing, &call_id, at);
+                    let (kind, text) = match sound {
+                        Sound::Say { text, .. } => (CueKind::Say, text),
+                        Sound::Play { file } => (CueKind::Play, format!("♪ Play {file}")),
+                        Sound::EarlyMedia { file } => {
+                            (CueKind::Play, format!("♪ early media {file}"))
+                        }
+                        Sound::Digits { digits } => (CueKind::Play, format!("♪ digits {digits}")),
+                        Sound::Silence => continue,
+                    };
+                    let end = duration_ms.map_or(u64::MAX, |d| at.saturating_add(d));
+                    playing.insert(call_id, cues.len());
+                    cues.push(Cue {
+                        start_ms: at,
+                        end_ms: end,
+                        kind,
+                        text,
+                    });
+                }
+                Some(MediaChange::Stop { call_id }) => stop(&mut cues, &mut playing, &call_id, at),
+                Some(MediaChange::Beep {
+                    hearers,
+                    hz,
+                    duration_ms,
+                    ..
+                }) if hearers.iter().any(|h| mine.contains(h.as_str())) => cues.push(Cue {
+                    start_ms: at,
+                    end_ms: at.saturating_add(duration_ms),
+                    kind: CueKind::Beep,
+                    text: format!("♪ beep ({hz} Hz)"),
+                }),
+                Some(MediaChange::Bridge {
+                    conference_id,
+                    members,
+                }) => {
+                    listening.insert(
+                        conference_id,
+                        members
+                            .into_iter()
+                            .filter(|m| m.listen && mine.contains(m.call_id.as_str()))
+                            .map(|m| m.call_id)
+                            .collect(),
+                    );
+                }
+                Some(MediaChange::WaitMusic {
+                    conference_id, on, ..
+                }) => {
+                    music_on.insert(conference_id, on);
+                }
+                _ => {}
+            },
+            _ => continue,
+        }
+        // Wait music is heard while a conference with its music on has one of the phone's calls listening.
+        let hears_music = listening
+            .iter()
+            .any(|(conf, calls)| !calls.is_empty() && music_on.get(conf) == Some(&true));
+        match (hears_music, music_cue) {
+            (true, None) => {
+                music_cue = Some(cues.len());
+                cues.push(Cue {
+                    start_ms: at,
+                    end_ms: u64::MAX,
+                    kind: CueKind::Music,
+                    text: "♪ wait music".to_owned(),
+                });
+            }
+            (false, Some(i)) => {
+                if let Some(cue) = cues.get_mut(i) {
+                    cue.end_ms = at;
+                }
+                music_cue = None;
+            }
+            _ => {}
+        }
+    }
+    for cue in &mut cues {
+        cue.end_ms = cue.end_ms.min(end_ms);
+    }
+    cues.retain(|c| c.start_ms < c.end_ms);
+    cues
+}
+
+/// Ends the prompt playing to `call` at `at`, if one is.
+fn stop(cues: &mut [Cue], playing: &mut BTreeMap<String, usize>, call: &str, at: u64) {
+    if let Some(cue) = playing.remove(call).and_then(|i| cues.get_mut(i)) {
+        cue.end_ms = cue.end_ms.min(at);
+    }
+}
+
+/// The caption at `ms`: every cue sounding then, speech first; `None` when nothing is.
+fn caption_at(cues: &[Cue], ms: u64) -> Option<(CueKind, String)> {
+    let mut now: Vec<&Cue> = cues
+        .iter()
+        .filter(|c| c.start_ms <= ms && ms < c.end_ms)
+        .collect();
+    now.sort_by_key(|c| c.kind);
+    let first = now.first()?.kind;
+    let text: Vec<String> = now
+        .iter()
+        .map(|c| match c.kind {
+            CueKind::Say => format!("“{}”", c.text),
+            _ => c.text.clone(),
+        })
+        .collect();
+    Some((first, text.join(" · ")))
+}
+
+/// A `blob:` URL, revoked when the last reference goes (a new render replaces the old files).
+#[derive(Debug)]
+struct BlobUrl(String);
+
+impl BlobUrl {
+    /// A WAV file as a `blob:` URL.
+    fn wav(bytes: &[u8]) -> Result<BlobUrl, String> {
+        let describe = |e: JsValue| {
+            format!(
+                "the browser could not offer the WAV file ({e:?}); try again or use conflab run --hear"
+            )
+        };
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type("audio/wav");
+        let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+            .map_err(describe)?;
+        web_sys::Url::create_object_url_with_blob(&blob)
+            .map(BlobUrl)
+            .map_err(describe)
+    }
+}
+
+impl Drop for BlobUrl {
+    fn drop(&mut self) {
+        let _ = web_sys::Url::revoke_object_url(&self.0);
+    }
+}
+
+/// One recording of the run, rendered.
+#[derive(Debug)]
+struct Recording {
+    id: String,
+    url: BlobUrl,
+    secs: f64,
+}
+
+/// A finished render: what `phone` heard and the recordings.
+#[derive(Debug)]
+struct Sound16k {
+    phone: String,
+    hear: BlobUrl,
+    secs: f64,
+    cues: Vec<Cue>,
+    recordings: Vec<Recording>,
+}
+
+/// Properties of [`ScenarioAudio`].
+#[derive(Clone, PartialEq, Properties)]
+pub struct Props {
+    /// The run to hear.
+    pub run: Rc<RunAudio>,
+}
+
+/// The "Hear as" picker, the render, the players with their caption, and the recordings. Keyed by run in the
+/// panel, so a new run starts it afresh.
+#[component]
+pub fn ScenarioAudio(props: &Props) -> Html {
+    let run = props.run.clone();
+    let phones = use_memo(run.clone(), |run| run.phones());
+    // The first phone that had a call: the one most likely to hear something.
+    let phone = {
+        let (run, phones) = (run.clone(), phones.clone());
+        use_state(move || {
+            phones
+                .iter()
+                .find(|p| run.calls_of(p) > 0)
+                .or(phones.first())
+                .cloned()
+                .unwrap_or_default()
+        })
+    };
+    let sound = use_state(|| None::<Rc<Result<Sound16k, String>>>);
+    let at_ms = use_state(|| 0u64);
+
+    let render_as = {
+        let (run, sound, at_ms) = (run.clone(), sound.clone(), at_ms.clone());
+        move |p: &str| {
+            sound.set(Some(Rc::new(run.render(p))));
+            at_ms.set(0);
+        }
+    };
+    let on_phone = {
+        let (phone, sound, render_as) = (phone.clone(), sound.clone(), render_as.clone());
+        Callback::from(move |e: Event| {
+            let p = e.target_unchecked_into::<HtmlSelectElement>().value();
+            // Once something is rendered, a new choice renders at once (small runs take well under a second).
+            if sound.is_some() {
+                render_as(&p);
+            }
+            phone.set(p);
+        })
+    };
+    let on_render = {
+        let phone = phone.clone();
+        Callback::from(move |_: MouseEvent| render_as(&phone))
+    };
+    // timeupdate while playing (a few times a second), seeked and play when the learner moves the playhead.
+    let on_time = {
+        let at_ms = at_ms.clone();
+        Callback::from(move |e: Event| {
+            let secs = e.target_unchecked_into::<HtmlMediaElement>().current_time();
+            at_ms.set(if secs.is_finite() && secs > 0.0 {
+                (secs * 1000.0) as u64
+            } else {
+                0
+            });
+        })
+    };
+
+    let files = run.file_phones();
+    html! {
+        <div class="scenario-audio" id="scenario-audio">
+            <h3>{"Sound"}</h3>
+            <div class="audio-row">
+                <label class="field inline">{"Hear as"}
+                    <select id="scenario-hear-as" onchange={on_phone}>
+                        { for phones.iter().map(|p| {
+                            let n = run.calls_of(p);
+                            let note = match n {
+                                0 => " (no call: silence)".to_owned(),
+                                1 => String::new(),
+                                n => format!(" ({n} calls)"),
+                            };
+                            html! { <option value={p.clone()} selected={*p == *phone}>{format!("{p}{note}")}</option> }
+                        }) }
+                    </select>
+                </label>
+                <button type="button" id="scenario-render" onclick={on_render}
+                        disabled={phones.is_empty()}>{"Render audio"}</button>
+            </div>
+            if !files.is_empty() {
+                <p class="hint" id="scenario-file-media">
+                    {"The browser cannot read files, so these phones are silent here: "}
+                    { for files.iter().enumerate().map(|(i, (phone, path))| html! {
+                        <>{ if i > 0 { ", " } else { "" } }<code>{phone.clone()}</code>{format!(" ({path})")}</>
+                    }) }
+                    {". "}<code>{"conflab run --hear"}</code>{" renders them with their files."}
+                </p>
+            }
+            { match sound.as_deref() {
+                None => html! {
+                    <p class="hint" id="scenario-audio-status">
+                        {format!("Render audio renders what the chosen phone hears and each recording at {} kHz, as ", RATE / 1000)}
+                        <code>{"conflab run --hear --record-dir"}</code>{" does."}
+                    </p>
+                },
+                Some(Err(e)) => html! {
+                    <p class="alert" role="alert" id="scenario-audio-status">{format!("No audio: {e}")}</p>
+                },
+                Some(Ok(s)) => {
+                    let caption = caption_at(&s.cues, *at_ms);
+                    let name = format!("{}.wav", s.phone);
+                    html! {
+                        <>
+                            <p id="scenario-audio-status" role="status" data-phone={s.phone.clone()}>
+                                {format!("What {} hears: {:.3} s at {} kHz, {} recording{}.", s.phone, s.secs, RATE / 1000,
+                                         s.recordings.len(), if s.recordings.len() == 1 { "" } else { "s" })}
+                            </p>
+                            <div class="recording-file scenario-hear">
+                                <audio id="scenario-player" controls=true src={s.hear.0.clone()}
+                                       aria-label={format!("What {} hears", s.phone)}
+                                       ontimeupdate={on_time.clone()} onseeked={on_time.clone()} onplay={on_time.clone()}></audio>
+                                <a id="scenario-download" href={s.hear.0.clone()} download={name.clone()}>{format!("Download {name}")}</a>
+                            </div>
+                            <p id="scenario-caption" class="caption" aria-live="polite"
+                               data-kind={caption.as_ref().map_or("none", |(k, _)| k.word())}
+                               data-at-ms={at_ms.to_string()}>
+                                { caption.map_or_else(|| "(nothing said)".to_owned(), |(_, text)| text) }
+                            </p>
+                            if !s.recordings.is_empty() {
+                                <ul id="scenario-recordings" class="recordings" aria-label="Recordings of the run">
+                                    { for s.recordings.iter().map(|r| html! {
+                                        <li class="recording-file" data-recording-id={r.id.clone()}>
+                                            <audio controls=true src={r.url.0.clone()} aria-label={format!("Recording {}", r.id)}></audio>
+                                            <a href={r.url.0.clone()} download={format!("{}.wav", r.id)}>{format!("Download {}.wav", r.id)}</a>
+                                            <span class="size">{format!("({:.3} s)", r.secs)}</span>
+                                        </li>
+                                    }) }
+                                </ul>
+                            }
+                        </>
+                    }
+                }
+            } }
+        </div>
+    }
+}
