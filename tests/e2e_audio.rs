@@ -893,3 +893,250 @@ async fn a_recording_can_be_downloaded_and_decodes() {
     browser.screenshot("audio-recording").await;
     browser.finish().await;
 }
+
+// ---- The Scenario panel's sound: Hear as a phone of a run, its caption, the run's recordings --------------------
+
+/// The rate the Scenario panel renders at (`conflab run`'s default).
+const SCENARIO_RATE: f64 = 16_000.0;
+
+/// Picks example `title` in the Scenario panel, runs it and waits for its sound section.
+async fn run_example(browser: &Browser, title: &str) {
+    let picked = browser
+        .js(&format!(
+            "const s = document.querySelector('#scenario-example'); \
+             const o = [...s.options].find(o => o.textContent === {title:?}); \
+             if (!o) return false; s.value = o.value; \
+             s.dispatchEvent(new Event('change', {{bubbles: true}})); return true;"
+        ))
+        .await;
+    assert_eq!(picked, Value::Bool(true), "no example titled {title:?}");
+    browser
+        .wait_for_css("#scenario-run")
+        .await
+        .click()
+        .await
+        .expect("click Run scenario");
+    browser.wait_for_css("#scenario-hear-as").await;
+}
+
+/// Chooses `phone` in the Scenario panel's Hear as, renders, and waits for the player of that phone.
+async fn render_scenario_phone(browser: &Browser, phone: &str) {
+    browser
+        .js(&format!(
+            "const s = document.querySelector('#scenario-hear-as'); s.value = {phone:?}; \
+             s.dispatchEvent(new Event('change', {{bubbles: true}}));"
+        ))
+        .await;
+    browser
+        .button("#scenario-audio", "Render audio")
+        .await
+        .click()
+        .await
+        .expect("click Render audio");
+    browser
+        .wait_until(&format!("the player of {phone}"), async || {
+            let v = browser
+                .js("const p = document.querySelector('#scenario-audio-status'); \
+                     const a = document.querySelector('#scenario-player'); \
+                     return [p && p.dataset.phone, a && a.src.startsWith('blob:'), p && p.textContent]")
+                .await;
+            if v[0].as_str() == Some(phone) && v[1] == Value::Bool(true) {
+                Ok(())
+            } else {
+                Err(format!("{v}"))
+            }
+        })
+        .await;
+}
+
+/// Fetches the WAV behind the `<audio>` (or link) `css` in the page and decodes it at 16 kHz (the rate it was
+/// rendered at, so no resampling): its duration, and the RMS of each `[from, to)` window in seconds.
+async fn decode_wav(browser: &Browser, css: &str, windows: &[(f64, f64)]) -> Value {
+    browser
+        .client
+        .execute_async(
+            r#"const [css, windows, rate] = arguments;
+               const done = arguments[arguments.length - 1];
+               const el = document.querySelector(css);
+               fetch(el.src || el.href).then(r => r.arrayBuffer()).then(bytes =>
+                 new OfflineAudioContext(1, 1, rate).decodeAudioData(bytes).then(buffer => {
+                   const data = buffer.getChannelData(0);
+                   const rms = windows.map(([from, to]) => {
+                     const a = Math.round(from * rate), b = Math.min(data.length, Math.round(to * rate));
+                     let sum = 0;
+                     for (let i = a; i < b; i++) sum += data[i] * data[i];
+                     return b > a ? Math.sqrt(sum / (b - a)) : 0;
+                   });
+                   done({ duration: buffer.duration, frames: data.length, rate: buffer.sampleRate, rms });
+                 })).catch(e => done({ error: String(e) }));"#,
+            vec![
+                Value::from(css),
+                serde_json::to_value(windows).expect("windows as JSON"),
+                Value::from(SCENARIO_RATE),
+            ],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("fetch and decode {css}: {e}"))
+}
+
+/// The caption's kind and text once `pass` accepts them.
+async fn wait_for_caption(
+    browser: &Browser,
+    what: &str,
+    pass: impl Fn(&str, &str, f64) -> bool,
+) -> (String, String) {
+    browser
+        .wait_until(what, async || {
+            let v = browser
+                .js("const c = document.querySelector('#scenario-caption'); \
+                     const a = document.querySelector('#scenario-player'); \
+                     return [c.dataset.kind, c.textContent, a.currentTime, a.paused]")
+                .await;
+            let (kind, text) = (v[0].as_str().unwrap_or(""), v[1].as_str().unwrap_or(""));
+            if pass(kind, text, v[2].as_f64().unwrap_or(-1.0)) {
+                Ok((kind.to_owned(), text.to_owned()))
+            } else {
+                Err(format!("{v}"))
+            }
+        })
+        .await
+}
+
+/// Seeks the Scenario panel's player to `secs`.
+async fn seek_scenario_player(browser: &Browser, secs: f64) {
+    browser
+        .js(&format!(
+            "document.querySelector('#scenario-player').currentTime = {secs};"
+        ))
+        .await;
+}
+
+/// The last virtual time of a golden event log, in ms: where a run's render ends.
+fn golden_end_ms(jsonl: &str) -> u64 {
+    jsonl
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok()?["at"].as_u64())
+        .max()
+        .expect("a golden log with lines")
+}
+
+/// A scenario with a Say, run in the Scenario panel and heard as its caller: the player's WAV lasts exactly the
+/// run (16 kHz), the Say and the wait music after it are sound, and the caption shows the Say's text at a
+/// seeked time and while playing, then the beep and the music.
+#[tokio::test]
+#[ignore = "needs dist/ and Chromium: run by ./x test"]
+async fn the_scenario_panel_renders_a_phone_with_captions() {
+    let browser = Browser::start("scenario-audio").await;
+    browser.open("/").await;
+    run_example(&browser, "PerCL CreateConference, then AddToConference").await;
+    let phones = browser
+        .js("return [...document.querySelectorAll('#scenario-hear-as option')].map(o => o.value)")
+        .await;
+    assert_eq!(
+        phones,
+        serde_json::json!(["+15550111111"]),
+        "the phones to hear as"
+    );
+    render_scenario_phone(&browser, "+15550111111").await;
+
+    let link = browser
+        .js("const a = document.querySelector('#scenario-download'); \
+             return [a.getAttribute('download'), a.href === document.querySelector('#scenario-player').src]")
+        .await;
+    assert_eq!(link, serde_json::json!(["+15550111111.wav", true]));
+
+    // The Say lasts 0–1.6 s (400 ms a word); the caller then waits alone in the conference with music until 9 s.
+    let end_ms = golden_end_ms(include_str!("golden/scenarios/percl-create-join.jsonl"));
+    let decoded = decode_wav(&browser, "#scenario-player", &[(0.0, 1.6), (2.0, 9.0)]).await;
+    println!("decoded scenario player: {decoded}");
+    assert_eq!(decoded.get("error"), None, "{decoded}");
+    assert_eq!(
+        decoded["frames"].as_u64(),
+        Some(end_ms * 16),
+        "the WAV lasts the run, {end_ms} ms at 16 kHz: {decoded}"
+    );
+    let say = decoded["rms"][0].as_f64().expect("rms of the Say");
+    let music = decoded["rms"][1].as_f64().expect("rms of the music");
+    assert!(say > SOUND, "the Say is heard: rms {say}");
+    assert!(music > SOUND, "the wait music is heard: rms {music}");
+
+    // At a seeked time: the Say's text while it is spoken, then the beep with the music, then the music.
+    browser
+        .wait_until("the player's metadata", async || {
+            let v = browser
+                .js("return document.querySelector('#scenario-player').readyState")
+                .await;
+            if v.as_u64().unwrap_or(0) >= 1 {
+                Ok(())
+            } else {
+                Err(format!("readyState {v}"))
+            }
+        })
+        .await;
+    seek_scenario_player(&browser, 0.8).await;
+    let (_, text) = wait_for_caption(&browser, "the Say caption at 0.8 s", |kind, text, _| {
+        kind == "say" && text.contains("Welcome to the standup")
+    })
+    .await;
+    assert_eq!(text.trim(), "“Welcome to the standup”");
+    seek_scenario_player(&browser, 1.7).await;
+    let (_, text) = wait_for_caption(&browser, "the beep caption at 1.7 s", |kind, _, _| {
+        kind == "beep"
+    })
+    .await;
+    assert_eq!(text.trim(), "♪ beep (1000 Hz) · ♪ wait music");
+    seek_scenario_player(&browser, 5.0).await;
+    let (_, text) = wait_for_caption(&browser, "the music caption at 5 s", |kind, _, _| {
+        kind == "music"
+    })
+    .await;
+    assert_eq!(text.trim(), "♪ wait music");
+
+    // While playing from the start, timeupdate brings the Say's text back.
+    seek_scenario_player(&browser, 0.0).await;
+    browser
+        .js("document.querySelector('#scenario-player').play();")
+        .await;
+    wait_for_caption(&browser, "the Say caption while playing", |kind, _, at| {
+        kind == "say" && at > 0.0 && at < 1.6
+    })
+    .await;
+    browser
+        .js("document.querySelector('#scenario-player').pause();")
+        .await;
+    browser.assert_no_console_problems().await;
+    browser.screenshot("scenario-audio").await;
+    browser.finish().await;
+}
+
+/// A run's conference recording is a player and a download in the Scenario panel, lasting exactly as long as
+/// the conference was recording (2 s to 9 s).
+#[tokio::test]
+#[ignore = "needs dist/ and Chromium: run by ./x test"]
+async fn the_scenario_panel_offers_the_runs_recordings() {
+    let browser = Browser::start("scenario-recording").await;
+    browser.open("/").await;
+    run_example(&browser, "Recording while inProgress").await;
+    let first = browser
+        .js("return document.querySelector('#scenario-hear-as').value")
+        .await;
+    let first = first.as_str().expect("a phone to hear as").to_owned();
+    render_scenario_phone(&browser, &first).await;
+    let names = browser
+        .js("return [...document.querySelectorAll('#scenario-recordings a[download]')].map(a => a.getAttribute('download'))")
+        .await;
+    assert_eq!(
+        names,
+        serde_json::json!(["RE9e7eb00e4c9c9e35c1dfda7a5eb236f8acb06798.wav"]),
+        "the recording the log reports"
+    );
+    let decoded = decode_wav(&browser, "#scenario-recordings a[download]", &[]).await;
+    assert_eq!(decoded.get("error"), None, "{decoded}");
+    assert_eq!(
+        decoded["frames"].as_u64(),
+        Some(7 * 16_000),
+        "recording from 2 s to 9 s: {decoded}"
+    );
+    browser.assert_no_console_problems().await;
+    browser.finish().await;
+}
