@@ -1105,6 +1105,9 @@ async fn the_scenario_panel_renders_a_phone_with_captions() {
         .js("document.querySelector('#scenario-player').pause();")
         .await;
     browser.assert_no_console_problems().await;
+    browser
+        .js("document.querySelector('#scenario-audio').scrollIntoView()")
+        .await;
     browser.screenshot("scenario-audio").await;
     browser.finish().await;
 }
@@ -1136,6 +1139,42 @@ async fn the_scenario_panel_offers_the_runs_recordings() {
         decoded["frames"].as_u64(),
         Some(7 * 16_000),
         "recording from 2 s to 9 s: {decoded}"
+    );
+    browser.assert_no_console_problems().await;
+    browser.finish().await;
+}
+
+/// A phone whose media is a WAV file cannot be read in the browser: the panel names it and renders it silent,
+/// so the other participant hears nothing where `conflab run --hear` gives it the file's 500 Hz tone.
+#[tokio::test]
+#[ignore = "needs dist/ and Chromium: run by ./x test"]
+async fn the_scenario_panel_renders_file_media_phones_silent_and_says_so() {
+    let browser = Browser::start("scenario-file-media").await;
+    browser.open("/").await;
+    run_example(
+        &browser,
+        "Audio: a phone whose media is a WAV file (silent in the browser)",
+    )
+    .await;
+    let note = browser
+        .js("const p = document.querySelector('#scenario-file-media'); return p && p.textContent")
+        .await;
+    let note = note
+        .as_str()
+        .unwrap_or_else(|| panic!("no file media note: {note}"));
+    assert!(
+        note.contains("+15550166666 (audio_media/tone500.wav)") && note.contains("silent"),
+        "{note}"
+    );
+    render_scenario_phone(&browser, "+15550177777").await;
+    let end_ms = golden_end_ms(include_str!("golden/scenarios/audio_file.jsonl"));
+    let decoded = decode_wav(&browser, "#scenario-player", &[(0.0, 10.0)]).await;
+    assert_eq!(decoded.get("error"), None, "{decoded}");
+    assert_eq!(decoded["frames"].as_u64(), Some(end_ms * 16), "{decoded}");
+    let rms = decoded["rms"][0].as_f64().expect("rms");
+    assert!(
+        rms < SILENCE,
+        "the file phone is silent in the browser: rms {rms}"
     );
     browser.assert_no_console_problems().await;
     browser.finish().await;

@@ -19,6 +19,11 @@ use yew::prelude::*;
 /// file `conflab run --hear` writes.
 const RATE: u32 = audio::DEFAULT_SAMPLE_RATE;
 
+/// The longest run the panel renders: ten minutes at 16 kHz is about 40 MB of samples per track, which a
+/// browser tab holds comfortably; longer runs are for `conflab run --hear`, which streams nothing either but
+/// has the machine's memory.
+const MAX_RENDER_MS: u64 = 10 * 60 * 1000;
+
 /// A finished scenario run with what its sound needs: the scenario, its event log and the phone of each call.
 #[derive(Debug)]
 pub struct RunAudio {
@@ -99,6 +104,15 @@ impl RunAudio {
 
     /// Renders what `phone` heard and every recording, as WAV files.
     fn render(&self, phone: &str) -> Result<Sound16k, String> {
+        let end_ms = self.end_ms();
+        if end_ms > MAX_RENDER_MS {
+            return Err(format!(
+                "the run lasts {:.1} min and the browser renders at most {} min; shorten the scenario's steps or \
+                 render it with conflab run --hear {phone}=FILE.wav",
+                end_ms as f64 / 60_000.0,
+                MAX_RENDER_MS / 60_000
+            ));
+        }
         // No files in the browser: the file phones' legs stay silent (Score::from_log's rule for a missing file).
         let score = Score::from_log(
             &self.scenario,

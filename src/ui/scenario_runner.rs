@@ -13,7 +13,8 @@ use std::rc::Rc;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-/// Scenarios for the menu: the example first, then the golden scenarios of the test suite.
+/// Scenarios for the menu: the example first, then the golden scenarios of the test suite (the audio ones
+/// last: their sound is under Render audio).
 const EXAMPLES: &[(&str, &str)] = &[
     (
         "Inbound call creates a conference; REST creates and terminates another",
@@ -86,6 +87,22 @@ const EXAMPLES: &[(&str, &str)] = &[
     (
         "Simulated commands: GetSpeech, queues, Sms, …",
         include_str!("../../tests/scenarios/simulated-commands.json"),
+    ),
+    (
+        "Audio: tones, beeps, wait music, talk=false, listen=false, recording",
+        include_str!("../../tests/scenarios/audio_lifecycle.json"),
+    ),
+    (
+        "Audio: a Say, a talker, speech and a tone",
+        include_str!("../../tests/scenarios/audio_parity.json"),
+    ),
+    (
+        "Audio: Play and waitUrl files (stand-in sounds)",
+        include_str!("../../tests/scenarios/audio_urls.json"),
+    ),
+    (
+        "Audio: a phone whose media is a WAV file (silent in the browser)",
+        include_str!("../../tests/scenarios/audio_file.json"),
     ),
 ];
 
