@@ -68,8 +68,8 @@ pub enum Command {
 /// (the scenario format's `media`, reduced to what the add form offers).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Voice {
-    /// Speech-like bursts with pauses, seeded from the call id ([`talker_seed`]); the default, so the talking
-    /// indicator has something to show.
+    /// Speech-like bursts with pauses, seeded from the call id ([`talker_seed`]), with a scenario talker's
+    /// default lengths (2 s of talk, 2 s of silence); the default, so the talking indicator has something to show.
     #[default]
     Talker,
     /// A continuous sine at −12 dBFS.

@@ -267,7 +267,8 @@ fn pause_stops_the_prompt_and_send_digits_plays_dtmf() {
             Command::Prompt {
                 leg: LegId(0),
                 source: SourceSpec::Dtmf {
-                    digits: "12#".to_owned()
+                    digits: "12#".to_owned(),
+                    slot_ms: 500
                 }
             }
         )]
@@ -308,7 +309,8 @@ fn beeps_and_dtmf_pass_through_reach_exactly_their_hearers() {
             Command::Overlay {
                 leg: LegId(0),
                 source: SourceSpec::Dtmf {
-                    digits: "5".to_owned()
+                    digits: "5".to_owned(),
+                    slot_ms: 500
                 }
             }
         )]

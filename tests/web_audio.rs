@@ -344,7 +344,12 @@ fn talkers(legs: u32) -> Vec<(u64, Command)> {
                     0,
                     Command::AddLeg {
                         leg: LegId(i),
-                        input: SourceSpec::Talker { seed: u64::from(i) },
+                        input: SourceSpec::Talker {
+                            seed: u64::from(i),
+                            talk_ms: 2000,
+                            silence_ms: 2000,
+                            text: String::new(),
+                        },
                     },
                 ),
                 (

@@ -11,9 +11,12 @@
 //! * `Play` of a file or early media → the clip the driver loaded under that URL ([`Translator::load_clip`]),
 //!   looped and stopped at the end of `durationMs` (the engine gives every file 3 s per loop); ‡ without one, the
 //!   [`crate::audio::chime`] placeholder, one-shot for one loop, looped and stopped at the end otherwise.
-//! * `Play` of silence (`Pause`) → the prompt stops. `Play` of digits (`SendDigits`) → [`SourceSpec::Dtmf`].
+//! * `Play` of silence (`Pause`) → the prompt stops. `Play` of digits (`SendDigits`) → a [`SourceSpec::Dtmf`]
+//!   prompt whose slot is `durationMs / digits` (the engine's `pauseMs`), so each tone starts where the engine's
+//!   clock puts its digit; without a `durationMs`, the default 500 ms slot.
 //! * `Stop` → the prompt stops. `Beep` → a beep overlay for every hearer. `Dtmf` (pass-through) → DTMF
-//!   overlays for every hearer.
+//!   overlays for every hearer; ‡ a pressed key has no pause, so each keeps the default 500 ms slot (100 ms of
+//!   tone: only the overlay's end, which nothing waits for, depends on the slot).
 //! * `Bridge` → `Join`/`Leave`/`SetTalk`/`SetListen` for what changed since the room's last bridge.
 //! * `WaitMusic` → the room's wait music: the clip loaded under its `waitUrl`, looped; ‡ without one, the
 //!   procedural [`SourceSpec::Music`] seeded from the scenario seed and the conference id (no URL is fetched).
@@ -34,6 +37,20 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// The key under which the chime placeholder is registered among the clips.
 const CHIME_KEY: &str = "conflab:chime";
+
+/// The DTMF slot of a pass-through key, and of SendDigits without a length: the engine's default pause.
+const DEFAULT_DTMF_SLOT_MS: u32 = conflab_mixer::source::dtmf::SLOT_MS;
+
+/// Each digit's slot for SendDigits of `digits` lasting `duration_ms`: the engine times it as
+/// `digits × pauseMs`, so the slot is the length over the digit count (clamped to `u32`; the default slot
+/// without a length or digits).
+fn dtmf_slot_ms(digits: &str, duration_ms: Option<u64>) -> u32 {
+    let count = digits.chars().count() as u64;
+    match duration_ms {
+        Some(ms) if count > 0 => u32::try_from(ms / count).unwrap_or(u32::MAX),
+        _ => DEFAULT_DTMF_SLOT_MS,
+    }
+}
 
 /// A recording as the translator saw it start and (maybe) stop.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -278,6 +295,7 @@ impl Translator {
                     if let Some(leg) = self.live_leg(call_id) {
                         let source = SourceSpec::Dtmf {
                             digits: digits.clone(),
+                            slot_ms: DEFAULT_DTMF_SLOT_MS,
                         };
                         out.push((f, Command::Overlay { leg, source }));
                     }
@@ -399,6 +417,7 @@ impl Translator {
             }
             Sound::Digits { digits } => SourceSpec::Dtmf {
                 digits: digits.clone(),
+                slot_ms: dtmf_slot_ms(digits, duration_ms),
             },
         };
         out.push((f, Command::Prompt { leg, source }));

@@ -1,7 +1,7 @@
 //! What a phone says (its scenario `media`) as a mixer source, and the seeds derived from the scenario seed.
 
 use super::translate::Translator;
-use crate::scenario::Media;
+use crate::scenario::{Media, Talker};
 use conflab_mixer::SourceSpec;
 
 /// A seed for `name` (a phone number, a conference id) under the scenario `seed`: FNV-1a of the name mixed
@@ -22,7 +22,7 @@ pub fn seed_for(seed: u64, name: &str) -> u64 {
 
 /// The source for phone `phone`'s `media`: `tone` → a −12 dBFS sine, `silence` → nothing, `file` → the clip
 /// `translator` loaded under the file's path (looped; silence if it was not loaded), `speech` → the synthesiser,
-/// looped, `talker` → speech-like bursts seeded from the scenario seed and the phone.
+/// looped, `talker` → [`talker_voice`] seeded from the scenario seed and the phone.
 pub fn phone_voice(media: &Media, seed: u64, phone: &str, translator: &Translator) -> SourceSpec {
     match media {
         Media::Silence => SourceSpec::Silence,
@@ -35,8 +35,20 @@ pub fn phone_voice(media: &Media, seed: u64, phone: &str, translator: &Translato
             text: text.clone(),
             looped: true,
         },
-        Media::Talker(_) => SourceSpec::Talker {
-            seed: seed_for(seed, phone),
-        },
+        Media::Talker(talker) => talker_voice(talker, seed_for(seed, phone)),
+    }
+}
+
+/// The mixer's talker for a scenario `talker` (`{"talkMs", "silenceMs", "text"}`): exactly those lengths of talk
+/// and silence, the text read in the talk stretches (noise syllables without one), and `seed` for the first
+/// pause and the syllables (see `conflab_mixer::source::talker`). The UI's simulated participants use
+/// `Talker::default()`, the scenario's defaults. Lengths beyond `u32::MAX` ms (49 days) are clamped to it.
+pub fn talker_voice(talker: &Talker, seed: u64) -> SourceSpec {
+    let ms = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+    SourceSpec::Talker {
+        seed,
+        talk_ms: ms(talker.talk_ms),
+        silence_ms: ms(talker.silence_ms),
+        text: talker.text.clone().unwrap_or_default(),
     }
 }

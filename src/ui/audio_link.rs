@@ -15,7 +15,9 @@
 //! heard, recordings).
 
 use crate::audio::Translator;
+use crate::audio::voice::talker_voice;
 use crate::engine::media::{MediaChange, Sound};
+use crate::scenario::Talker;
 use crate::session::{Command, Session, Voice, talker_seed};
 use crate::web_audio::{
     AudioEvent, AudioHandle, ContextState, Device, DeviceKind, MicError, Subscription,
@@ -288,9 +290,8 @@ pub struct Shared {
 /// What a leg sends for `voice`.
 fn voice_spec(voice: Option<Voice>, call_id: &str) -> SourceSpec {
     match voice {
-        Some(Voice::Talker) => SourceSpec::Talker {
-            seed: talker_seed(call_id),
-        },
+        // The scenario's defaults (2 s of talk, 2 s of silence, noise syllables).
+        Some(Voice::Talker) => talker_voice(&Talker::default(), talker_seed(call_id)),
         Some(Voice::Tone { hz }) => SourceSpec::Tone { hz: hz as f32 },
         Some(Voice::Microphone) => SourceSpec::External,
         Some(Voice::Silence) | None => SourceSpec::Silence,

@@ -39,10 +39,10 @@
 //! | 3 | `Tone` | hz (f32) |
 //! | 4 | `Pcm` | pcm, looped |
 //! | 5 | `Speech` | text, looped |
-//! | 6 | `Talker` | seed (u64) |
+//! | 6 | `Talker` | seed (u64), talk_ms, silence_ms, text |
 //! | 7 | `Music` | seed (u64) |
 //! | 8 | `Beep` | hz (f32), ms |
-//! | 9 | `Dtmf` | digits (text) |
+//! | 9 | `Dtmf` | digits (text), slot_ms |
 //!
 //! Decoding never panics and never allocates more than the stream holds: a length is checked against the words
 //! left before anything is allocated for it.
@@ -87,10 +87,18 @@ pub enum SourceSpec {
         /// Repeat at the end.
         looped: bool,
     },
-    /// Speech-like noise bursts with pauses (leg media `{"talker": …}`), deterministic from `seed`.
+    /// Talk stretches of exactly `talk_ms` alternating with `silence_ms` of silence (leg media
+    /// `{"talker": …}`): noise syllables, or `text` read by the speech synthesiser. Deterministic from `seed`,
+    /// which picks the first pause (0 to `silence_ms`) and the syllables; see [`crate::source::talker`].
     Talker {
-        /// The pattern's seed.
+        /// The seed.
         seed: u64,
+        /// Length of each talk stretch in ms (0: silent for ever).
+        talk_ms: u32,
+        /// Length of each pause in ms (0: talks without a pause).
+        silence_ms: u32,
+        /// What the stretches say, continuing from one to the next; empty (or no words): noise syllables.
+        text: String,
     },
     /// The procedural default wait music, deterministic from `seed`.
     Music {
@@ -104,10 +112,13 @@ pub enum SourceSpec {
         /// Length.
         ms: u32,
     },
-    /// DTMF tones, one per digit (`SendDigits`, pass-through).
+    /// DTMF tones, one per digit (`SendDigits`, pass-through), each digit's tone at the start of its slot.
     Dtmf {
         /// The digits (`0-9*#A-D`, others are silent pauses).
         digits: String,
+        /// Each digit's slot in ms (SendDigits' `pauseMs`): the source lasts `digits × slot_ms`. The tone lasts
+        /// 100 ms, or half the slot when that is shorter.
+        slot_ms: u32,
     },
 }
 
@@ -334,9 +345,17 @@ impl Writer<'_> {
                 self.text(text);
                 self.flag(*looped);
             }
-            SourceSpec::Talker { seed } => {
+            SourceSpec::Talker {
+                seed,
+                talk_ms,
+                silence_ms,
+                text,
+            } => {
                 self.word(TALKER);
                 self.u64(*seed);
+                self.word(*talk_ms);
+                self.word(*silence_ms);
+                self.text(text);
             }
             SourceSpec::Music { seed } => {
                 self.word(MUSIC);
@@ -347,9 +366,10 @@ impl Writer<'_> {
                 self.f32(*hz);
                 self.word(*ms);
             }
-            SourceSpec::Dtmf { digits } => {
+            SourceSpec::Dtmf { digits, slot_ms } => {
                 self.word(DTMF);
                 self.text(digits);
+                self.word(*slot_ms);
             }
         }
     }
@@ -440,7 +460,12 @@ impl Reader<'_> {
                 text: self.text()?,
                 looped: self.flag()?,
             },
-            TALKER => SourceSpec::Talker { seed: self.u64()? },
+            TALKER => SourceSpec::Talker {
+                seed: self.u64()?,
+                talk_ms: self.word()?,
+                silence_ms: self.word()?,
+                text: self.text()?,
+            },
             MUSIC => SourceSpec::Music { seed: self.u64()? },
             BEEP => SourceSpec::Beep {
                 hz: self.f32()?,
@@ -448,6 +473,7 @@ impl Reader<'_> {
             },
             DTMF => SourceSpec::Dtmf {
                 digits: self.text()?,
+                slot_ms: self.word()?,
             },
             tag => return Err(DecodeError::UnknownTag { at, tag }),
         })

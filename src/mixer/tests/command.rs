@@ -29,10 +29,17 @@ fn spec() -> impl Strategy<Value = SourceSpec> {
             looped
         }),
         (text(), any::<bool>()).prop_map(|(text, looped)| SourceSpec::Speech { text, looped }),
-        any::<u64>().prop_map(|seed| SourceSpec::Talker { seed }),
+        (any::<u64>(), any::<u32>(), any::<u32>(), text()).prop_map(
+            |(seed, talk_ms, silence_ms, text)| SourceSpec::Talker {
+                seed,
+                talk_ms,
+                silence_ms,
+                text
+            }
+        ),
         any::<u64>().prop_map(|seed| SourceSpec::Music { seed }),
         (finite(), any::<u32>()).prop_map(|(hz, ms)| SourceSpec::Beep { hz, ms }),
-        text().prop_map(|digits| SourceSpec::Dtmf { digits }),
+        (text(), any::<u32>()).prop_map(|(digits, slot_ms)| SourceSpec::Dtmf { digits, slot_ms }),
     ]
 }
 
@@ -220,7 +227,8 @@ fn bad_utf8_names_the_text() {
         &Command::Overlay {
             leg: LegId(4),
             source: SourceSpec::Dtmf {
-                digits: "é".into()
+                digits: "é".into(),
+                slot_ms: 500,
             },
         },
     );

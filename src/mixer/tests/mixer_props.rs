@@ -28,11 +28,17 @@ fn spec() -> impl Strategy<Value = SourceSpec> {
             text: "hi".into(),
             looped: false
         }),
-        any::<u64>().prop_map(|seed| SourceSpec::Talker { seed }),
+        any::<u64>().prop_map(|seed| SourceSpec::Talker {
+            seed,
+            talk_ms: 2000,
+            silence_ms: 2000,
+            text: String::new()
+        }),
         any::<u64>().prop_map(|seed| SourceSpec::Music { seed }),
         (200.0f32..2000.0, 10u32..300).prop_map(|(hz, ms)| SourceSpec::Beep { hz, ms }),
         Just(SourceSpec::Dtmf {
-            digits: "1#".into()
+            digits: "1#".into(),
+            slot_ms: 500
         }),
     ]
 }

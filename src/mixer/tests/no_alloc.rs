@@ -91,7 +91,12 @@ fn kinds() -> Vec<SourceSpec> {
             text: "one two".into(),
             looped: false,
         },
-        SourceSpec::Talker { seed: 7 },
+        SourceSpec::Talker {
+            seed: 7,
+            talk_ms: 2000,
+            silence_ms: 2000,
+            text: String::new(),
+        },
         SourceSpec::Music { seed: 3 },
         SourceSpec::Beep {
             hz: 1000.0,
@@ -99,6 +104,7 @@ fn kinds() -> Vec<SourceSpec> {
         },
         SourceSpec::Dtmf {
             digits: "12#".into(),
+            slot_ms: 500,
         },
     ]
 }

@@ -82,7 +82,19 @@ fn every_kind() -> Vec<SourceSpec> {
             text: "one two".into(),
             looped: false,
         },
-        SourceSpec::Talker { seed: 7 },
+        SourceSpec::Talker {
+            seed: 7,
+            talk_ms: 2000,
+            silence_ms: 2000,
+            text: String::new(),
+        },
+        // Short stretches (many seeks of the text within the 3 s) and one that cuts a word.
+        SourceSpec::Talker {
+            seed: 7,
+            talk_ms: 700,
+            silence_ms: 300,
+            text: "hello there caller".into(),
+        },
         SourceSpec::Music { seed: 3 },
         SourceSpec::Beep {
             hz: 1000.0,
@@ -90,6 +102,11 @@ fn every_kind() -> Vec<SourceSpec> {
         },
         SourceSpec::Dtmf {
             digits: "12#A".into(),
+            slot_ms: 500,
+        },
+        SourceSpec::Dtmf {
+            digits: "9*".into(),
+            slot_ms: 130,
         },
     ]
 }
@@ -269,6 +286,7 @@ fn dtmf_plays_the_standard_pairs_in_500_ms_slots() {
     let slot = 4000usize;
     let spec = SourceSpec::Dtmf {
         digits: keys.into(),
+        slot_ms: 500,
     };
     let (out, alive) = render(&spec, rate, keys.len() * slot + 100, 128);
     assert!(!alive);
@@ -316,6 +334,7 @@ fn dtmf_plays_the_standard_pairs_in_500_ms_slots() {
 fn dtmf_unknown_characters_are_silent_slots() {
     let spec = SourceSpec::Dtmf {
         digits: "1x{2}".into(),
+        slot_ms: 500,
     };
     let mut s = source(&spec, 8000);
     assert_eq!(s.remaining(), Some(5 * 4000));
@@ -328,6 +347,82 @@ fn dtmf_unknown_characters_are_silent_slots() {
     );
     assert!(out[12_000..12_800].iter().any(|&x| x != 0.0), "2 sounds");
     assert!(out[16_000..].iter().all(|&x| x == 0.0), "}} is silent");
+}
+
+/// Start frames of the tone bursts in `out` (a burst starts after at least `gap` silent frames).
+fn bursts(out: &[f32], gap: usize) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    let mut start = None;
+    let mut silent = gap;
+    for (i, &x) in out.iter().enumerate() {
+        if x != 0.0 {
+            if start.is_none() && silent >= gap {
+                start = Some(i);
+            }
+            silent = 0;
+        } else {
+            silent += 1;
+            if silent == gap
+                && let Some(s) = start.take()
+            {
+                found.push((s, i + 1 - gap));
+            }
+        }
+    }
+    if let Some(s) = start {
+        found.push((s, out.len() - silent));
+    }
+    found
+}
+
+#[test]
+fn dtmf_slots_follow_slot_ms() {
+    // SendDigits with pauseMs 200 at 8 kHz: a slot of 1600 frames, 100 ms (800 frames) of tone in each.
+    let rate = 8000u32;
+    let spec = SourceSpec::Dtmf {
+        digits: "159#".into(),
+        slot_ms: 200,
+    };
+    let mut s = source(&spec, rate);
+    assert_eq!(s.remaining(), Some(4 * 1600));
+    let mut out = vec![0.0f32; 4 * 1600 + 500];
+    assert!(!s.render(&mut out));
+    // (The first frame of each tone is sin 0 + sin 0 = 0.)
+    assert_eq!(
+        bursts(&out, 50),
+        vec![(1, 800), (1601, 2400), (3201, 4000), (4801, 5600)],
+        "a tone at the start of each 200 ms slot"
+    );
+    let pairs = [
+        (697.0, 1209.0),
+        (770.0, 1336.0),
+        (852.0, 1477.0),
+        (941.0, 1477.0),
+    ];
+    for (i, (lo, hi)) in pairs.into_iter().enumerate() {
+        let tone = &out[i * 1600..i * 1600 + 800];
+        assert!(goertzel(tone, lo, rate) > 0.1 && goertzel(tone, hi, rate) > 0.1);
+    }
+}
+
+#[test]
+fn dtmf_slots_shorter_than_200_ms_sound_for_half_the_slot() {
+    // pauseMs 100 (FreeClimb's minimum): 50 ms of tone and 50 ms of silence, so a repeated digit stays two.
+    let rate = 16_000u32;
+    let spec = SourceSpec::Dtmf {
+        digits: "55".into(),
+        slot_ms: 100,
+    };
+    let (out, alive) = render(&spec, rate, 2 * 1600 + 100, 128);
+    assert!(!alive);
+    assert_eq!(source(&spec, rate).remaining(), Some(3200));
+    assert_eq!(bursts(&out, 50), vec![(1, 800), (1601, 2400)]);
+    // A zero slot is nothing at all.
+    let spec = SourceSpec::Dtmf {
+        digits: "123".into(),
+        slot_ms: 0,
+    };
+    assert_eq!(source(&spec, rate).remaining(), Some(0));
 }
 
 #[test]
@@ -628,36 +723,59 @@ fn block_rms(xs: &[f32]) -> Vec<f32> {
     xs.chunks(128).map(rms).collect()
 }
 
+/// A talker with the scenario's defaults (2 s of talk, 2 s of silence) and no text.
+fn talker(seed: u64) -> SourceSpec {
+    SourceSpec::Talker {
+        seed,
+        talk_ms: 2000,
+        silence_ms: 2000,
+        text: String::new(),
+    }
+}
+
+/// Runs of blocks whose RMS is above (true) or below the gate, in seconds, without the first and last runs
+/// (cut by the window).
+fn gate_runs(out: &[f32], rate: u32, gate: f32) -> Vec<(bool, f32)> {
+    let mut runs: Vec<(bool, f32)> = Vec::new();
+    for o in block_rms(out).iter().map(|&r| r > gate) {
+        match runs.last_mut() {
+            Some((state, len)) if *state == o => *len += 128.0 / rate as f32,
+            _ => runs.push((o, 128.0 / rate as f32)),
+        }
+    }
+    runs[1..runs.len() - 1].to_vec()
+}
+
 #[test]
 fn talker_opens_a_minus_45_dbfs_gate_in_talk_and_closes_it_in_pauses() {
     let rate = 16_000u32;
     let gate = 0.005_623_413f32; // −45 dBFS
-    for seed in [1u64, 2, 99] {
-        let (out, _) = render(&SourceSpec::Talker { seed }, rate, 30 * rate as usize, 128);
-        let open: Vec<bool> = block_rms(&out).iter().map(|&r| r > gate).collect();
-        // Runs of open and closed blocks, in seconds (the first and last runs are cut by the window).
-        let mut runs: Vec<(bool, f32)> = Vec::new();
-        for &o in &open {
-            match runs.last_mut() {
-                Some((state, len)) if *state == o => *len += 128.0 / rate as f32,
-                _ => runs.push((o, 128.0 / rate as f32)),
-            }
-        }
-        let inner = &runs[1..runs.len() - 1];
+    for (seed, talk_ms, silence_ms) in [(1u64, 2000u32, 2000u32), (2, 1000, 500), (99, 3000, 1500)]
+    {
+        let spec = SourceSpec::Talker {
+            seed,
+            talk_ms,
+            silence_ms,
+            text: String::new(),
+        };
+        let (out, _) = render(&spec, rate, 30 * rate as usize, 128);
+        let inner = gate_runs(&out, rate, gate);
         assert!(inner.len() >= 10, "seed {seed}: only {} runs", inner.len());
-        for &(talking, secs) in inner {
-            if talking {
-                // The 20 ms edges may fall under the gate: a talk run is its 1–3 s stretch, a little shorter.
-                assert!(
-                    (0.95..=3.01).contains(&secs),
-                    "seed {seed}: talk of {secs} s"
-                );
+        let block = 128.0 / rate as f32;
+        for &(talking, secs) in &inner {
+            // A run is its stretch to within a block at each end (the stretch does not start on a block edge,
+            // and the 20 ms edges may fall under the gate).
+            let want = if talking { talk_ms } else { silence_ms } as f32 / 1000.0;
+            let slack = if talking {
+                2.0 * block + 0.02
             } else {
-                assert!(
-                    (0.49..=2.06).contains(&secs),
-                    "seed {seed}: pause of {secs} s"
-                );
-            }
+                2.0 * block
+            };
+            assert!(
+                (secs - want).abs() <= slack,
+                "seed {seed}: {} of {secs} s, not {want} s",
+                if talking { "talk" } else { "pause" }
+            );
         }
         // Loud enough to see while talking, and pauses are silence.
         let talk: Vec<f32> = out.iter().copied().filter(|&x| x != 0.0).collect();
@@ -670,18 +788,200 @@ fn talker_opens_a_minus_45_dbfs_gate_in_talk_and_closes_it_in_pauses() {
     }
 }
 
+/// The talk stretches of `out`: maximal runs of non-zero frames, joined across gaps shorter than `bridge`.
+fn stretches(out: &[f32], bridge: usize) -> Vec<(usize, usize)> {
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    for (i, &x) in out.iter().enumerate() {
+        if x == 0.0 {
+            continue;
+        }
+        match found.last_mut() {
+            Some((_, end)) if i - *end < bridge => *end = i + 1,
+            _ => found.push((i, i + 1)),
+        }
+    }
+    found
+}
+
+#[test]
+fn talker_stretches_last_exactly_talk_ms_and_silence_ms_from_a_seeded_first_pause() {
+    let rate = 8000u32;
+    let mut firsts = Vec::new();
+    for seed in 0..8u64 {
+        let spec = SourceSpec::Talker {
+            seed,
+            talk_ms: 1500,
+            silence_ms: 700,
+            text: String::new(),
+        };
+        let (out, _) = render(&spec, rate, 20 * rate as usize, 128);
+        let runs = stretches(&out, 2);
+        let (first, _) = runs[0];
+        assert!(first <= 5600, "seed {seed}: first pause of {first} frames");
+        firsts.push(first);
+        for (k, w) in runs.windows(2).enumerate() {
+            assert_eq!(w[0].1 - w[0].0, 12_000, "seed {seed}: talk {k}");
+            assert_eq!(w[1].0 - w[0].1, 5600, "seed {seed}: pause {k}");
+            assert_eq!(w[0].0, first + k * 17_600, "seed {seed}: no drift");
+        }
+        assert!(runs.len() >= 8);
+    }
+    firsts.sort_unstable();
+    firsts.dedup();
+    assert!(
+        firsts.len() >= 6,
+        "the seed spreads the first pause: {firsts:?}"
+    );
+}
+
+#[test]
+fn talker_with_zero_lengths_is_silent_or_never_pauses() {
+    let rate = 8000u32;
+    let spec = |talk_ms, silence_ms, text: &str| SourceSpec::Talker {
+        seed: 3,
+        talk_ms,
+        silence_ms,
+        text: text.into(),
+    };
+    for text in ["", "hello"] {
+        let (out, alive) = render(&spec(0, 2000, text), rate, 5 * rate as usize, 128);
+        assert!(alive);
+        assert!(
+            out.iter().all(|&x| x == 0.0),
+            "talkMs 0 is silence ({text:?})"
+        );
+        let (out, _) = render(&spec(0, 0, text), rate, rate as usize, 128);
+        assert!(
+            out.iter().all(|&x| x == 0.0),
+            "both 0 is silence ({text:?})"
+        );
+        let (out, _) = render(&spec(500, 0, text), rate, 5 * rate as usize, 128);
+        // Never a pause: at most the 80 ms gaps between spoken words fall quiet.
+        let runs = stretches(&out, 81 * 8);
+        assert_eq!(
+            runs.len(),
+            1,
+            "silenceMs 0 talks without a pause ({text:?})"
+        );
+        assert_eq!(runs[0], (0, out.len()), "{text:?}");
+    }
+}
+
+/// Whether the 400 ms word at `out[at..]` is hissed ("ss") rather than voiced ("aa"): its zero-crossing rate,
+/// between 60 and 300 ms into the word (past the fade and glides, before the gap).
+fn hissed(out: &[f32], at: usize, rate: u32) -> bool {
+    let ms = |m: usize| m * rate as usize / 1000;
+    let w = &out[at + ms(60)..at + ms(300)];
+    let per_second = zero_crossings(w) as f32 / 0.24;
+    assert!(rms(w) > 0.01, "the word at {at} sounds");
+    per_second > 5000.0
+}
+
+#[test]
+fn talker_reads_its_text_continuing_from_the_word_each_stretch_cut() {
+    let rate = 16_000u32;
+    let word = 6400usize;
+    // "aa ss ss" in stretches of 2.5 words: each starts two words after the previous one (at the word the
+    // last one cut), so the stretches begin with words 0, 2, 1 (4 mod 3), 0 (6 mod 3), ...
+    let spec = SourceSpec::Talker {
+        seed: 4,
+        talk_ms: 1000,
+        silence_ms: 600,
+        text: "aa ss ss".into(),
+    };
+    let (out, _) = render(&spec, rate, 12 * rate as usize, 128);
+    let runs = stretches(&out, 9600);
+    assert!(runs.len() >= 6);
+    let heard: Vec<[bool; 2]> = runs[..6]
+        .iter()
+        .map(|&(start, end)| {
+            assert!(end - start <= 16_000, "a stretch lasts 1 s: {start}..{end}");
+            [hissed(&out, start, rate), hissed(&out, start + word, rate)]
+        })
+        .collect();
+    let (aa, ss) = (false, true);
+    assert_eq!(
+        heard,
+        vec![[aa, ss], [ss, aa], [ss, ss], [aa, ss], [ss, aa], [ss, ss]]
+    );
+    // A stretch shorter than a word moves on by a word; a text shorter than a stretch repeats within it.
+    let spec = SourceSpec::Talker {
+        seed: 4,
+        talk_ms: 350,
+        silence_ms: 600,
+        text: "aa ss".into(),
+    };
+    let (out, _) = render(&spec, rate, 8 * rate as usize, 128);
+    let heard: Vec<bool> = stretches(&out, 9600)[..6]
+        .iter()
+        .map(|&(start, _)| {
+            let w = &out[start + 960..start + 4800];
+            zero_crossings(w) as f32 / 0.24 > 5000.0
+        })
+        .collect();
+    assert_eq!(heard, vec![aa, ss, aa, ss, aa, ss]);
+    let spec = SourceSpec::Talker {
+        seed: 4,
+        talk_ms: 2000,
+        silence_ms: 600,
+        text: "aa ss".into(),
+    };
+    let (out, _) = render(&spec, rate, 8 * rate as usize, 128);
+    let runs = stretches(&out, 9600);
+    let heard: Vec<bool> = (0..5)
+        .map(|k| hissed(&out, runs[0].0 + k * word, rate))
+        .collect();
+    assert_eq!(heard, vec![aa, ss, aa, ss, aa], "five words from two");
+    let heard: Vec<bool> = (0..5)
+        .map(|k| hissed(&out, runs[1].0 + k * word, rate))
+        .collect();
+    assert_eq!(
+        heard,
+        vec![ss, aa, ss, aa, ss],
+        "the next stretch starts at word 5 mod 2"
+    );
+}
+
+#[test]
+fn talker_text_changes_what_is_said_not_when() {
+    let rate = 16_000u32;
+    let spec = |text: &str| SourceSpec::Talker {
+        seed: 9,
+        talk_ms: 2000,
+        silence_ms: 2000,
+        text: text.into(),
+    };
+    let frames = 16 * rate as usize;
+    let (read, alive) = render(&spec("can you hear me now"), rate, frames, 128);
+    assert!(alive);
+    // The same seed without text: its stretches (exact, see above) are when the reading may sound.
+    let (noise, _) = render(&spec(""), rate, frames, 128);
+    let runs = stretches(&noise, 2);
+    assert!(runs.len() >= 3);
+    for &(start, end) in &runs {
+        assert_eq!(end - start, 32_000);
+        let w = &read[start..end];
+        let level = 20.0 * rms(w).log10();
+        assert!((-28.0..-14.0).contains(&level), "reads at {level} dBFS");
+        // Faded in: no click where a stretch starts in the middle of the text.
+        assert!(w[0].abs() < 0.01 && max_step(&w[..320]) < 0.1);
+    }
+    assert!(
+        noise.iter().zip(&read).all(|(&n, &r)| n != 0.0 || r == 0.0),
+        "the reading is silent in every pause"
+    );
+    assert!(peak(&read) < 0.95);
+}
+
 #[test]
 fn talker_and_music_depend_on_their_seed_only() {
-    for spec in [
-        SourceSpec::Talker { seed: 5 },
-        SourceSpec::Music { seed: 5 },
-    ] {
+    for spec in [talker(5), SourceSpec::Music { seed: 5 }] {
         let (a, _) = render(&spec, 8000, 40_000, 128);
         let (b, _) = render(&spec, 8000, 40_000, 128);
         assert_eq!(a, b, "{spec:?}");
     }
-    let (a, _) = render(&SourceSpec::Talker { seed: 5 }, 8000, 40_000, 128);
-    let (b, _) = render(&SourceSpec::Talker { seed: 6 }, 8000, 40_000, 128);
+    let (a, _) = render(&talker(5), 8000, 40_000, 128);
+    let (b, _) = render(&talker(6), 8000, 40_000, 128);
     assert_ne!(a, b);
     let (a, _) = render(&SourceSpec::Music { seed: 5 }, 8000, 40_000, 128);
     let (b, _) = render(&SourceSpec::Music { seed: 6 }, 8000, 40_000, 128);

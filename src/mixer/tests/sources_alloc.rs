@@ -70,7 +70,19 @@ fn rendering_never_allocates() {
             text: "bye".into(),
             looped: false,
         },
-        SourceSpec::Talker { seed: 11 },
+        SourceSpec::Talker {
+            seed: 11,
+            talk_ms: 2000,
+            silence_ms: 2000,
+            text: String::new(),
+        },
+        // Reading a text seeks the synthesiser at each talk stretch (60 ms cycles: a seek every few blocks).
+        SourceSpec::Talker {
+            seed: 11,
+            talk_ms: 50,
+            silence_ms: 10,
+            text: "hello there".into(),
+        },
         SourceSpec::Music { seed: 11 },
         SourceSpec::Beep {
             hz: 1000.0,
@@ -78,6 +90,7 @@ fn rendering_never_allocates() {
         },
         SourceSpec::Dtmf {
             digits: "1234567890*#ABCD?".into(),
+            slot_ms: 500,
         },
     ];
     let mut out = vec![0.0f32; 128];

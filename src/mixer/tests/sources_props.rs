@@ -18,10 +18,18 @@ fn spec() -> impl Strategy<Value = SourceSpec> {
         (20.0f32..3000.0).prop_map(|hz| SourceSpec::Tone { hz }),
         ("[a-z0-9 ]{0,20}", any::<bool>())
             .prop_map(|(text, looped)| SourceSpec::Speech { text, looped }),
-        any::<u64>().prop_map(|seed| SourceSpec::Talker { seed }),
+        (any::<u64>(), 0u32..1500, 0u32..1500, "[a-z ]{0,12}").prop_map(
+            |(seed, talk_ms, silence_ms, text)| SourceSpec::Talker {
+                seed,
+                talk_ms,
+                silence_ms,
+                text
+            }
+        ),
         any::<u64>().prop_map(|seed| SourceSpec::Music { seed }),
         (100.0f32..3000.0, 1u32..400).prop_map(|(hz, ms)| SourceSpec::Beep { hz, ms }),
-        "[0-9*#A-Dx]{0,4}".prop_map(|digits| SourceSpec::Dtmf { digits }),
+        ("[0-9*#A-Dx]{0,4}", 0u32..1000)
+            .prop_map(|(digits, slot_ms)| SourceSpec::Dtmf { digits, slot_ms }),
     ]
 }
 
@@ -58,7 +66,7 @@ proptest! {
         spec in prop_oneof![
             "[a-z ]{0,12}".prop_map(|text| SourceSpec::Speech { text, looped: false }),
             (100.0f32..3000.0, 0u32..300).prop_map(|(hz, ms)| SourceSpec::Beep { hz, ms }),
-            "[0-9#x]{0,3}".prop_map(|digits| SourceSpec::Dtmf { digits }),
+            ("[0-9#x]{0,3}", 0u32..700).prop_map(|(digits, slot_ms)| SourceSpec::Dtmf { digits, slot_ms }),
         ],
         rate in prop::sample::select(vec![8000u32, 44_100]),
         block in 1usize..500,
@@ -81,6 +89,37 @@ proptest! {
             prop_assert_eq!(s.remaining(), Some(length - rendered));
         }
         prop_assert_eq!(s.remaining(), Some(0));
+    }
+
+    #[test]
+    fn a_talker_talks_and_pauses_for_exactly_its_lengths(
+        seed in any::<u64>(),
+        talk_ms in 30u32..700,
+        silence_ms in 30u32..700,
+        text in "[a-z]{1,6}( [a-z]{1,6}){0,3}",
+        rate in prop::sample::select(vec![8000u32, 16_000]),
+    ) {
+        let spec = |text: &str| SourceSpec::Talker { seed, talk_ms, silence_ms, text: text.to_owned() };
+        let talk = (talk_ms * rate / 1000) as usize;
+        let pause = (silence_ms * rate / 1000) as usize;
+        let cycle = talk + pause;
+        let frames = pause + 3 * cycle + 1;
+        let noise = render_split(&spec(""), rate, &[frames]);
+        // The seeded first pause is 0 to silence_ms; then talk and pause alternate with no jitter.
+        let first = noise.iter().position(|&x| x != 0.0).expect("it talks");
+        prop_assert!(first <= pause, "first pause of {} frames, longer than {}", first, pause);
+        for k in 0..3 {
+            let start = first + k * cycle;
+            let end = start + talk;
+            // Noise syllables: the stretch's first and last frames sound (20 ms fades, never at 0).
+            prop_assert!(noise[start] != 0.0 && noise[end - 1] != 0.0, "talk {} is shorter", k);
+            prop_assert!(noise[end..end + pause].iter().all(|&x| x == 0.0), "pause {} is not silent", k);
+        }
+        // Text changes what is said, not when: the reading sounds only inside the same stretches (it may be
+        // silent in some, in a plosive's closure or a gap between words).
+        let read = render_split(&spec(&text), rate, &[frames]);
+        prop_assert!(noise.iter().zip(&read).all(|(&n, &r)| n != 0.0 || r == 0.0));
+        prop_assert!(read.iter().any(|&x| x != 0.0) || talk_ms < 400);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! DTMF (`SendDigits`, pass-through): each digit a standard two-tone pair for 100 ms, then silence to the end
-//! of its slot (500 ms, the engine's default pause between digits). Unknown characters are silent slots, so the
-//! length always matches the engine's `digits × pause`.
+//! of its slot. A SendDigits slot is its `pauseMs` (the engine's default: 500 ms); pass-through keys use the
+//! default slot. A slot shorter than 200 ms sounds for half its length instead, so a gap always separates two
+//! tones (a receiver needs one to count a repeated digit). Unknown characters are silent slots, so the length
+//! is always exactly the engine's `digits × pause`.
 
 use super::fade::edges;
 use super::frames_for_ms;
@@ -9,7 +11,7 @@ use crate::dsp::{db_to_gain, phase_step};
 
 /// How long each digit sounds.
 pub const TONE_MS: u32 = 100;
-/// Each digit's slot (tone then silence): the engine's default SendDigits pause.
+/// The default slot (tone then silence): the engine's default SendDigits pause.
 pub const SLOT_MS: u32 = 500;
 /// Level of each of the two sines (together about −12 dBFS peak, like a tone).
 const COMPONENT_DBFS: f32 = -18.0;
@@ -62,9 +64,11 @@ impl Dtmf {
         Dtmf::with_slot(digits, SLOT_MS, sample_rate)
     }
 
-    /// `digits` with `slot_ms` per digit (at least the 100 ms tone).
+    /// `digits` with `slot_ms` per digit: 100 ms of tone (half the slot when the slot is shorter than 200 ms),
+    /// then silence to the end of the slot.
     pub fn with_slot(digits: &str, slot_ms: u32, sample_rate: u32) -> Self {
-        let slot_ms = if slot_ms < TONE_MS { TONE_MS } else { slot_ms };
+        let slot = frames_for_ms(slot_ms as u64, sample_rate);
+        let tone = frames_for_ms(TONE_MS as u64, sample_rate);
         let steps = digits
             .chars()
             .map(|c| {
@@ -76,8 +80,8 @@ impl Dtmf {
             low: Osc::new(0.0, sample_rate),
             high: Osc::new(0.0, sample_rate),
             amp: db_to_gain(COMPONENT_DBFS),
-            slot: frames_for_ms(slot_ms as u64, sample_rate),
-            tone: frames_for_ms(TONE_MS as u64, sample_rate),
+            slot,
+            tone: if 2 * tone > slot { slot / 2 } else { tone },
             fade: frames_for_ms(FADE_MS as u64, sample_rate),
             pos: 0,
         }

@@ -66,14 +66,25 @@ impl Source {
             SourceSpec::Speech { text, looped } => {
                 Kind::Speech(Box::new(speech::Speech::new(text, *looped, sample_rate)))
             }
-            SourceSpec::Talker { seed } => {
-                Kind::Talker(Box::new(talker::Talker::new(*seed, sample_rate)))
-            }
+            SourceSpec::Talker {
+                seed,
+                talk_ms,
+                silence_ms,
+                text,
+            } => Kind::Talker(Box::new(talker::Talker::new(
+                *seed,
+                *talk_ms,
+                *silence_ms,
+                text,
+                sample_rate,
+            ))),
             SourceSpec::Music { seed } => {
                 Kind::Music(Box::new(music::Music::new(*seed, sample_rate)))
             }
             SourceSpec::Beep { hz, ms } => Kind::Beep(beep::Beep::new(*hz, *ms, sample_rate)),
-            SourceSpec::Dtmf { digits } => Kind::Dtmf(dtmf::Dtmf::new(digits, sample_rate)),
+            SourceSpec::Dtmf { digits, slot_ms } => {
+                Kind::Dtmf(dtmf::Dtmf::with_slot(digits, *slot_ms, sample_rate))
+            }
         };
         Source { kind }
     }

@@ -429,6 +429,42 @@ impl Speech {
         self.looped || self.pos < self.total
     }
 
+    /// The next frame of the speech, looped whatever `looped` says (the talker reads frame by frame).
+    #[inline]
+    pub fn next_frame(&mut self) -> f32 {
+        if self.pos >= self.total {
+            self.pos = 0;
+            self.seg = 0;
+            self.set_hiss();
+        }
+        let y = self.tick();
+        self.pos += 1;
+        y
+    }
+
+    /// Frames of one pass of the text: 400 ms per word, at least one word.
+    pub fn text_frames(&self) -> u64 {
+        self.total
+    }
+
+    /// Frames of one word at this sample rate (400 ms).
+    pub fn word_frames(&self) -> u64 {
+        frames_for_ms(WORD_MS, self.rate)
+    }
+
+    /// Continues from frame `frame` of the text (modulo its length; 0 when it has none). The voice's smoothed
+    /// parameters and oscillators carry on from where they were, so a jump is not a click once faded (the
+    /// talker fades each of its stretches in). Allocation-free: the talker seeks while rendering.
+    pub fn seek(&mut self, frame: u64) {
+        self.pos = frame.checked_rem(self.total).unwrap_or(0);
+        // The segment that covers `pos`: the last one starting at or before it (the first starts at 0).
+        self.seg = self
+            .segments
+            .partition_point(|s| s.start <= self.pos)
+            .saturating_sub(1);
+        self.set_hiss();
+    }
+
     /// One frame at `self.pos`.
     #[inline]
     // Compare/select, not f32::clamp: it does not vectorise in wasm (the crate's rule for every kernel).

@@ -1,15 +1,29 @@
-//! The talker (leg media `{"talker": …}`): speech-like noise for demos of the talking indicator. Stretches of
-//! talk (1–3 s) made of syllables (120–300 ms bursts of vowel-coloured noise) alternate with pauses (0.5–2 s of
-//! silence), all drawn from the seed. While talking the level never drops below about −40 dBFS RMS per block
-//! (syllables dip to a floor, not to silence), and pauses are exact silence, so a −45 dBFS gate opens for each
-//! talk and closes in each pause.
+//! The talker (leg media `{"talker": {"text", "talkMs", "silenceMs"}}`): a voice for demos of the talking
+//! indicator. Stretches of talk exactly `talk_ms` long alternate with pauses of exact silence exactly
+//! `silence_ms` long. There is no jitter in that timing, so what a meter measures is what the scenario says; the
+//! seed only picks the first pause (0 to `silence_ms`, so phones with the same settings do not talk in unison)
+//! and the noise syllables. `talk_ms` 0 is silent forever; `silence_ms` 0 talks without a pause.
+//!
+//! What a talk stretch says:
+//! * without text: syllables (120–300 ms bursts of vowel-coloured noise, drawn from the seed). The level never
+//!   drops below about −40 dBFS RMS per block while talking (syllables dip to a floor, not to silence), so a
+//!   −45 dBFS gate opens for each stretch and closes in each pause;
+//! * with text: the speech synthesiser reads the text aloud, 400 ms per word, pausing with the talker. A stretch
+//!   speaks words back to back (a text shorter than the stretch starts again, looped), and the stretch's end cuts
+//!   the word it falls in (faded). The next stretch starts at the start of that cut word, so no word is lost; a
+//!   stretch that ends between words, after the last word it spoke, goes on with the next. A stretch shorter
+//!   than one word still moves on by one word each time, so the whole text is heard. So a stretch starts
+//!   ⌊talk_ms / 400⌋ words (at least one) after the previous one, wrapping round the text.
+//!
+//! Each talk stretch has 20 ms raised-cosine edges (no click when talk starts, stops or cuts a word).
 
-use super::fade::raised_cosine;
+use super::fade::{edges, raised_cosine};
 use super::frames_for_ms;
 use super::resonator::{Resonator, cos_of, pole_radius};
+use super::speech::Speech;
 use crate::dsp::{Rng, exp, sin_phase};
 
-/// Edges of each talk stretch (no click when talk starts or stops).
+/// Edges of each talk stretch.
 const EDGE_MS: u64 = 20;
 /// Between syllables the envelope dips to this fraction of the syllable's peak.
 const SYLLABLE_FLOOR: f32 = 0.25;
@@ -26,6 +40,17 @@ const VOWELS: [(f32, f32); 6] = [
     (350.0, 950.0),
     (500.0, 1500.0),
 ];
+/// A stretch length that never ends (`silence_ms` 0 talks for ever, `talk_ms` 0 pauses for ever).
+const FOREVER: u64 = u64::MAX;
+
+/// The text a talker reads, and where its next stretch starts.
+struct Reading {
+    speech: Speech,
+    /// Frame of the text where the next talk stretch starts (always a word's start).
+    next_start: u64,
+    /// How far each stretch moves the start: ⌊talk / word⌋ words, at least one.
+    step: u64,
+}
 
 /// The running talker.
 pub struct Talker {
@@ -34,6 +59,9 @@ pub struct Talker {
     pattern: Rng,
     noise: Rng,
     talking: bool,
+    /// Lengths of a talk and of a pause, in frames ([`FOREVER`] when the other one is 0).
+    talk_len: u64,
+    pause_len: u64,
     /// Position in and length of the current talk or pause stretch.
     seg_pos: u64,
     seg_len: u64,
@@ -47,22 +75,49 @@ pub struct Talker {
     /// A one-pole low-pass on the noise (speech falls off above ~1 kHz; white noise sounds like hiss).
     tilt: f32,
     tilt_k: f32,
+    /// The text, when there is one with at least one word; noise syllables otherwise.
+    reading: Option<Reading>,
 }
 
 impl Talker {
-    /// A talker from `seed` at `sample_rate`. It starts with a pause of 0–1 s (so legs with different seeds do
-    /// not all start talking together).
-    pub fn new(seed: u64, sample_rate: u32) -> Self {
+    /// A talker from `seed` at `sample_rate` that talks for `talk_ms`, pauses for `silence_ms`, and again,
+    /// reading `text` (noise syllables when it has no words). It starts with a seeded pause of 0 to
+    /// `silence_ms`.
+    pub fn new(seed: u64, talk_ms: u32, silence_ms: u32, text: &str, sample_rate: u32) -> Self {
         let mut pattern = Rng::new(seed);
-        let first_pause = frames_for_ms(pattern.range_u32(0, 1000) as u64, sample_rate);
+        let first_pause = frames_for_ms(u64::from(pattern.range_u32(0, silence_ms)), sample_rate);
+        // A length of 0 frames (0 ms, or an absurd sample rate) never comes up as a stretch, so `render`'s loop
+        // cannot stall: the other kind of stretch lasts for ever instead.
+        let talk = frames_for_ms(u64::from(talk_ms), sample_rate);
+        let pause = frames_for_ms(u64::from(silence_ms), sample_rate);
+        let (talk_len, pause_len) = match (talk, pause) {
+            (0, _) => (1, FOREVER),
+            (_, 0) => (FOREVER, 1),
+            lengths => lengths,
+        };
+        let reading = if text.split_whitespace().next().is_some() {
+            let speech = Speech::new(text, true, sample_rate);
+            let word = speech.word_frames();
+            let words = talk.checked_div(word).unwrap_or(0);
+            let step = (if words < 1 { 1 } else { words }) * word;
+            Some(Reading {
+                speech,
+                next_start: 0,
+                step,
+            })
+        } else {
+            None
+        };
         let mut t = Talker {
             rate: sample_rate,
             inv_rate: 1.0 / sample_rate as f32,
             noise: Rng::new(seed ^ 0x7a1c_e400_0000_0001),
             pattern,
             talking: false,
+            talk_len,
+            pause_len,
             seg_pos: 0,
-            seg_len: first_pause,
+            seg_len: if talk == 0 { FOREVER } else { first_pause },
             edge: frames_for_ms(EDGE_MS, sample_rate),
             syl_pos: 0,
             syl_len: 0,
@@ -71,8 +126,9 @@ impl Talker {
             f2: Resonator::default(),
             tilt: 0.0,
             tilt_k: 1.0 - exp(-2.0 * core::f32::consts::PI * TILT_HZ / sample_rate as f32),
+            reading,
         };
-        if first_pause == 0 {
+        if t.seg_len == 0 {
             t.next_stretch();
         }
         t
@@ -85,16 +141,21 @@ impl Talker {
 
     fn next_stretch(&mut self) {
         self.talking = !self.talking;
-        let ms = if self.talking {
-            self.pattern.range_u32(1000, 3000)
+        self.seg_len = if self.talking {
+            self.talk_len
         } else {
-            self.pattern.range_u32(500, 2000)
+            self.pause_len
         };
-        // At least a frame, so even an absurd sample rate cannot stall the loop in `render`.
-        self.seg_len = frames_for_ms(ms as u64, self.rate).max(1);
         self.seg_pos = 0;
         self.syl_pos = 0;
         self.syl_len = 0;
+        if self.talking
+            && let Some(r) = &mut self.reading
+        {
+            r.speech.seek(r.next_start);
+            let len = r.speech.text_frames();
+            r.next_start = (r.next_start + r.step).checked_rem(len).unwrap_or(0);
+        }
     }
 
     fn next_syllable(&mut self) {
@@ -121,6 +182,15 @@ impl Talker {
 
     #[inline]
     fn talk_frame(&mut self) -> f32 {
+        // Talk-stretch edges (a stretch that never ends only fades in).
+        let edge = if self.seg_len == FOREVER {
+            raised_cosine(self.seg_pos, self.edge)
+        } else {
+            edges(self.seg_pos, self.seg_len, self.edge)
+        };
+        if let Some(r) = &mut self.reading {
+            return edge * r.speech.next_frame();
+        }
         if self.syl_pos >= self.syl_len {
             self.next_syllable();
         }
@@ -129,15 +199,6 @@ impl Talker {
         let s = sin_phase(phase);
         let syllable = SYLLABLE_FLOOR + (1.0 - SYLLABLE_FLOOR) * s * s;
         self.syl_pos += 1;
-        // Talk-stretch edges.
-        let from_end = self.seg_len - 1 - self.seg_pos;
-        let edge = if self.seg_pos < self.edge {
-            raised_cosine(self.seg_pos, self.edge)
-        } else if from_end < self.edge {
-            raised_cosine(from_end, self.edge)
-        } else {
-            1.0
-        };
         self.tilt += (self.noise.next_f32() - self.tilt) * self.tilt_k;
         let x = self.tilt;
         let y = self.f1.tick(x) + 0.6 * self.f2.tick(x);

@@ -52,7 +52,12 @@ pub fn commands() -> Vec<(u64, Command)> {
             0,
             Command::AddLeg {
                 leg: LegId(2),
-                input: SourceSpec::Talker { seed: 7 },
+                input: SourceSpec::Talker {
+                    seed: 7,
+                    talk_ms: 2000,
+                    silence_ms: 2000,
+                    text: String::new(),
+                },
             },
         ),
         (0, join(0, true, true)),
@@ -102,6 +107,7 @@ pub fn commands() -> Vec<(u64, Command)> {
                 leg: LegId(0),
                 source: SourceSpec::Dtmf {
                     digits: "12#".to_owned(),
+                    slot_ms: 500,
                 },
             },
         ),
