@@ -59,8 +59,8 @@ impl LegSelection {
 /// What a recording captures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RecordingTarget {
-    /// A conference recording: the room's mix (every talker and the wait music), as the mixer's recording sink
-    /// hears it.
+    /// A conference recording: the room's mix (every talker; no wait music, which never plays while a room
+    /// records), as the mixer's recording sink hears it.
     Room(RoomId),
     /// A call recording (`StartRecordCall`, `RecordUtterance`): what the leg hears plus what its phone says,
     /// summed and clamped to full scale.

@@ -143,7 +143,7 @@ pub enum Media {
 /// A synthetic talker: speaks for `talk_ms`, is silent for `silence_ms`, and again.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Talker {
-    /// What it says (`text`, default a fixed phrase chosen by the audio issue).
+    /// What it reads aloud in its talk stretches (`text`; without it, speech-like noise syllables).
     pub text: Option<String>,
     /// Length of each burst of speech (`talkMs`, default 2000).
     pub talk_ms: u64,
