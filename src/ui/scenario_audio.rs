@@ -421,9 +421,17 @@ pub fn ScenarioAudio(props: &Props) -> Html {
             phone.set(p);
         })
     };
+    // The picker itself says which phone: a click that comes before the re-render of a change still renders it.
+    let picker = use_node_ref();
     let on_render = {
-        let phone = phone.clone();
-        Callback::from(move |_: MouseEvent| render_as(&phone))
+        let (phone, picker) = (phone.clone(), picker.clone());
+        Callback::from(move |_: MouseEvent| {
+            let chosen = picker
+                .cast::<HtmlSelectElement>()
+                .map_or_else(|| (*phone).clone(), |s| s.value());
+            render_as(&chosen);
+            phone.set(chosen);
+        })
     };
     // timeupdate while playing (a few times a second), seeked and play when the learner moves the playhead.
     let on_time = {
@@ -444,7 +452,7 @@ pub fn ScenarioAudio(props: &Props) -> Html {
             <h3>{"Sound"}</h3>
             <div class="audio-row">
                 <label class="field inline">{"Hear as"}
-                    <select id="scenario-hear-as" onchange={on_phone}>
+                    <select id="scenario-hear-as" ref={picker} onchange={on_phone}>
                         { for phones.iter().map(|p| {
                             let n = run.calls_of(p);
                             let note = match n {
