@@ -507,3 +507,21 @@ impl Translator {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_send_digits_slot_is_its_length_over_its_digits() {
+        // The engine's durationMs is digits × pauseMs.
+        assert_eq!(dtmf_slot_ms("123", Some(600)), 200);
+        assert_eq!(dtmf_slot_ms("1", Some(1000)), 1000);
+        // Digits are characters, not bytes.
+        assert_eq!(dtmf_slot_ms("1é", Some(400)), 200);
+        // No length or no digits: the default slot.
+        assert_eq!(dtmf_slot_ms("12", None), 500);
+        assert_eq!(dtmf_slot_ms("", Some(300)), 500);
+        assert_eq!(dtmf_slot_ms("1", Some(u64::MAX)), u32::MAX);
+    }
+}

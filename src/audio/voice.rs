@@ -52,3 +52,50 @@ pub fn talker_voice(talker: &Talker, seed: u64) -> SourceSpec {
         text: talker.text.clone().unwrap_or_default(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scenario_talker_keeps_its_lengths_and_text() {
+        let talker = Talker {
+            text: Some("can you hear me".into()),
+            talk_ms: 1200,
+            silence_ms: 800,
+        };
+        assert_eq!(
+            talker_voice(&talker, 42),
+            SourceSpec::Talker {
+                seed: 42,
+                talk_ms: 1200,
+                silence_ms: 800,
+                text: "can you hear me".into(),
+            }
+        );
+        // The defaults (the UI's simulated participants): 2 s of noise syllables, 2 s of silence.
+        assert_eq!(
+            talker_voice(&Talker::default(), 7),
+            SourceSpec::Talker {
+                seed: 7,
+                talk_ms: 2000,
+                silence_ms: 2000,
+                text: String::new(),
+            }
+        );
+        // Beyond the mixer's u32 milliseconds (49 days): clamped, not wrapped round to a short stretch.
+        let long = Talker {
+            text: None,
+            talk_ms: u64::from(u32::MAX) + 5,
+            silence_ms: 1 << 40,
+        };
+        assert!(matches!(
+            talker_voice(&long, 0),
+            SourceSpec::Talker {
+                talk_ms: u32::MAX,
+                silence_ms: u32::MAX,
+                ..
+            }
+        ));
+    }
+}
