@@ -1266,3 +1266,70 @@ async fn the_scenario_panel_caption_follows_a_prompt_cut_by_a_digit() {
     browser.assert_no_console_problems().await;
     browser.finish().await;
 }
+
+/// A run longer than the panel renders (10 minutes) gets a message that says what to do instead, and no
+/// player: nothing hangs, nothing panics.
+#[tokio::test]
+#[ignore = "needs dist/ and Chromium: run by ./x test"]
+async fn the_scenario_panel_refuses_to_render_a_very_long_run_with_a_message() {
+    let browser = Browser::start("scenario-long-run").await;
+    browser.open("/").await;
+    run_example(&browser, "PerCL CreateConference, then AddToConference").await;
+    // The caller now hangs up after 11 minutes instead of 9 s.
+    let edited = browser
+        .js(r#"const t = document.querySelector('#scenario-source');
+               const text = t.value.replace('"at": 9000, "hangup"', '"at": 660000, "hangup"');
+               if (text === t.value) return false;
+               t.value = text; t.dispatchEvent(new Event('input', {bubbles: true})); return true;"#)
+        .await;
+    assert_eq!(edited, Value::Bool(true), "the example's hangup step");
+    // An edit clears the last run (and its sound) once Yew has re-rendered.
+    browser
+        .wait_until("the edit to clear the run", async || {
+            let v = browser
+                .js("return document.querySelector('#scenario-audio') === null")
+                .await;
+            if v == Value::Bool(true) {
+                Ok(())
+            } else {
+                Err("the old run's sound is still shown".to_owned())
+            }
+        })
+        .await;
+    browser
+        .wait_for_css("#scenario-run")
+        .await
+        .click()
+        .await
+        .expect("click Run scenario");
+    browser.wait_for_css("#scenario-hear-as").await;
+    browser
+        .button("#scenario-audio", "Render audio")
+        .await
+        .click()
+        .await
+        .expect("click Render audio");
+    let message = browser
+        .wait_until("the render's refusal", async || {
+            let v = browser
+                .js(
+                    "const p = document.querySelector('#scenario-audio-status[role=alert]'); \
+                     return p && p.textContent",
+                )
+                .await;
+            v.as_str().map(str::to_owned).ok_or(format!("{v}"))
+        })
+        .await;
+    assert!(
+        message.contains("the run lasts 11.0 min")
+            && message.contains("at most 10 min")
+            && message.contains("conflab run --hear +15550111111=FILE.wav"),
+        "{message}"
+    );
+    let player = browser
+        .js("return document.querySelector('#scenario-player') === null")
+        .await;
+    assert_eq!(player, Value::Bool(true), "no player for a refused render");
+    browser.assert_no_console_problems().await;
+    browser.finish().await;
+}
