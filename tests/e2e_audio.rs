@@ -1333,3 +1333,120 @@ async fn the_scenario_panel_refuses_to_render_a_very_long_run_with_a_message() {
     browser.assert_no_console_problems().await;
     browser.finish().await;
 }
+
+/// The bytes of the WAV behind `css` (an `<audio>` or a link) in the page.
+async fn wav_bytes(browser: &Browser, css: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    let b64 = browser
+        .client
+        .execute_async(
+            r#"const [css] = arguments;
+               const done = arguments[arguments.length - 1];
+               const el = document.querySelector(css);
+               fetch(el.src || el.href).then(r => r.arrayBuffer()).then(buffer => {
+                 const bytes = new Uint8Array(buffer);
+                 let text = '';
+                 for (let i = 0; i < bytes.length; i += 0x8000) {
+                   text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+                 }
+                 done(btoa(text));
+               }).catch(e => done('error: ' + e));"#,
+            vec![Value::from(css)],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("fetch {css}: {e}"));
+    let b64 = b64.as_str().expect("base64 text");
+    base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap_or_else(|e| panic!("{css}: {e}: {b64:.80}"))
+}
+
+/// What `conflab run SCENARIO --hear PHONE=… --record-dir …` writes, computed here with the same library calls
+/// (no files: every phone's media is generated): the phone's WAV, then each recording's id and WAV.
+fn native_wavs(scenario: &str, phone: &str) -> (Vec<u8>, Vec<(String, Vec<u8>)>) {
+    use conflab::audio::{self, MediaFiles, Score, wav};
+    let scenario = conflab::scenario::parse(scenario).expect("a valid scenario");
+    let (_, score) = Score::from_run(&scenario, None, &MediaFiles::new(), 16_000);
+    let hear = score.phones.get(phone).cloned().unwrap_or_default();
+    let config = conflab_mixer::Config {
+        sample_rate: 16_000,
+        block: 128,
+    };
+    let rendered = audio::render(&score, config, &[hear]).expect("render");
+    let recordings = rendered
+        .recordings
+        .iter()
+        .map(|(id, samples)| (id.clone(), wav::encode(samples, 16_000)))
+        .collect();
+    (wav::encode(&rendered.hear[0], 16_000), recordings)
+}
+
+/// Where two WAV files first differ and how many bytes differ, for a failure message.
+fn wav_difference(browser: &[u8], native: &[u8]) -> String {
+    let first = browser.iter().zip(native).position(|(a, b)| a != b);
+    let differing = browser.iter().zip(native).filter(|(a, b)| a != b).count();
+    format!(
+        "{} bytes in the browser, {} natively; first difference at byte {first:?}; {differing} bytes differ",
+        browser.len(),
+        native.len()
+    )
+}
+
+/// The Scenario panel's files are the native ones, byte for byte: what a phone hears (a Say, the beep, the wait
+/// music) and a conference recording, rendered by the same crate::audio in wasm on the main thread.
+#[tokio::test]
+#[ignore = "needs dist/ and Chromium: run by ./x test"]
+async fn the_scenario_panel_files_equal_the_native_render_byte_for_byte() {
+    let browser = Browser::start("scenario-parity").await;
+    browser.open("/").await;
+    for (title, source, phone) in [
+        (
+            "PerCL CreateConference, then AddToConference",
+            include_str!("scenarios/percl-create-join.json"),
+            "+15550111111",
+        ),
+        (
+            "Audio: tones, beeps, wait music, talk=false, listen=false, recording",
+            include_str!("scenarios/audio_lifecycle.json"),
+            "+15550111111",
+        ),
+    ] {
+        run_example(&browser, title).await;
+        render_scenario_phone(&browser, phone).await;
+        let (hear, recordings) = native_wavs(source, phone);
+        let heard = wav_bytes(&browser, "#scenario-download").await;
+        assert!(
+            heard == hear,
+            "{title}, heard as {phone}: {}",
+            wav_difference(&heard, &hear)
+        );
+        let ids = browser
+            .js("return [...document.querySelectorAll('#scenario-recordings li')].map(li => li.dataset.recordingId)")
+            .await;
+        let native_ids: Vec<&str> = recordings.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(
+            ids,
+            serde_json::json!(native_ids),
+            "{title}: the recordings"
+        );
+        for (id, native) in &recordings {
+            let bytes = wav_bytes(
+                &browser,
+                &format!(r#"#scenario-recordings li[data-recording-id="{id}"] a[download]"#),
+            )
+            .await;
+            assert!(
+                bytes == *native,
+                "{title}, recording {id}: {}",
+                wav_difference(&bytes, native)
+            );
+        }
+        println!(
+            "{title}: {} B heard as {phone} and {} recording(s), identical to the native render",
+            heard.len(),
+            recordings.len()
+        );
+    }
+    browser.assert_no_console_problems().await;
+    browser.finish().await;
+}
