@@ -19,6 +19,15 @@ pub fn pole_radius(bw_hz: f32, sample_rate: u32) -> f32 {
     exp(-core::f32::consts::PI * bw_hz / sample_rate as f32)
 }
 
+/// The coefficients `(a, b, c)` of `y[n] = a·x[n] + b·y[n−1] + c·y[n−2]` for the centre `cos(2π·hz/rate)` and
+/// the pole radius `r`: `b = 2r·cos`, `c = −r²`, and `a = 1 − b − c` for unity gain at 0 Hz.
+#[inline]
+pub fn coefficients(cos_centre: f32, r: f32) -> (f32, f32, f32) {
+    let b = 2.0 * r * cos_centre;
+    let c = -(r * r);
+    (1.0 - b - c, b, c)
+}
+
 /// `cos(2π·hz/rate)`, from the deterministic sine (a quarter turn ahead), with `hz` kept below 0.45·rate.
 #[inline]
 // Compare/select, not f32::clamp: it does not vectorise in wasm (the crate's rule for every kernel).
@@ -42,9 +51,7 @@ impl Resonator {
     /// is kept, so moving a formant frame by frame glides instead of restarting.
     #[inline]
     pub fn set(&mut self, cos_centre: f32, r: f32) {
-        self.b = 2.0 * r * cos_centre;
-        self.c = -(r * r);
-        self.a = 1.0 - self.b - self.c;
+        (self.a, self.b, self.c) = coefficients(cos_centre, r);
     }
 
     /// The filter's gain at its centre (where it peaks), for the `cos_centre` it was set with: dividing by it
