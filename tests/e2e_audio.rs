@@ -1175,6 +1175,26 @@ async fn the_scenario_panel_offers_the_runs_recordings() {
         Some(7 * 16_000),
         "recording from 2 s to 9 s: {decoded}"
     );
+
+    // Once something is rendered, choosing another phone renders it at once.
+    let other = browser
+        .js("const s = document.querySelector('#scenario-hear-as'); \
+             const o = [...s.options].map(o => o.value).find(v => v !== s.value); \
+             s.value = o; s.dispatchEvent(new Event('change', {bubbles: true})); return o;")
+        .await;
+    let other = other.as_str().expect("a second phone").to_owned();
+    browser
+        .wait_until(&format!("the render of {other}"), async || {
+            let v = browser
+                .js("return document.querySelector('#scenario-audio-status').dataset.phone")
+                .await;
+            if v.as_str() == Some(other.as_str()) {
+                Ok(())
+            } else {
+                Err(format!("{v}"))
+            }
+        })
+        .await;
     browser.assert_no_console_problems().await;
     browser.finish().await;
 }
