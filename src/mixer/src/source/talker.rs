@@ -40,8 +40,10 @@ const VOWELS: [(f32, f32); 6] = [
     (350.0, 950.0),
     (500.0, 1500.0),
 ];
-/// Frames between exact values of the syllable envelope (a power of two, so the slope's division is exact).
-const ENV_GRID: u64 = 16;
+/// The syllable envelope is exact every `rate / ENV_GRID_PER_S` frames or fewer (a power of two, at least 8, so
+/// the slope's division is exact): 2 ms or less, where a straight line between exact values stays within 1e-3
+/// of the peak from the sin² curve even for the shortest syllable at 8 kHz.
+const ENV_GRID_PER_S: u32 = 500;
 /// A stretch length that never ends (`silence_ms` 0 talks for ever, `talk_ms` 0 pauses for ever).
 const FOREVER: u64 = u64::MAX;
 
@@ -78,10 +80,12 @@ pub struct Talker {
     env_floor: f32,
     env_swing: f32,
     /// The envelope at the next frame and its step per frame, a straight line between exact values
-    /// [`ENV_GRID`] frames apart; `env_next` is the exact value at the end of the current line.
+    /// `env_grid` frames apart; `env_next` is the exact value at the end of the current line.
     env: f32,
     env_slope: f32,
     env_next: f32,
+    /// Frames between exact envelope values (see [`ENV_GRID_PER_S`]).
+    env_grid: u64,
     /// The noise's low-pass, scaled: `tilt ← tilt·tilt_keep + noise` with the noise as an integer in ±2²³
     /// (speech falls off above ~1 kHz; white noise sounds like hiss).
     tilt: f32,
@@ -147,6 +151,7 @@ impl Talker {
             env: 0.0,
             env_slope: 0.0,
             env_next: 0.0,
+            env_grid: env_grid(sample_rate),
             tilt: 0.0,
             tilt_keep: 1.0 - tilt_k,
             f1: Formant::default(),
@@ -276,7 +281,7 @@ impl Talker {
         }
     }
 
-    /// Noise syllables for `run`, cut at syllable boundaries and at every [`ENV_GRID`]th frame of a syllable,
+    /// Noise syllables for `run`, cut at syllable boundaries and at every `env_grid`th frame of a syllable,
     /// where the envelope is exact; between, it steps along a straight line (closer than 1e-3 of the peak to the
     /// curve), so the loop holds no sine. The noise is filtered with the gains taken out of the recurrences
     /// (scaled state), leaving a multiply and an add on each loop-carried chain.
@@ -286,20 +291,21 @@ impl Talker {
             if self.syl_pos >= self.syl_len {
                 self.next_syllable();
             }
-            let in_grid = self.syl_pos % ENV_GRID;
+            let grid = self.env_grid;
+            let in_grid = self.syl_pos % grid;
             if in_grid == 0 {
                 let here = if self.syl_pos == 0 {
                     self.envelope(0)
                 } else {
                     self.env_next
                 };
-                self.env_next = self.envelope(self.syl_pos + ENV_GRID);
+                self.env_next = self.envelope(self.syl_pos + grid);
                 self.env = here;
-                self.env_slope = (self.env_next - here) * (1.0 / ENV_GRID as f32);
+                self.env_slope = (self.env_next - here) * (1.0 / grid as f32);
             }
             let left = self.syl_len - self.syl_pos;
-            let left = if ENV_GRID - in_grid < left {
-                ENV_GRID - in_grid
+            let left = if grid - in_grid < left {
+                grid - in_grid
             } else {
                 left
             };
@@ -328,6 +334,17 @@ impl Talker {
             done += n;
         }
     }
+}
+
+/// Frames between exact values of the syllable envelope at `sample_rate`: the largest power of two at most
+/// `rate / ENV_GRID_PER_S`, and at least 8.
+fn env_grid(sample_rate: u32) -> u64 {
+    let most = u64::from(sample_rate / ENV_GRID_PER_S);
+    let mut grid = 8;
+    while grid * 2 <= most {
+        grid *= 2;
+    }
+    grid
 }
 
 /// A two-pole resonator with unit input weight, `y = x + b·y[n−1] + c·y[n−2]` (the input weight `a` of
@@ -407,7 +424,7 @@ mod tests {
                         "rate {rate} frame {pos}: {} vs {exact}",
                         t.env
                     );
-                    if pos.is_multiple_of(ENV_GRID) {
+                    if pos.is_multiple_of(t.env_grid) {
                         assert_eq!(t.env.to_bits(), exact.to_bits(), "rate {rate} frame {pos}");
                     }
                 }
