@@ -1199,8 +1199,9 @@ async fn the_scenario_panel_offers_the_runs_recordings() {
     browser.finish().await;
 }
 
-/// A phone whose media is a WAV file cannot be read in the browser: the panel names it and renders it silent,
-/// so the other participant hears nothing where `conflab run --hear` gives it the file's 500 Hz tone.
+/// A phone whose media is a WAV file cannot be read by the browser: the panel names it and renders it silent
+/// (the other participant hears nothing where `conflab run --hear` gives it the file's 500 Hz tone) until the
+/// learner picks the file, which the browser decodes and the render then plays.
 #[tokio::test]
 #[ignore = "needs dist/ and Chromium: run by ./x test"]
 async fn the_scenario_panel_renders_file_media_phones_silent_and_says_so() {
@@ -1208,7 +1209,7 @@ async fn the_scenario_panel_renders_file_media_phones_silent_and_says_so() {
     browser.open("/").await;
     run_example(
         &browser,
-        "Audio: a phone whose media is a WAV file (silent in the browser)",
+        "Audio: a phone whose media is a WAV file (pick the file to hear it)",
     )
     .await;
     let note = browser
@@ -1231,6 +1232,36 @@ async fn the_scenario_panel_renders_file_media_phones_silent_and_says_so() {
         rms < SILENCE,
         "the file phone is silent in the browser: rms {rms}"
     );
+
+    // Picking the file (matched by its name) decodes it in the browser and renders again: now the other
+    // participant hears the file's 500 Hz tone.
+    let wav = harness::root().join("tests/scenarios/audio_media/tone500.wav");
+    browser
+        .wait_for_css("#scenario-files")
+        .await
+        .send_keys(wav.to_str().expect("a UTF-8 path"))
+        .await
+        .expect("pick the WAV file");
+    browser
+        .wait_until("the picked file to load", async || {
+            let v = browser
+                .js("const p = document.querySelector('#scenario-files-status'); return p && p.textContent")
+                .await;
+            match v.as_str() {
+                Some(t) if t.starts_with("Loaded audio_media/tone500.wav") => Ok(()),
+                _ => Err(format!("{v}")),
+            }
+        })
+        .await;
+    browser
+        .wait_until("the phone to hear the file", async || {
+            let d = decode_wav(&browser, "#scenario-player", &[(0.0, 10.0)]).await;
+            match d["rms"][0].as_f64() {
+                Some(rms) if rms > 0.02 => Ok(()),
+                _ => Err(format!("{d}")),
+            }
+        })
+        .await;
     browser.assert_no_console_problems().await;
     browser.finish().await;
 }

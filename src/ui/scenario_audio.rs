@@ -3,8 +3,10 @@
 //! renders them, offered as `<audio>` players and WAV downloads, with a caption of what is said (or played) to
 //! the phone at the player's current time.
 //!
-//! The browser reads no files, so phones whose media is `{"file": …}` render silent here (the panel says so),
-//! and `Play`/`waitUrl` sound as the same stand-ins as `conflab run` without `--media`.
+//! The browser cannot open the files a scenario names, so phones whose media is `{"file": …}` render silent
+//! until the learner picks those files in the panel (matched by file name, decoded by the browser's
+//! `decodeAudioData` at the render rate: [`crate::web_audio::decode_file`]); `Play`/`waitUrl` sound as the same
+//! stand-ins as `conflab run` without `--media`.
 
 use crate::audio::{self, MediaFiles, Score, wav};
 use crate::engine::{log::LogLine, media::MediaChange, media::Sound, run_scenario_inspect};
@@ -87,7 +89,7 @@ impl RunAudio {
         phones.into_iter().collect()
     }
 
-    /// The phones whose media is a WAV file, with its path: silent in the browser.
+    /// The phones whose media is a WAV file, with its path: silent in the browser until the file is picked.
     fn file_phones(&self) -> Vec<(String, String)> {
         self.scenario
             .phones
@@ -109,8 +111,8 @@ impl RunAudio {
         self.log.iter().map(|l| l.at).max().unwrap_or(0)
     }
 
-    /// Renders what `phone` heard and every recording, as WAV files.
-    fn render(&self, phone: &str) -> Result<Sound16k, String> {
+    /// Renders what `phone` heard and every recording, as WAV files, with the phone media files picked so far.
+    fn render(&self, phone: &str, files: &MediaFiles) -> Result<Sound16k, String> {
         let end_ms = self.end_ms();
         if end_ms > MAX_RENDER_MS {
             return Err(format!(
@@ -120,14 +122,8 @@ impl RunAudio {
                 MAX_RENDER_MS / 60_000
             ));
         }
-        // No files in the browser: the file phones' legs stay silent (Score::from_log's rule for a missing file).
-        let score = Score::from_log(
-            &self.scenario,
-            &self.log,
-            &self.calls,
-            &MediaFiles::new(),
-            RATE,
-        );
+        // A file phone whose file was not picked stays silent (Score::from_log's rule for a missing file).
+        let score = Score::from_log(&self.scenario, &self.log, &self.calls, files, RATE);
         let selection = score.phones.get(phone).cloned().unwrap_or_default();
         let config = conflab_mixer::Config {
             sample_rate: RATE,
@@ -153,6 +149,43 @@ impl RunAudio {
             recordings,
         })
     }
+}
+
+/// Decodes the picked `chosen` files at [`RATE`], each one whose name is the last part of a path in `wanted`
+/// (the scenario's file media): the samples by path, and what to tell the learner (what was loaded, or why not).
+async fn load_files(
+    chosen: &[web_sys::File],
+    wanted: &[String],
+) -> (Vec<(String, Vec<f32>)>, Result<String, String>) {
+    let mut loaded: Vec<(String, Vec<f32>)> = Vec::new();
+    let mut problems = Vec::new();
+    for file in chosen {
+        let name = file.name();
+        let paths: Vec<&String> = wanted
+            .iter()
+            .filter(|p| p.rsplit(['/', '\\']).next() == Some(name.as_str()))
+            .collect();
+        if paths.is_empty() {
+            problems.push(format!(
+                "{name} is not a file this scenario names ({})",
+                wanted.join(", ")
+            ));
+            continue;
+        }
+        match crate::web_audio::decode_file(file, RATE).await {
+            Ok(samples) => {
+                loaded.extend(paths.into_iter().map(|p| (p.clone(), samples.clone())));
+            }
+            Err(e) => problems.push(e.to_string()),
+        }
+    }
+    let said = if problems.is_empty() {
+        let names: Vec<&str> = loaded.iter().map(|(p, _)| p.as_str()).collect();
+        Ok(format!("Loaded {}.", names.join(", ")))
+    } else {
+        Err(problems.join("; "))
+    };
+    (loaded, said)
 }
 
 /// What a caption cue is.
@@ -409,13 +442,59 @@ pub fn ScenarioAudio(props: &Props) -> Html {
     };
     let sound = use_state(|| None::<Rc<Result<Sound16k, String>>>);
     let at_ms = use_state(|| 0u64);
+    // The phone media files picked so far (by the scenario's path), and what the last pick said.
+    let files = use_mut_ref(MediaFiles::new);
+    let picked = use_state(|| None::<Result<String, String>>);
 
     let render_as = {
-        let (run, sound, at_ms) = (run.clone(), sound.clone(), at_ms.clone());
+        let (run, sound, at_ms, files) = (run.clone(), sound.clone(), at_ms.clone(), files.clone());
         move |p: &str| {
-            sound.set(Some(Rc::new(run.render(p))));
+            sound.set(Some(Rc::new(run.render(p, &files.borrow()))));
             at_ms.set(0);
         }
+    };
+    let on_files = {
+        let (run, files, picked, sound, phone, render_as) = (
+            run.clone(),
+            files.clone(),
+            picked.clone(),
+            sound.clone(),
+            phone.clone(),
+            render_as.clone(),
+        );
+        Callback::from(move |e: Event| {
+            let Some(list) = e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .files()
+            else {
+                return;
+            };
+            let chosen: Vec<web_sys::File> =
+                (0..list.length()).filter_map(|i| list.get(i)).collect();
+            let wanted = run
+                .file_phones()
+                .into_iter()
+                .map(|(_, path)| path)
+                .collect::<Vec<_>>();
+            let (files, picked, sound, phone, render_as) = (
+                files.clone(),
+                picked.clone(),
+                sound.clone(),
+                phone.clone(),
+                render_as.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                let (loaded, said) = load_files(&chosen, &wanted).await;
+                for (path, samples) in loaded {
+                    files.borrow_mut().insert(&path, samples, RATE);
+                }
+                picked.set(Some(said));
+                // Hear the files at once when something is already rendered.
+                if sound.is_some() {
+                    render_as(&phone);
+                }
+            });
+        })
     };
     let on_phone = {
         let (phone, sound, render_as) = (phone.clone(), sound.clone(), render_as.clone());
@@ -453,7 +532,7 @@ pub fn ScenarioAudio(props: &Props) -> Html {
         })
     };
 
-    let files = run.file_phones();
+    let file_phones = run.file_phones();
     html! {
         <div class="scenario-audio" id="scenario-audio">
             <h3>{"Sound"}</h3>
@@ -474,14 +553,23 @@ pub fn ScenarioAudio(props: &Props) -> Html {
                 <button type="button" id="scenario-render" onclick={on_render}
                         disabled={phones.is_empty()}>{"Render audio"}</button>
             </div>
-            if !files.is_empty() {
+            if !file_phones.is_empty() {
                 <p class="hint" id="scenario-file-media">
-                    {"The browser cannot read files, so these phones are silent here: "}
-                    { for files.iter().enumerate().map(|(i, (phone, path))| html! {
+                    {"The browser cannot open the scenario's files, so these phones are silent until you pick them: "}
+                    { for file_phones.iter().enumerate().map(|(i, (phone, path))| html! {
                         <>{ if i > 0 { ", " } else { "" } }<code>{phone.clone()}</code>{format!(" ({path})")}</>
                     }) }
-                    {". "}<code>{"conflab run --hear"}</code>{" renders them with their files."}
+                    {". "}<code>{"conflab run --hear"}</code>{" reads them itself."}
                 </p>
+                <label class="field inline">{"Media files"}
+                    <input type="file" id="scenario-files" multiple=true accept=".wav,audio/wav,audio/*"
+                           onchange={on_files} />
+                </label>
+                { match &*picked {
+                    None => html! {},
+                    Some(Ok(text)) => html! { <p id="scenario-files-status" role="status">{text.clone()}</p> },
+                    Some(Err(text)) => html! { <p id="scenario-files-status" class="alert" role="alert">{text.clone()}</p> },
+                } }
             }
             { match sound.as_deref() {
                 None => html! {

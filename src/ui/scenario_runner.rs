@@ -101,7 +101,7 @@ const EXAMPLES: &[(&str, &str)] = &[
         include_str!("../../tests/scenarios/audio_urls.json"),
     ),
     (
-        "Audio: a phone whose media is a WAV file (silent in the browser)",
+        "Audio: a phone whose media is a WAV file (pick the file to hear it)",
         include_str!("../../tests/scenarios/audio_file.json"),
     ),
 ];

@@ -20,6 +20,13 @@ pub enum AudioError {
     OutputChoiceUnsupported,
     /// The chosen output device was refused.
     Output(String),
+    /// A file the learner picked could not be read or decoded.
+    Decode {
+        /// The file's name.
+        file: String,
+        /// What the browser said.
+        why: String,
+    },
 }
 
 impl fmt::Display for AudioError {
@@ -50,6 +57,10 @@ impl fmt::Display for AudioError {
                  sound settings instead"
             ),
             AudioError::Output(e) => write!(f, "the output device was refused: {e}"),
+            AudioError::Decode { file, why } => write!(
+                f,
+                "{file} could not be decoded as audio ({why}): pick a WAV file"
+            ),
         }
     }
 }

@@ -13,12 +13,14 @@
 //! `{type:"rec", room, frames}`, `{type:"recEnd", room}`, `{type:"pong", id}`. A leg or room is its `u32` id;
 //! `-1` means none.
 
+mod decode;
 mod error;
 mod event;
 mod js;
 mod offline;
 mod recording;
 
+pub use decode::decode_file;
 pub use error::{AudioError, MicError};
 pub use event::{AudioEvent, ContextState, Device, DeviceKind};
 pub use offline::{OfflineRender, render_offline};
