@@ -382,14 +382,7 @@ impl Session {
             return;
         };
         let participants = conference.participants();
-        let members = participants
-            .iter()
-            .map(|p| Member {
-                call_id: p.call_id.clone(),
-                talk: p.flags.talk,
-                listen: p.flags.listen,
-            })
-            .collect();
+        let members = participants.iter().map(Member::from).collect();
         let hearers: Vec<String> = participants
             .iter()
             .filter(|p| beep && p.flags.listen)
@@ -1127,15 +1120,7 @@ mod properties {
                 "recording in {:?}",
                 status
             );
-            let members: Vec<Member> = c
-                .participants()
-                .iter()
-                .map(|p| Member {
-                    call_id: p.call_id.clone(),
-                    talk: p.flags.talk,
-                    listen: p.flags.listen,
-                })
-                .collect();
+            let members: Vec<Member> = c.participants().iter().map(Member::from).collect();
             prop_assert_eq!(heard.mix.get(id).cloned().unwrap_or_default(), members);
         }
         Ok(())

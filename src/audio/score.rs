@@ -102,6 +102,32 @@ pub struct Score {
     pub end_frame: u64,
 }
 
+/// Runs `scenario` exactly as [`crate::engine::run_scenario`] does (the same log, byte for byte) and notes the
+/// engine's calls in creation order as (call id, phone): the log's call lines do not name the phone.
+pub fn run_with_phones(
+    scenario: &Scenario,
+    until: Option<u64>,
+) -> (Vec<LogLine>, Vec<(String, String)>) {
+    let mut calls: Vec<(String, String)> = Vec::new();
+    let log = run_scenario_inspect(scenario, until, &mut |engine| {
+        let seen = calls.len();
+        // Most inputs create no call: when the iterator knows its exact length, skip the walk unless it grew.
+        if let (lo, Some(hi)) = engine.calls().size_hint()
+            && lo == hi
+            && lo <= seen
+        {
+            return;
+        }
+        calls.extend(
+            engine
+                .calls()
+                .skip(seen)
+                .map(|c| (c.id.clone(), c.phone.clone())),
+        );
+    });
+    (log, calls)
+}
+
 impl Score {
     /// Runs `scenario` (exactly as [`crate::engine::run_scenario`] does, so the returned log is the same, byte
     /// for byte) and builds its score at `sample_rate`. `files` holds the decoded WAVs of the phones' `file`
@@ -112,24 +138,7 @@ impl Score {
         files: &MediaFiles,
         sample_rate: u32,
     ) -> (Vec<LogLine>, Score) {
-        // The engine's calls in creation order, as (call id, phone): the log's call lines do not name the phone.
-        let mut calls: Vec<(String, String)> = Vec::new();
-        let log = run_scenario_inspect(scenario, until, &mut |engine| {
-            let seen = calls.len();
-            // Most inputs create no call: when the iterator knows its exact length, skip the walk unless it grew.
-            if let (lo, Some(hi)) = engine.calls().size_hint()
-                && lo == hi
-                && lo <= seen
-            {
-                return;
-            }
-            calls.extend(
-                engine
-                    .calls()
-                    .skip(seen)
-                    .map(|c| (c.id.clone(), c.phone.clone())),
-            );
-        });
+        let (log, calls) = run_with_phones(scenario, until);
         let score = Score::from_log(scenario, &log, &calls, files, sample_rate);
         (log, score)
     }

@@ -213,14 +213,7 @@ impl Engine {
             return;
         };
         let participants = conf.participants();
-        let members: Vec<Member> = participants
-            .iter()
-            .map(|p| Member {
-                call_id: p.call_id.clone(),
-                talk: p.flags.talk,
-                listen: p.flags.listen,
-            })
-            .collect();
+        let members: Vec<Member> = participants.iter().map(Member::from).collect();
         // The hearers are copied only when a beep is played (most bridge changes have none).
         let hearers: Vec<String> = if beep {
             participants

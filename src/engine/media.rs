@@ -67,6 +67,17 @@ pub struct Member {
     pub listen: bool,
 }
 
+impl From<&crate::conference::Participant> for Member {
+    /// The participant as the mixer sees it: its call and privileges.
+    fn from(p: &crate::conference::Participant) -> Member {
+        Member {
+            call_id: p.call_id.clone(),
+            talk: p.flags.talk,
+            listen: p.flags.listen,
+        }
+    }
+}
+
 /// One change to what is heard.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "change", rename_all = "camelCase")]

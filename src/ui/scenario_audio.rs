@@ -9,7 +9,7 @@
 //! stand-ins as `conflab run` without `--media`.
 
 use crate::audio::{self, MediaFiles, Score, wav};
-use crate::engine::{log::LogLine, media::MediaChange, media::Sound, run_scenario_inspect};
+use crate::engine::{log::LogLine, media::MediaChange, media::Sound};
 use crate::scenario::{Action, Media, Scenario};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -46,24 +46,7 @@ impl RunAudio {
     /// Runs `scenario` exactly as [`crate::engine::run_scenario`] does (the log is the same, byte for byte),
     /// noting the phone of every call as it appears.
     pub fn run(scenario: Scenario) -> RunAudio {
-        let mut calls: Vec<(String, String)> = Vec::new();
-        let log = run_scenario_inspect(&scenario, None, &mut |engine| {
-            let seen = calls.len();
-            // Most inputs create no call: when the iterator knows its length, skip the walk unless it grew
-            // (Score::from_run's shortcut, so a run with many calls stays linear).
-            if let (lo, Some(hi)) = engine.calls().size_hint()
-                && lo == hi
-                && lo <= seen
-            {
-                return;
-            }
-            calls.extend(
-                engine
-                    .calls()
-                    .skip(seen)
-                    .map(|c| (c.id.clone(), c.phone.clone())),
-            );
-        });
+        let (log, calls) = audio::score::run_with_phones(&scenario, None);
         RunAudio {
             scenario,
             log,
