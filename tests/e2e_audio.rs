@@ -901,6 +901,9 @@ const SCENARIO_RATE: f64 = 16_000.0;
 
 /// Picks example `title` in the Scenario panel, runs it and waits for its sound section.
 async fn run_example(browser: &Browser, title: &str) {
+    // The app mounts after the page loads: wait for the panel before reading its menu.
+    browser.wait_for_css("#scenario-example").await;
+    browser.wait_for_css("#scenario-source").await;
     let picked = browser
         .js(&format!(
             "const s = document.querySelector('#scenario-example'); \
