@@ -157,6 +157,16 @@ async fn wait_for_loudest(browser: &Browser, what: &str, pass: impl Fn(Level) ->
     }
 }
 
+/// Waits until the speakers are silent (`what` names the expectation), then checks that silence holds for 2 s.
+async fn silence_holds(browser: &Browser, what: &str) {
+    wait_for_level(browser, what, |l| l.rms < SILENCE).await;
+    let loudest = loudest_over(browser, Duration::from_secs(2)).await;
+    assert!(
+        loudest < SILENCE,
+        "{what}: silence did not hold, loudest rms {loudest}"
+    );
+}
+
 /// The loudest reading of the speakers over `span` (sampled every 10 ms in the page): silence must hold the
 /// whole time.
 async fn loudest_over(browser: &Browser, span: Duration) -> f64 {
@@ -449,9 +459,7 @@ async fn the_microphone_reaches_others_and_never_itself() {
 
     // You never hear yourself (Alice is silent, no music plays in progress, playBeep=never).
     hear_as(&browser, &you).await;
-    wait_for_level(&browser, "You to hear silence", |l| l.rms < SILENCE).await;
-    let loudest = loudest_over(&browser, Duration::from_secs(2)).await;
-    assert!(loudest < SILENCE, "You heard yourself: rms {loudest}");
+    silence_holds(&browser, "You to hear silence (never yourself)").await;
 
     // Mute: talk=false for your leg, shown on the participant; Alice hears nothing any more.
     browser
@@ -477,15 +485,7 @@ async fn the_microphone_reaches_others_and_never_itself() {
         .await;
     assert_eq!(pressed.as_str(), Some("true"), "Mute shows it is pressed");
     hear_as(&browser, &alice).await;
-    wait_for_level(&browser, "Alice to hear silence once You is muted", |l| {
-        l.rms < SILENCE
-    })
-    .await;
-    let loudest = loudest_over(&browser, Duration::from_secs(2)).await;
-    assert!(
-        loudest < SILENCE,
-        "Alice still hears the muted microphone: rms {loudest}"
-    );
+    silence_holds(&browser, "Alice to hear silence once You is muted").await;
 
     // Unmuted, Alice hears you again.
     browser
@@ -720,15 +720,7 @@ async fn wait_music_plays_while_populated_and_stops_in_progress() {
 
     add(&browser, "music", "Carol", "silence", true).await;
     expect_status(&browser, "music", "inProgress").await;
-    wait_for_level(&browser, "the music to stop at inProgress", |l| {
-        l.rms < SILENCE
-    })
-    .await;
-    let loudest = loudest_over(&browser, Duration::from_secs(2)).await;
-    assert!(
-        loudest < SILENCE,
-        "music still heard in progress: rms {loudest}"
-    );
+    silence_holds(&browser, "the music to stop at inProgress").await;
     browser.assert_no_console_problems().await;
     browser.finish().await;
 }
@@ -787,15 +779,7 @@ async fn a_participant_with_listen_off_hears_silence() {
             false,
         )
         .await;
-    wait_for_level(&browser, "Eve to hear silence with listen=false", |l| {
-        l.rms < SILENCE
-    })
-    .await;
-    let loudest = loudest_over(&browser, Duration::from_secs(2)).await;
-    assert!(
-        loudest < SILENCE,
-        "Eve hears with listen=false: rms {loudest}"
-    );
+    silence_holds(&browser, "Eve to hear silence with listen=false").await;
     browser.assert_no_console_problems().await;
     browser.finish().await;
 }
