@@ -42,14 +42,11 @@ async fn page_loads_with_a_clean_console() {
         })
         .await;
     browser
-        .wait_until("document.readyState to be complete", async || match browser
-            .js("return document.readyState")
-            .await
-            .as_str()
-        {
-            Some("complete") => Ok(()),
-            other => Err(format!("readyState {other:?}")),
-        })
+        .wait_for_js(
+            "document.readyState to be complete",
+            "return document.readyState",
+            serde_json::Value::from("complete"),
+        )
         .await;
     browser.assert_no_console_problems().await;
     let shot = browser.screenshot("page-loads").await;

@@ -308,14 +308,11 @@ async fn hear_as(browser: &Browser, call_id: &str) {
         ))
         .await;
     browser
-        .wait_until(&format!("to hear as {call_id}"), async || {
-            let v = browser.js("return window.conflabAudio.hearing").await;
-            if v.as_str() == Some(call_id) {
-                Ok(())
-            } else {
-                Err(format!("hearing {v}"))
-            }
-        })
+        .wait_for_js(
+            &format!("to hear as {call_id}"),
+            "return window.conflabAudio.hearing",
+            Value::from(call_id),
+        )
         .await;
 }
 
@@ -368,14 +365,11 @@ async fn the_microphone_reaches_others_and_never_itself() {
 
     // Hear-as defaults to You once joined.
     browser
-        .wait_until("Hear as to follow You", async || {
-            let v = browser.js("return window.conflabAudio.hearing").await;
-            if v.as_str() == Some(you.as_str()) {
-                Ok(())
-            } else {
-                Err(format!("hearing {v}"))
-            }
-        })
+        .wait_for_js(
+            "Hear as to follow You",
+            "return window.conflabAudio.hearing",
+            Value::from(you.as_str()),
+        )
         .await;
 
     // The fake microphone beeps: its meter moves and the level meter of "You" shows it.
@@ -589,16 +583,11 @@ async fn a_denied_microphone_is_shown_and_joins_nobody() {
         .await
         .expect("click Join with my microphone again");
     browser
-        .wait_until("the no-device state", async || {
-            let v = browser
-                .js("return document.querySelector('#mic-state').dataset.mic")
-                .await;
-            if v.as_str() == Some("no-device") {
-                Ok(())
-            } else {
-                Err(format!("{v}"))
-            }
-        })
+        .wait_for_js(
+            "the no-device state",
+            "return document.querySelector('#mic-state').dataset.mic",
+            Value::from("no-device"),
+        )
         .await;
     let text = browser
         .js("return document.querySelector('#mic-state').textContent")
@@ -625,16 +614,11 @@ async fn a_denied_microphone_is_shown_and_joins_nobody() {
         .await
         .expect("click Join with my microphone a third time");
     browser
-        .wait_until("the unsupported state", async || {
-            let v = browser
-                .js("return document.querySelector('#mic-state').dataset.mic")
-                .await;
-            if v.as_str() == Some("unsupported") {
-                Ok(())
-            } else {
-                Err(format!("{v}"))
-            }
-        })
+        .wait_for_js(
+            "the unsupported state",
+            "return document.querySelector('#mic-state').dataset.mic",
+            Value::from("unsupported"),
+        )
         .await;
     browser.assert_no_console_problems().await;
     browser.finish().await;
@@ -1171,16 +1155,11 @@ async fn the_scenario_panel_offers_the_runs_recordings() {
         .await;
     let other = other.as_str().expect("a second phone").to_owned();
     browser
-        .wait_until(&format!("the render of {other}"), async || {
-            let v = browser
-                .js("return document.querySelector('#scenario-audio-status').dataset.phone")
-                .await;
-            if v.as_str() == Some(other.as_str()) {
-                Ok(())
-            } else {
-                Err(format!("{v}"))
-            }
-        })
+        .wait_for_js(
+            &format!("the render of {other}"),
+            "return document.querySelector('#scenario-audio-status').dataset.phone",
+            Value::from(other.as_str()),
+        )
         .await;
     browser.assert_no_console_problems().await;
     browser.finish().await;
@@ -1323,16 +1302,11 @@ async fn the_scenario_panel_refuses_to_render_a_very_long_run_with_a_message() {
     assert_eq!(edited, Value::Bool(true), "the example's hangup step");
     // An edit clears the last run (and its sound) once Yew has re-rendered.
     browser
-        .wait_until("the edit to clear the run", async || {
-            let v = browser
-                .js("return document.querySelector('#scenario-audio') === null")
-                .await;
-            if v == Value::Bool(true) {
-                Ok(())
-            } else {
-                Err("the old run's sound is still shown".to_owned())
-            }
-        })
+        .wait_for_js(
+            "the edit to clear the run",
+            "return document.querySelector('#scenario-audio') === null",
+            Value::Bool(true),
+        )
         .await;
     browser
         .wait_for_css("#scenario-run")

@@ -266,6 +266,20 @@ impl Browser {
         }
     }
 
+    /// Polls `script` (a function body that `return`s a value) until it returns `expected`, as [`Browser::wait_until`]
+    /// does, naming `what` and the last value seen on timeout.
+    pub async fn wait_for_js(&self, what: &str, script: &str, expected: Value) {
+        self.wait_until(what, async || {
+            let v = self.js(script).await;
+            if v == expected {
+                Ok(())
+            } else {
+                Err(format!("{v}"))
+            }
+        })
+        .await
+    }
+
     /// Waits for an element matching the CSS selector.
     pub async fn wait_for_css(&self, css: &str) -> Element {
         self.wait_until(&format!("an element matching `{css}`"), async || {
