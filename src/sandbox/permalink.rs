@@ -27,8 +27,8 @@ pub const VERSION: &str = "s1";
 /// What comes before [`encode`]'s output in the page's URL: the fragment is `#s=<encoded>`.
 pub const FRAGMENT_PREFIX: &str = "#s=";
 
-/// DEFLATE's best ratio: a scenario is a few kilobytes, so the slowest level still takes well under a millisecond,
-/// and every byte saved shortens the link.
+/// DEFLATE's best ratio: a scenario is a few kilobytes, so even the slowest level is quick, and every byte saved
+/// shortens the link.
 const LEVEL: u8 = 9;
 
 /// The longest version tag quoted back in an error message (the tag comes from outside and may be huge).
