@@ -218,7 +218,7 @@ fn the_recording_starts_at_in_progress_and_lasts_as_long_as_the_engine_says() {
     // The engine's own duration (conferenceRecordingStatus, whole seconds rounded up).
     let secs = log
         .iter()
-        .filter(|l| l.kind == "webhook")
+        .filter(|l| l.kind() == "webhook")
         .filter_map(|l| l.get("body")?.get("recordingDurationSec")?.as_u64())
         .next()
         .expect("conferenceRecordingStatus with recordingDurationSec");

@@ -172,11 +172,11 @@ proptest! {
         let mut ended: BTreeMap<String, usize> = BTreeMap::new();
         let mut call_status: BTreeMap<String, usize> = BTreeMap::new();
         for line in &lines {
-            match line.kind {
+            match line.kind() {
                 "call" if line.get("callEndedReason").is_some() => {
                     *ended.entry(line.get("callId").unwrap().as_str().unwrap().to_owned()).or_default() += 1;
                 }
-                "webhook" if line.get("requestType") == Some(&Value::from("callStatus")) => {
+                "webhook" if line.get("requestType") == Some(Value::from("callStatus")) => {
                     let id = line.get("body").unwrap()["callId"].as_str().unwrap().to_owned();
                     *call_status.entry(id).or_default() += 1;
                 }

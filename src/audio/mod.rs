@@ -10,9 +10,9 @@
 //! the player applies a command at the first block boundary at or after its frame.
 
 pub mod chime;
+pub mod cues;
 pub mod files;
 pub mod render;
-pub mod replay;
 pub mod score;
 pub mod translate;
 pub mod voice;

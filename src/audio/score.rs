@@ -3,10 +3,9 @@
 //! [`crate::audio::render`].
 
 use super::files::MediaFiles;
-use super::replay;
 use super::translate::Translator;
 use super::voice;
-use crate::engine::log::LogLine;
+use crate::engine::log::{Entry, LogLine};
 use crate::engine::run_scenario_inspect;
 use crate::scenario::Scenario;
 use conflab_mixer::{Command, LegId, RoomId};
@@ -172,14 +171,11 @@ impl Score {
         let mut end_ms = 0;
         for line in log {
             end_ms = end_ms.max(line.at);
-            match line.kind {
-                "call" => {
-                    let (Some(call_id), Some(status)) = (
-                        line.get("callId").and_then(|v| v.as_str()),
-                        line.get("status").and_then(|v| v.as_str()),
-                    ) else {
-                        continue;
-                    };
+            match &line.entry {
+                Entry::Call {
+                    call_id, status, ..
+                } => {
+                    let call_id = call_id.as_str();
                     // A call's first status line starts its leg (a media change that came earlier has given it a
                     // silent one already) and the phone's segment.
                     if started.insert(call_id.to_owned()) {
@@ -192,7 +188,7 @@ impl Score {
                             );
                         }
                     }
-                    if replay::is_final_status(status) {
+                    if status.is_final() {
                         commands.extend(t.call_ended(line.at, call_id));
                         if let (Some((phone, start)), Some(leg)) =
                             (open.remove(call_id), t.leg_of(call_id))
@@ -205,11 +201,7 @@ impl Score {
                         }
                     }
                 }
-                "media" => {
-                    if let Some(change) = replay::media_change(line) {
-                        commands.extend(t.media(line.at, &change));
-                    }
-                }
+                Entry::Media(change) => commands.extend(t.media(line.at, change)),
                 _ => {}
             }
         }

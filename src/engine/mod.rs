@@ -53,7 +53,7 @@ pub mod log;
 pub mod media;
 pub mod runner;
 
-pub use runner::{run_scenario, run_scenario_inspect};
+pub use runner::{Progress, Run, run_scenario, run_scenario_inspect};
 
 use crate::conference::Conferences;
 use crate::ids::{IdGenerator, IdKind};

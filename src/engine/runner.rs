@@ -1,16 +1,21 @@
 //! The scenario runner: feeds a [`Scenario`]'s steps to an [`Engine`] in time order, answers every webhook the
-//! way the scenario's `app` says, and records the event log. Pure: the browser runs the same function and gets
-//! the same log, byte for byte.
+//! way the scenario's `app` says, and records the event log. Pure: the browser runs the same code and gets the
+//! same log, byte for byte.
+//!
+//! [`Run`] is the runner as a value that can be resumed: [`Run::run_until`] moves it to a virtual time, and
+//! [`Run::push_step`] adds a step to its timeline. [`run_scenario`] (`conflab run`) runs one to the end in one
+//! go; [`crate::sandbox::Sandbox`] (the page, embedding) moves one forward as the user acts. Both are this one
+//! loop, which is what makes a session exported at time T replay with `conflab run --until T` to the same log.
 //!
 //! Order at one virtual time: webhook responses due then, then the engine's timers, then the steps (in file
 //! order). A response with `delayMs` equal to the 10 s webhook timeout still arrives in time; a longer one
 //! loses. Without `until`, the run stops when nothing is pending, or after [`MAX_RUN_MS`] of virtual time (a
 //! note says so: an app that re-prompts forever would otherwise never stop).
 
-use super::log::LogLine;
+use super::log::{ApiLine, AppReply, Entry, LogLine, WebhookLine};
 use super::{Config, Engine, Event, HttpRequest, Input, Output, WebhookRequest, WebhookResult};
 use crate::scenario::template::{self, Lookup};
-use crate::scenario::{Action, AppAnswer, Scenario};
+use crate::scenario::{Action, AppAnswer, Scenario, Step};
 use serde_json::Value;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -36,49 +41,60 @@ pub fn run_scenario(scenario: &Scenario, until: Option<u64>) -> Vec<LogLine> {
 }
 
 /// [`run_scenario`], calling `inspect` with the engine after every input (for invariant checks in tests and
-/// for the UI's live view).
+/// for the audio score).
 pub fn run_scenario_inspect(
     scenario: &Scenario,
     until: Option<u64>,
     inspect: &mut dyn FnMut(&Engine),
 ) -> Vec<LogLine> {
-    let (config, ids) = Config::from_scenario(scenario);
-    let mut runner = Runner {
-        scenario,
-        engine: Engine::with_ids(config, ids),
-        log: Vec::new(),
-        deliveries: BinaryHeap::new(),
-        seq: 0,
-        api: BTreeMap::new(),
-        inspect,
-    };
+    let mut run = Run::new(scenario.clone());
     let until = until.or(scenario.until);
-    let drained = runner.run(until);
-    // When nothing else is pending, say which calls are still up (a Park, a loop-forever Say, a conference nobody
-    // leaves): the run ends, they do not.
-    if drained {
-        let live: Vec<String> = runner
-            .engine
-            .calls()
-            .filter(|c| !c.is_over())
-            .map(|c| format!("{} ({}, {})", c.id, c.phone, c.status))
-            .collect();
-        if !live.is_empty() {
-            let at = runner.log.last().map_or(0, |l| l.at);
-            runner.log.push(LogLine::new(at, "note").with(
-                "text",
-                format!(
-                    "the run ends with nothing pending; still up: {}",
-                    live.join(", ")
-                ),
-            ));
+    match run.run_until(until.unwrap_or(MAX_RUN_MS), inspect) {
+        // When nothing else is pending, say which calls are still up (a Park, a loop-forever Say, a conference
+        // nobody leaves): the run ends, they do not.
+        Progress::Drained => {
+            let live: Vec<String> = run
+                .engine
+                .calls()
+                .filter(|c| !c.is_over())
+                .map(|c| format!("{} ({}, {})", c.id, c.phone, c.status))
+                .collect();
+            if !live.is_empty() {
+                let at = run.log.last().map_or(0, |l| l.at);
+                run.log.push(LogLine::note(
+                    at,
+                    format!(
+                        "the run ends with nothing pending; still up: {}",
+                        live.join(", ")
+                    ),
+                ));
+            }
         }
+        Progress::Reached if until.is_none() => run.log.push(LogLine::note(
+            MAX_RUN_MS,
+            format!(
+                "the run stopped after {MAX_RUN_MS} ms of virtual time with work still pending; give an `until` to stop earlier"
+            ),
+        )),
+        Progress::Reached | Progress::LogFull => {}
     }
-    runner.log
+    run.log
 }
 
-struct Runner<'a> {
-    scenario: &'a Scenario,
+/// How far [`Run::run_until`] got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// Nothing is pending: no step, timer or webhook response is left.
+    Drained,
+    /// Something is pending after the time asked for.
+    Reached,
+    /// The log reached [`MAX_LOG_LINES`]; the run is over (a note says so) and moves no further.
+    LogFull,
+}
+
+/// A scenario being run: the engine, the app's answers in flight, the steps not yet fired and the log so far.
+pub struct Run {
+    scenario: Scenario,
     engine: Engine,
     log: Vec<LogLine>,
     /// Webhook responses to deliver: (time, sequence, webhook id, result).
@@ -86,7 +102,11 @@ struct Runner<'a> {
     seq: u64,
     /// API requests in flight: id → (method, path as logged).
     api: BTreeMap<u64, (String, String)>,
-    inspect: &'a mut dyn FnMut(&Engine),
+    /// Indices into `scenario.steps` in firing order (by time, file order at equal times).
+    order: Vec<usize>,
+    /// How many of `order` have fired.
+    fired: usize,
+    full: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -95,64 +115,130 @@ struct Response {
     body: String,
 }
 
-impl Runner<'_> {
-    /// Runs until nothing is pending (returns true) or a limit is reached (false).
-    fn run(&mut self, until: Option<u64>) -> bool {
-        let mut steps: Vec<_> = self.scenario.steps.iter().collect();
-        steps.sort_by_key(|s| s.at);
-        let mut next = 0;
-        let limit = until.unwrap_or(MAX_RUN_MS);
+impl Run {
+    /// A run of `scenario` at virtual time 0, before anything happened.
+    pub fn new(scenario: Scenario) -> Run {
+        let (config, ids) = Config::from_scenario(&scenario);
+        let mut order: Vec<usize> = (0..scenario.steps.len()).collect();
+        order.sort_by_key(|&i| scenario.steps[i].at);
+        Run {
+            engine: Engine::with_ids(config, ids),
+            scenario,
+            log: Vec::new(),
+            deliveries: BinaryHeap::new(),
+            seq: 0,
+            api: BTreeMap::new(),
+            order,
+            fired: 0,
+            full: false,
+        }
+    }
+
+    /// The scenario: its world, and every step (fired or not) in file order.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The engine, as it is now.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The log so far.
+    pub fn log(&self) -> &[LogLine] {
+        &self.log
+    }
+
+    /// Whether the log is full and the run over.
+    pub fn is_full(&self) -> bool {
+        self.full
+    }
+
+    /// When the next thing happens: a step, a timer or a webhook response.
+    pub fn next_at(&self) -> Option<u64> {
+        let step_at = self
+            .order
+            .get(self.fired)
+            .map(|&i| self.scenario.steps[i].at);
+        let delivery_at = self.deliveries.peek().map(|Reverse((at, ..))| *at);
+        [delivery_at, self.engine.poll_timeout(), step_at]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
+    /// Adds `action` to the timeline at virtual time `at`, after every step at `at` or earlier (so it fires after
+    /// those, as a step written last in the file would). It fires when the run reaches `at`; a step earlier than
+    /// what already fired fires at once when the run next moves. Returns its index in `scenario().steps`.
+    pub fn push_step(&mut self, at: u64, action: Action) -> usize {
+        let index = self.scenario.steps.len();
+        self.scenario.steps.push(Step {
+            at,
+            action,
+            pointer: format!("/steps/{index}"),
+        });
+        let steps = &self.scenario.steps;
+        let pos = self.fired + self.order[self.fired..].partition_point(|&i| steps[i].at <= at);
+        self.order.insert(pos, index);
+        index
+    }
+
+    /// Runs every step, timer and webhook response due at `limit` or earlier, calling `inspect` with the engine
+    /// after every input.
+    pub fn run_until(&mut self, limit: u64, inspect: &mut dyn FnMut(&Engine)) -> Progress {
+        if self.full {
+            return Progress::LogFull;
+        }
         loop {
-            let step_at = steps.get(next).map(|s| s.at);
+            let step_at = self
+                .order
+                .get(self.fired)
+                .map(|&i| self.scenario.steps[i].at);
             let delivery_at = self.deliveries.peek().map(|Reverse((at, ..))| *at);
             let timer_at = self.engine.poll_timeout();
             let Some(t) = [delivery_at, timer_at, step_at].into_iter().flatten().min() else {
-                return true;
+                return Progress::Drained;
             };
             if self.log.len() >= MAX_LOG_LINES {
-                self.log.push(LogLine::new(t, "note").with(
-                    "text",
+                self.log.push(LogLine::note(
+                    t,
                     format!("the run stopped after {MAX_LOG_LINES} log lines; give an `until` to look at a part"),
                 ));
-                return false;
+                self.full = true;
+                return Progress::LogFull;
             }
             if t > limit {
-                if until.is_none() {
-                    self.log.push(LogLine::new(limit, "note").with(
-                        "text",
-                        format!("the run stopped after {MAX_RUN_MS} ms of virtual time with work still pending; give an `until` to stop earlier"),
-                    ));
-                }
-                return false;
+                return Progress::Reached;
             }
             if delivery_at == Some(t) {
                 let Some(Reverse((at, _, id, r))) = self.deliveries.pop() else {
-                    return true;
+                    return Progress::Drained;
                 };
                 let result = WebhookResult::Response {
                     status: r.status,
                     body: r.body,
                 };
-                self.feed(Input::WebhookResponse { at, id, result });
+                self.feed(Input::WebhookResponse { at, id, result }, inspect);
             } else if timer_at == Some(t) {
-                self.feed(Input::Timeout(t));
+                self.feed(Input::Timeout(t), inspect);
             } else {
-                let step = steps[next];
-                next += 1;
-                self.step(step);
+                let index = self.order[self.fired];
+                self.fired += 1;
+                self.step(index, inspect);
             }
         }
     }
 
-    fn feed(&mut self, input: Input) {
+    fn feed(&mut self, input: Input, inspect: &mut dyn FnMut(&Engine)) {
         self.engine.handle_input(input);
         while let Some(output) = self.engine.poll_output() {
             self.output(output);
         }
-        (self.inspect)(&self.engine);
+        inspect(&self.engine);
     }
 
-    fn step(&mut self, step: &crate::scenario::Step) {
+    fn step(&mut self, index: usize, inspect: &mut dyn FnMut(&Engine)) {
+        let step = &self.scenario.steps[index];
         let at = step.at;
         let input = match &step.action {
             Action::Dial { from, to } => Input::Dial {
@@ -186,16 +272,19 @@ impl Runner<'_> {
                     Input::Api { at, id, request }
                 }
                 Err(e) => {
-                    self.log.push(
-                        LogLine::new(at, "error")
-                            .with("step", step.pointer.clone())
-                            .with("message", format!("the api step was not sent: {e}")),
+                    let line = LogLine::new(
+                        at,
+                        Entry::Error {
+                            step: Some(step.pointer.clone()),
+                            message: format!("the api step was not sent: {e}"),
+                        },
                     );
+                    self.log.push(line);
                     return;
                 }
             },
         };
-        self.feed(input);
+        self.feed(input, inspect);
     }
 
     /// The HTTP request of an `api` step, templates expanded, with Basic auth; and the path as logged.
@@ -258,76 +347,49 @@ impl Runner<'_> {
 
     fn output(&mut self, output: Output) {
         let at = self.engine.now();
-        match output {
-            Output::Webhook(w) => self.webhook(at, w),
+        let entry = match output {
+            Output::Webhook(w) => return self.webhook(at, w),
             Output::ApiResponse(reply) => {
                 let (method, path) = self.api.remove(&reply.id).unwrap_or_default();
-                let response = reply.body.as_deref().map_or(Value::Null, |b| {
-                    serde_json::from_str(b).unwrap_or(Value::String(b.to_owned()))
-                });
-                self.log.push(
-                    LogLine::new(at, "api")
-                        .with("method", method)
-                        .with("path", path)
-                        .with("status", reply.status)
-                        .with("response", response),
-                );
+                Entry::Api(Box::new(ApiLine {
+                    method,
+                    path,
+                    status: reply.status,
+                    response: reply.body,
+                }))
             }
-            Output::Media(change) => {
-                let mut line = LogLine::new(at, "media");
-                if let Ok(Value::Object(fields)) = serde_json::to_value(&change) {
-                    // Keep the serialised field order of the change: "change" first.
-                    let mut fields: Vec<(String, Value)> = fields.into_iter().collect();
-                    fields.sort_by_key(|(k, _)| k != "change");
-                    for (k, v) in fields {
-                        line.fields.push((media_key(&k), v));
-                    }
-                }
-                self.log.push(line);
-            }
+            Output::Media(change) => Entry::Media(change),
             Output::Event(Event::Conference {
                 conference_id,
                 status,
                 why,
                 sandbox_choice,
-            }) => {
-                let mut line = LogLine::new(at, "conference")
-                    .with("conferenceId", conference_id)
-                    .with("status", status.as_str())
-                    .with("why", why);
-                if let Some(choice) = sandbox_choice {
-                    line = line.with("sandboxChoice", choice);
-                }
-                self.log.push(line);
-            }
+            }) => Entry::Conference {
+                conference_id,
+                status,
+                why,
+                sandbox_choice,
+            },
             Output::Event(Event::Call {
                 call_id,
                 status,
                 reason,
-            }) => {
-                let mut line = LogLine::new(at, "call")
-                    .with("callId", call_id)
-                    .with("status", status.as_str());
-                if let Some(r) = reason.filter(|_| status.is_final()) {
-                    line = line.with("callEndedReason", r.as_str());
-                }
-                self.log.push(line);
-            }
+            }) => Entry::Call {
+                call_id,
+                status,
+                reason: reason.filter(|_| status.is_final()),
+            },
             Output::Event(Event::Note {
                 conference_id,
                 call_id,
                 text,
-            }) => {
-                let mut line = LogLine::new(at, "note");
-                if let Some(c) = conference_id {
-                    line = line.with("conferenceId", c);
-                }
-                if let Some(c) = call_id {
-                    line = line.with("callId", c);
-                }
-                self.log.push(line.with("text", text));
-            }
-        }
+            }) => Entry::Note {
+                conference_id,
+                call_id,
+                text,
+            },
+        };
+        self.log.push(LogLine::new(at, entry));
     }
 
     /// Logs a webhook and schedules the app's answer.
@@ -378,57 +440,32 @@ impl Runner<'_> {
                 None,
             ),
         };
-        let headers: serde_json::Map<String, Value> = w
-            .headers
-            .iter()
-            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-            .collect();
-        let mut shown = serde_json::Map::new();
-        shown.insert("status".into(), response.status.into());
-        shown.insert("body".into(), response.body.clone().into());
-        if delay > 0 {
-            shown.insert("delayMs".into(), delay.into());
-        }
-        self.log.push(
-            LogLine::new(at, "webhook")
-                .with("url", w.url.clone())
-                .with("requestType", w.request_type.as_str())
-                .with("expectsPercl", w.expects_percl)
-                .with("headers", Value::Object(headers))
-                .with("rawBody", w.raw_body.clone())
-                .with("body", w.body.into_value())
-                .with("response", Value::Object(shown)),
-        );
+        self.log.push(LogLine::new(
+            at,
+            Entry::Webhook(Box::new(WebhookLine {
+                url: w.url,
+                request_type: w.request_type,
+                expects_percl: w.expects_percl,
+                headers: w.headers,
+                body: w.body,
+                response: AppReply {
+                    status: response.status,
+                    body: response.body.clone(),
+                    delay_ms: delay,
+                },
+            })),
+        ));
         if let Some(text) = problem {
-            self.log
-                .push(LogLine::new(at, "error").with("message", text));
+            self.log.push(LogLine::new(
+                at,
+                Entry::Error {
+                    step: None,
+                    message: text,
+                },
+            ));
         }
         self.seq += 1;
         self.deliveries
             .push(Reverse((at + delay, self.seq, w.id, response)));
-    }
-}
-
-/// Media field names as `&'static str` (the log's field names are static).
-fn media_key(k: &str) -> &'static str {
-    match k {
-        "change" => "change",
-        "callId" => "callId",
-        "sound" => "sound",
-        "text" => "text",
-        "language" => "language",
-        "file" => "file",
-        "digits" => "digits",
-        "durationMs" => "durationMs",
-        "conferenceId" => "conferenceId",
-        "members" => "members",
-        "hearers" => "hearers",
-        "hz" => "hz",
-        "waitUrl" => "waitUrl",
-        "on" => "on",
-        "recordingId" => "recordingId",
-        "from" => "from",
-        "to" => "to",
-        _ => "other",
     }
 }

@@ -78,6 +78,11 @@ impl JsonBody {
             .get_or_init(|| serde_json::from_str(&self.raw).unwrap_or(Value::Null))
     }
 
+    /// The exact bytes, as sent.
+    pub fn raw(&self) -> &str {
+        &self.raw
+    }
+
     /// The value, owned.
     pub fn into_value(self) -> Value {
         let _ = self.value();

@@ -66,7 +66,9 @@ pub fn render(name: &str, phones: &[&str]) -> (Vec<LogLine>, Score, Rendered) {
 /// The virtual times of the log's media lines of `change` (with `on` = `on` when given).
 pub fn media_times(log: &[LogLine], change: &str, on: Option<bool>) -> Vec<u64> {
     log.iter()
-        .filter(|l| l.kind == "media" && l.get("change").and_then(|v| v.as_str()) == Some(change))
+        .filter(|l| {
+            l.kind() == "media" && l.get("change").as_ref().and_then(|v| v.as_str()) == Some(change)
+        })
         .filter(|l| on.is_none() || l.get("on").and_then(|v| v.as_bool()) == on)
         .map(|l| l.at)
         .collect()
