@@ -10,6 +10,7 @@ pub mod engine;
 pub mod ids;
 mod lookup;
 pub mod percl;
+pub mod sandbox;
 pub mod scenario;
 pub mod session;
 pub mod webhook;

@@ -1,0 +1,146 @@
+//! The live sandbox: one simulated FreeClimb that a person (the page), a parent page (postMessage) or a test
+//! drives step by step. The session *is* a scenario being written: its world (account, numbers, phones, the
+//! customer's app) plus every step taken so far, each stamped with the virtual time it was taken at, run by the
+//! one scenario runner ([`crate::engine::Run`]). That is what makes the invariant hold: the scenario exported at
+//! virtual time T, run with `conflab run FILE --until T`, prints this sandbox's log byte for byte (apart from
+//! the closing note a run prints when it stops).
+//!
+//! # How a driver calls it (the order matters, as in quinn-proto's `Connection`)
+//! * Getters read the state for views: [`Sandbox::now`], [`Sandbox::engine`] (conferences, calls, recordings),
+//!   [`Sandbox::scenario`], [`Sandbox::log`], [`Sandbox::next_event_at`].
+//! * Mutators: [`Sandbox::load`] (a scenario, at time 0, paused), [`Sandbox::step`] (a step, applied now),
+//!   [`Sandbox::advance`] (the clock to a time, forwards or backwards). Each runs everything due at the new
+//!   time before it returns.
+//! * Draining: after any mutator, a driver reads the lines it has not shown yet. It remembers
+//!   `(generation, count)`: while [`Sandbox::generation`] is unchanged the log only grew, so it reads
+//!   `log()[count..]`; when the generation changed (a load, or the clock went back) the log was rebuilt and the
+//!   driver starts over from the lines it has, up to `log().len()`.
+//! * Edge: [`Sandbox::export`] writes the session as a scenario file.
+//!
+//! Going back in time replays the scenario from zero up to the new time: the engine is deterministic, and a
+//! replay of a 10-minute session takes milliseconds (`./x bench page`), so no snapshots are kept.
+
+use crate::engine::log::LogLine;
+use crate::engine::{Engine, Run};
+use crate::scenario::{Action, Scenario};
+use std::fmt;
+
+/// The world a new page opens on: two numbers whose app creates a conference (the conference line) and starts
+/// it (the host line), and four outside phones with voices. `docs/sandbox.md` walks through it.
+pub const DEFAULT_WORLD: &str = include_str!("default_world.json");
+
+/// The default world as a scenario.
+pub fn default_world() -> Scenario {
+    // The file is tested to parse (sandbox::tests); a parse error here would be a build defect.
+    crate::scenario::parse(DEFAULT_WORLD).unwrap_or_else(|e| panic!("default_world.json: {e:?}"))
+}
+
+/// Why the sandbox refused a step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SandboxError {
+    /// The log reached its limit ([`crate::engine::runner::MAX_LOG_LINES`]); the session moves no further.
+    LogFull,
+}
+
+impl fmt::Display for SandboxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SandboxError::LogFull => write!(
+                f,
+                "the session's log is full ({} lines), so nothing more can happen in it; go back in time, reset, or export it and look at a part with `conflab run --until`",
+                crate::engine::runner::MAX_LOG_LINES
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SandboxError {}
+
+/// A live session: a scenario being written, run up to the current virtual time.
+pub struct Sandbox {
+    run: Run,
+    now: u64,
+    generation: u64,
+}
+
+impl Sandbox {
+    /// A sandbox running `scenario`, at virtual time 0 with everything due at 0 done.
+    pub fn new(scenario: Scenario) -> Sandbox {
+        let mut sandbox = Sandbox {
+            run: Run::new(scenario),
+            now: 0,
+            generation: 0,
+        };
+        sandbox.run.run_until(0, &mut |_| {});
+        sandbox
+    }
+
+    /// Replaces the session with `scenario` at virtual time 0 (its steps fire as the clock passes them).
+    pub fn load(&mut self, scenario: Scenario) {
+        let generation = self.generation + 1;
+        *self = Sandbox::new(scenario);
+        self.generation = generation;
+    }
+
+    /// The current virtual time (ms).
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+
+    /// The simulated FreeClimb as it is now.
+    pub fn engine(&self) -> &Engine {
+        self.run.engine()
+    }
+
+    /// The session as a scenario: the world and every step, in the order they were written.
+    pub fn scenario(&self) -> &Scenario {
+        self.run.scenario()
+    }
+
+    /// The event log up to now.
+    pub fn log(&self) -> &[LogLine] {
+        self.run.log()
+    }
+
+    /// Changes whenever the log was rebuilt rather than extended (a load, or the clock going back).
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// When the next thing is due (a step written for later, a timer, a webhook answer), if anything is.
+    pub fn next_event_at(&self) -> Option<u64> {
+        self.run.next_at()
+    }
+
+    /// Takes `action` now: it is written into the session at the current time and run at once, with everything
+    /// it causes at this instant.
+    pub fn step(&mut self, action: Action) -> Result<(), SandboxError> {
+        if self.run.is_full() {
+            return Err(SandboxError::LogFull);
+        }
+        self.run.push_step(self.now, action);
+        self.run.run_until(self.now, &mut |_| {});
+        Ok(())
+    }
+
+    /// Moves the clock to `to`. Forwards, everything due up to `to` happens; backwards, the session is replayed
+    /// from zero up to `to` (the steps written for later stay, and fire again as the clock passes them).
+    pub fn advance(&mut self, to: u64) {
+        if to < self.now {
+            let scenario = self.run.scenario().clone();
+            self.run = Run::new(scenario);
+            self.generation += 1;
+        }
+        self.run.run_until(to, &mut |_| {});
+        self.now = to;
+    }
+
+    /// The session as a scenario file (see `docs/scenarios.md`), which `conflab run --until` replays.
+    pub fn export(&self) -> String {
+        format!("{:?}", self.run.scenario())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,220 @@
+use super::*;
+use crate::engine::log::{Entry, to_jsonl};
+use crate::engine::run_scenario;
+use crate::scenario::{self, ApiRequest, Method};
+use proptest::prelude::*;
+
+fn world() -> Scenario {
+    scenario::parse(DEFAULT_WORLD).expect("the default world parses")
+}
+
+/// The log `conflab run --until T` prints for the sandbox's scenario, without the closing note a run adds when
+/// nothing is pending.
+fn replayed(sandbox: &Sandbox) -> String {
+    let mut lines = run_scenario(sandbox.scenario(), Some(sandbox.now()));
+    if let Some(last) = lines.last()
+        && let Entry::Note { text, .. } = &last.entry
+        && text.starts_with("the run ends with nothing pending")
+    {
+        lines.pop();
+    }
+    to_jsonl(&lines)
+}
+
+fn dial(from: &str, to: &str) -> Action {
+    Action::Dial {
+        from: from.into(),
+        to: to.into(),
+    }
+}
+
+fn hangup(phone: &str) -> Action {
+    Action::Hangup {
+        phone: phone.into(),
+    }
+}
+
+fn conference_statuses(s: &Sandbox) -> Vec<&'static str> {
+    s.log()
+        .iter()
+        .filter_map(|l| match &l.entry {
+            Entry::Conference { status, .. } => Some(status.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_default_world_walks_the_conference_lifecycle() {
+    let mut s = Sandbox::new(world());
+    assert_eq!(s.now(), 0);
+    assert!(
+        s.log().is_empty(),
+        "nothing happens in the default world by itself"
+    );
+    s.step(dial("+15550111111", "+15550100000")).unwrap();
+    s.advance(5_000);
+    assert_eq!(conference_statuses(&s), ["empty", "populated"]);
+    s.step(dial("+15550122222", "+15550100001")).unwrap();
+    s.advance(10_000);
+    assert_eq!(
+        conference_statuses(&s),
+        ["empty", "populated", "inProgress"]
+    );
+    let conference = s.engine().conference_by_alias("demo").unwrap();
+    s.step(Action::Api(ApiRequest {
+        method: Method::Post,
+        path: format!("/Conferences/{conference}"),
+        query: Vec::new(),
+        body: Some(serde_json::json!({"status": "terminated"})),
+    }))
+    .unwrap();
+    assert_eq!(
+        conference_statuses(&s),
+        ["empty", "populated", "inProgress", "empty", "terminated"]
+    );
+    assert_eq!(replayed(&s), to_jsonl(s.log()));
+}
+
+#[test]
+fn a_step_is_written_at_the_current_time_after_the_steps_already_there() {
+    let mut s = Sandbox::new(world());
+    s.advance(2_500);
+    s.step(dial("+15550111111", "+15550100000")).unwrap();
+    let steps = &s.scenario().steps;
+    assert_eq!(steps.len(), 1);
+    assert_eq!(steps[0].at, 2_500);
+    assert_eq!(steps[0].pointer, "/steps/0");
+    assert!(s.log().iter().all(|l| l.at == 2_500));
+    assert!(!s.log().is_empty());
+}
+
+#[test]
+fn going_back_replays_to_exactly_the_past_and_keeps_the_later_steps() {
+    let mut s = Sandbox::new(world());
+    s.step(dial("+15550111111", "+15550100000")).unwrap();
+    s.advance(4_000);
+    let at_4s = to_jsonl(s.log());
+    s.advance(6_000);
+    s.step(hangup("+15550111111")).unwrap();
+    s.advance(9_000);
+    let generation = s.generation();
+    s.advance(4_000);
+    assert_eq!(s.generation(), generation + 1);
+    assert_eq!(to_jsonl(s.log()), at_4s);
+    assert_eq!(s.scenario().steps.len(), 2, "the hangup stays for later");
+    s.advance(9_000);
+    assert_eq!(replayed(&s), to_jsonl(s.log()));
+    assert!(
+        s.log()
+            .iter()
+            .any(|l| matches!(&l.entry, Entry::Call { status, .. } if status.is_final()))
+    );
+}
+
+#[test]
+fn load_replaces_the_session_and_runs_what_is_due_at_zero() {
+    let mut s = Sandbox::new(world());
+    s.step(dial("+15550111111", "+15550100000")).unwrap();
+    let mut other = world();
+    other.steps.push(scenario::Step {
+        at: 0,
+        action: dial("+15550122222", "+15550100000"),
+        pointer: "/steps/0".into(),
+    });
+    let generation = s.generation();
+    s.load(other);
+    assert_eq!(s.generation(), generation + 1);
+    assert_eq!(s.now(), 0);
+    assert_eq!(s.scenario().steps.len(), 1);
+    assert!(!s.log().is_empty(), "the dial at 0 ran");
+    assert_eq!(replayed(&s), to_jsonl(s.log()));
+}
+
+#[test]
+fn next_event_at_names_the_next_thing_due() {
+    let mut s = Sandbox::new(world());
+    assert_eq!(s.next_event_at(), None);
+    s.step(dial("+15550111111", "+15550100000")).unwrap();
+    // The Say of the welcome takes time; its end is the next thing due.
+    let next = s.next_event_at().expect("the welcome prompt ends later");
+    assert!(next > 0);
+    s.advance(next);
+    assert!(s.log().last().unwrap().at == next);
+}
+
+/// What a learner or a parent page can do, on the default world.
+#[derive(Clone, Debug)]
+enum Move {
+    Act(Action),
+    Forward(u64),
+    Back(u64),
+}
+
+fn phone() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("+15550111111".to_owned()),
+        Just("+15550122222".to_owned()),
+        Just("+15550133333".to_owned()),
+        Just("+15550144444".to_owned()),
+    ]
+}
+
+fn action() -> impl Strategy<Value = Action> {
+    let number = prop_oneof![
+        Just("+15550100000".to_owned()),
+        Just("+15550100001".to_owned())
+    ];
+    let api = |method, path: &str, body: Option<serde_json::Value>| {
+        Action::Api(ApiRequest {
+            method,
+            path: path.to_owned(),
+            query: Vec::new(),
+            body,
+        })
+    };
+    prop_oneof![
+        4 => (phone(), number).prop_map(|(from, to)| Action::Dial { from, to }),
+        2 => phone().prop_map(|phone| Action::Hangup { phone }),
+        1 => phone().prop_map(|phone| Action::Answer { phone }),
+        1 => (phone(), "[0-9#*]{1,3}").prop_map(|(phone, digits)| Action::Digits { phone, digits }),
+        1 => Just(api(Method::Post, "/Conferences", Some(serde_json::json!({"alias": "demo"})))),
+        1 => Just(api(
+            Method::Post,
+            "/Conferences/{{conference:demo}}",
+            Some(serde_json::json!({"status": "terminated"}))
+        )),
+        1 => Just(api(Method::Get, "/Calls", None)),
+        1 => (phone(), "[0-9#*]{1,3}").prop_map(|(phone, digits)| Action::Say { phone, text: digits }),
+    ]
+}
+
+fn moves() -> impl Strategy<Value = Vec<Move>> {
+    prop::collection::vec(
+        prop_oneof![
+            5 => action().prop_map(Move::Act),
+            4 => (0u64..15_000).prop_map(Move::Forward),
+            1 => (0u64..=100).prop_map(Move::Back),
+        ],
+        1..30,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// The invariant: whatever was done, in whatever order, with the clock going back and forth, the session run
+    /// as a scenario up to its current time gives its log byte for byte.
+    #[test]
+    fn the_session_replays_to_the_same_log(moves in moves()) {
+        let mut s = Sandbox::new(world());
+        for m in moves {
+            match m {
+                Move::Act(a) => s.step(a).unwrap(),
+                Move::Forward(ms) => s.advance(s.now() + ms),
+                Move::Back(percent) => s.advance(s.now() * percent / 100),
+            }
+            prop_assert_eq!(replayed(&s), to_jsonl(s.log()));
+        }
+    }
+}
