@@ -44,3 +44,333 @@ fn every_golden_scenario_round_trips() {
     }
 }
 
+
+#[test]
+fn an_empty_scenario_is_an_empty_object() {
+    let s = parse_ok("{}", "{}");
+    assert_eq!(scenario::write(&s), "{}\n");
+}
+
+#[test]
+fn the_output_has_one_step_per_line_and_leaves_defaults_out() {
+    let text = r#"{"seed": 0, "account": {"type": "full"}, "numbers": {"+15550100000": {}},
+        "phones": {"+15550111111": {"answer": {"afterMs": 0}, "media": {"silence": true}, "says": "yes"}},
+        "app": {"https://a.test/in": {"percl": [{"Hangup": {}}], "delayMs": 0}, "https://a.test/f": {"status": 200, "delayMs": 0, "body": ""}},
+        "steps": [{"at": 0, "dial": {"from": "+15550111111", "to": "+15550100000"}},
+                  {"at": 5, "api": {"method": "GET", "path": "/Calls", "query": {"active": true, "n": 1.50}, "body": {"a": [1, "x\"y"]}}}],
+        "until": 9}"#;
+    let s = parse_ok("inline", text);
+    assert_eq!(
+        scenario::write(&s),
+        r#"{
+  "numbers": {
+    "+15550100000": {}
+  },
+  "phones": {
+    "+15550111111": {"says": "yes"}
+  },
+  "app": {
+    "https://a.test/f": {},
+    "https://a.test/in": {"percl": [{"Hangup": {}}]}
+  },
+  "steps": [
+    {"at": 0, "dial": {"from": "+15550111111", "to": "+15550100000"}},
+    {"at": 5, "api": {"method": "GET", "path": "/Calls", "query": {"active": "true", "n": "1.50"}, "body": {"a": [1, "x\"y"]}}}
+  ],
+  "until": 9
+}
+"#
+    );
+}
+
+mod generated {
+    //! Scenarios built as values (every kind of account, phone, media, app response and step), written and
+    //! read back.
+
+    use super::*;
+    use conflab::scenario::{
+        Account, Answer, AppResponse, Fault, Media, Number, Percl, Phone, Step, Talker,
+    };
+    use conflab::wire::AccountType;
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+    use std::collections::{BTreeMap, BTreeSet};
+
+    /// Text with quotes, backslashes, control characters and non-ASCII, to exercise escaping; never `{{`
+    /// (a template, checked by the reader) and never empty.
+    fn text() -> impl Strategy<Value = String> {
+        "[a-zA-Z0-9 \"\\\\/\t\n\u{1}\u{e9}\u{1F600}]{1,12}"
+    }
+
+    fn account_number() -> impl Strategy<Value = String> {
+        (0u8..6).prop_map(|i| format!("+1555010000{i}"))
+    }
+
+    /// Outside phones: never one of the account's numbers.
+    fn outside_phone() -> impl Strategy<Value = String> {
+        (0u8..6).prop_map(|i| format!("+1555011111{i}"))
+    }
+
+    fn url() -> impl Strategy<Value = String> {
+        prop::sample::select(vec![
+            "https://app.test/a",
+            "https://app.test/b?x=1&y=2",
+            "http://h.test/~c/d",
+            "https://app.test/",
+        ])
+        .prop_map(str::to_owned)
+    }
+
+    fn account() -> impl Strategy<Value = Account> {
+        (
+            prop::bool::ANY,
+            prop::collection::vec(outside_phone(), 0..3),
+            prop::option::of(text()),
+            prop::option::of("[0-9a-f]{40}"),
+            prop::option::of(text()),
+        )
+            .prop_map(|(trial, verified, secret, id, key)| Account {
+                kind: if trial {
+                    AccountType::Trial
+                } else {
+                    AccountType::Full
+                },
+                verified_numbers: verified,
+                signing_secret: secret.unwrap_or_else(|| Account::default().signing_secret),
+                account_id: id.map(|hex| format!("AC{hex}")),
+                api_key: key,
+            })
+    }
+
+    fn number() -> impl Strategy<Value = Number> {
+        let u = || prop::option::of(url());
+        (u(), u(), u(), u(), u(), u(), prop::option::of(text())).prop_map(
+            |(voice, fallback, status, connect, sms, sms_fallback, alias)| Number {
+                voice_url: voice,
+                voice_fallback_url: fallback,
+                status_callback_url: status,
+                call_connect_url: connect,
+                sms_url: sms,
+                sms_fallback_url: sms_fallback,
+                alias,
+            },
+        )
+    }
+
+    fn phone() -> impl Strategy<Value = Phone> {
+        let answer = prop_oneof![
+            (0u64..3000).prop_map(|after_ms| Answer::After { after_ms }),
+            Just(Answer::Manual),
+            Just(Answer::Busy),
+            Just(Answer::NoAnswer),
+            Just(Answer::Failed),
+        ];
+        let media = prop_oneof![
+            Just(Media::Silence),
+            (1u32..=20_000).prop_map(|hz| Media::Tone { hz }),
+            text().prop_map(|path| Media::File { path }),
+            text().prop_map(|text| Media::Speech { text }),
+            (prop::option::of(text()), 0u64..5000, 0u64..5000).prop_map(
+                |(text, talk_ms, silence_ms)| Media::Talker(Talker {
+                    text,
+                    talk_ms,
+                    silence_ms,
+                })
+            ),
+        ];
+        (
+            answer,
+            media,
+            prop::option::of(prop_oneof![text(), Just(String::new())]),
+            prop::option::of(any::<u64>()),
+        )
+            .prop_map(|(answer, media, says, hangup_after_ms)| Phone {
+                answer,
+                media,
+                says,
+                hangup_after_ms,
+            })
+    }
+
+    /// Valid PerCL, with a webhook template in one of them.
+    fn percl() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(json!([])),
+            Just(json!([{"Hangup": {}}])),
+            Just(json!([{"Say": {"text": "Hi {{from}}"}}, {"Pause": {"length": 500}}])),
+            text().prop_map(|t| json!([{"Say": {"text": t}}, {"Hangup": {}}])),
+        ]
+    }
+
+    /// A JSON pointer segment (RFC 6901).
+    fn escape(key: &str) -> String {
+        key.replace('~', "~0").replace('/', "~1")
+    }
+
+    /// An app response, given the pointer of its URL (a PerCL response keeps the pointer the reader gives it).
+    fn response(pointer: String) -> impl Strategy<Value = AppResponse> {
+        prop_oneof![
+            (percl(), prop_oneof![Just(0u64), 1u64..20_000], prop::bool::ANY).prop_map(
+                move |(value, delay_ms, object_form)| {
+                    let pointer = if delay_ms > 0 || object_form {
+                        format!("{pointer}/percl")
+                    } else {
+                        pointer.clone()
+                    };
+                    AppResponse::Percl {
+                        percl: Percl { value, pointer },
+                        delay_ms,
+                    }
+                }
+            ),
+            (
+                100u16..600,
+                0u64..20_000,
+                prop_oneof![Just(String::new()), text()]
+            )
+                .prop_map(|(status, delay_ms, body)| AppResponse::Fault(Fault {
+                    status,
+                    delay_ms,
+                    body,
+                })),
+        ]
+    }
+
+    fn app() -> impl Strategy<Value = BTreeMap<String, AppResponse>> {
+        prop::collection::btree_set(url(), 0..4).prop_flat_map(|urls| {
+            let entries: Vec<_> = urls
+                .into_iter()
+                .map(|u| {
+                    let pointer = format!("/app/{}", escape(&u));
+                    (Just(u), response(pointer))
+                })
+                .collect();
+            entries.prop_map(|pairs| pairs.into_iter().collect::<BTreeMap<_, _>>())
+        })
+    }
+
+    /// JSON for `api` bodies: every type, escapes in keys and strings, integers and finite floats.
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(Value::from),
+            text().prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 16, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map(text(), inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn api() -> impl Strategy<Value = Action> {
+        (
+            prop::sample::select(Method::ALL.to_vec()),
+            prop_oneof![
+                Just("/".to_owned()),
+                Just("/Calls?active=true".to_owned()),
+                Just("/Conferences/{{conference:team}}/Participants".to_owned()),
+                outside_phone().prop_map(|p| format!("/Calls/{{{{call:{p}}}}}")),
+            ],
+            prop::collection::btree_map("[a-z]{1,5}", text(), 0..3),
+            prop::option::of(json_value()),
+        )
+            .prop_map(|(method, path, query, body)| {
+                Action::Api(ApiRequest {
+                    method,
+                    path,
+                    query: query.into_iter().collect(),
+                    body,
+                })
+            })
+    }
+
+    fn action(numbers: Vec<String>) -> impl Strategy<Value = Action> {
+        let dial = (outside_phone(), prop::sample::select(numbers))
+            .prop_map(|(from, to)| Action::Dial { from, to });
+        prop_oneof![
+            dial,
+            api(),
+            outside_phone().prop_map(|phone| Action::Hangup { phone }),
+            outside_phone().prop_map(|phone| Action::Answer { phone }),
+            (outside_phone(), "[0-9*#]{1,6}").prop_map(|(phone, digits)| Action::Digits { phone, digits }),
+            (outside_phone(), text()).prop_map(|(phone, text)| Action::Say { phone, text }),
+        ]
+    }
+
+    /// Phones a step names: the reader accepts them only when known, so those not dialling in are added to
+    /// `phones` (as `{}`, a phone with every default).
+    fn named_phones(a: &Action) -> Vec<String> {
+        match a {
+            Action::Hangup { phone }
+            | Action::Answer { phone }
+            | Action::Digits { phone, .. }
+            | Action::Say { phone, .. } => vec![phone.clone()],
+            Action::Api(api) => api
+                .path
+                .strip_prefix("/Calls/{{call:")
+                .and_then(|rest| rest.strip_suffix("}}"))
+                .map(|p| vec![p.to_owned()])
+                .unwrap_or_default(),
+            Action::Dial { .. } => Vec::new(),
+        }
+    }
+
+    prop_compose! {
+        fn scenario_value()(
+            seed in prop_oneof![Just(0u64), any::<u64>()],
+            account in prop_oneof![Just(Account::default()), account()],
+            numbers in prop::collection::btree_map(account_number(), number(), 1..4),
+            mut phones in prop::collection::btree_map(outside_phone(), phone(), 0..3),
+            app in app(),
+            gaps_and_actions in prop::collection::vec((0u64..2000, action((0..6).map(|i| format!("+1555010000{i}")).collect())), 0..8),
+            until in prop::option::of(any::<u64>()),
+        ) -> Scenario {
+            let mut at = 0;
+            let mut steps = Vec::new();
+            for (i, (gap, action)) in gaps_and_actions.into_iter().enumerate() {
+                at += gap;
+                steps.push(Step { at, action, pointer: format!("/steps/{i}") });
+            }
+            // A dial to a number the account does not have is an error: point it at one it has.
+            for step in &mut steps {
+                if let Action::Dial { to, .. } = &mut step.action && !numbers.contains_key(to.as_str()) {
+                    to.clone_from(numbers.keys().next().unwrap());
+                }
+            }
+            let dialling: BTreeSet<String> = steps.iter().filter_map(|s| match &s.action {
+                Action::Dial { from, .. } => Some(from.clone()),
+                _ => None,
+            }).collect();
+            for step in &steps {
+                for phone in named_phones(&step.action) {
+                    if !dialling.contains(&phone) {
+                        phones.entry(phone).or_default();
+                    }
+                }
+            }
+            Scenario { seed, account, numbers, phones, app, steps, until }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn generated_scenarios_round_trip(s in scenario_value()) {
+            let written = scenario::write(&s);
+            let back = scenario::parse(&written);
+            prop_assert!(back.is_ok(), "{}\n{}", back.unwrap_err(), written);
+            let back = back.unwrap();
+            prop_assert_eq!(&back, &s, "written:\n{}", written);
+            prop_assert_eq!(scenario::write(&back), written);
+        }
+    }
+}

@@ -960,6 +960,13 @@ impl<'s> Reader<'s> {
             Kind::Null => J::Null,
             Kind::Bool(b) => J::Bool(*b),
             Kind::Number(text) => match serde_json::from_str::<serde_json::Number>(text) {
+                // serde_json (without its `float_roundtrip` feature) may round a float's last digit wrongly, and
+                // then a written scenario would not read back to the same value: std's parse rounds correctly,
+                // and serde_json writes the shortest text that parses back to the same f64.
+                Ok(n) if n.is_f64() => match text.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+                    Some(exact) => J::Number(exact),
+                    None => J::Number(n),
+                },
                 Ok(n) => J::Number(n),
                 Err(_) => {
                     let problem = Problem::BadNumber {
