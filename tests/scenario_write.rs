@@ -40,10 +40,13 @@ fn every_golden_scenario_round_trips() {
         let written = scenario::write(&s);
         let back = parse_ok(name, &written);
         assert_eq!(back, s, "{name} does not round-trip; written:\n{written}");
-        assert_eq!(scenario::write(&back), written, "{name}: writing is not idempotent");
+        assert_eq!(
+            scenario::write(&back),
+            written,
+            "{name}: writing is not idempotent"
+        );
     }
 }
-
 
 #[test]
 fn an_empty_scenario_is_an_empty_object() {
@@ -210,8 +213,12 @@ mod generated {
     /// An app response, given the pointer of its URL (a PerCL response keeps the pointer the reader gives it).
     fn response(pointer: String) -> impl Strategy<Value = AppResponse> {
         prop_oneof![
-            (percl(), prop_oneof![Just(0u64), 1u64..20_000], prop::bool::ANY).prop_map(
-                move |(value, delay_ms, object_form)| {
+            (
+                percl(),
+                prop_oneof![Just(0u64), 1u64..20_000],
+                prop::bool::ANY
+            )
+                .prop_map(move |(value, delay_ms, object_form)| {
                     let pointer = if delay_ms > 0 || object_form {
                         format!("{pointer}/percl")
                     } else {
@@ -221,8 +228,7 @@ mod generated {
                         percl: Percl { value, pointer },
                         delay_ms,
                     }
-                }
-            ),
+                }),
             (
                 100u16..600,
                 0u64..20_000,
@@ -300,7 +306,8 @@ mod generated {
             api(),
             outside_phone().prop_map(|phone| Action::Hangup { phone }),
             outside_phone().prop_map(|phone| Action::Answer { phone }),
-            (outside_phone(), "[0-9*#]{1,6}").prop_map(|(phone, digits)| Action::Digits { phone, digits }),
+            (outside_phone(), "[0-9*#]{1,6}")
+                .prop_map(|(phone, digits)| Action::Digits { phone, digits }),
             (outside_phone(), text()).prop_map(|(phone, text)| Action::Say { phone, text }),
         ]
     }
@@ -372,5 +379,203 @@ mod generated {
             prop_assert_eq!(&back, &s, "written:\n{}", written);
             prop_assert_eq!(scenario::write(&back), written);
         }
+    }
+}
+
+mod step_now {
+    //! `parse_step`: one step without `at`, with the file reader's errors placed in the step's own text.
+
+    use super::*;
+    use serde_json::json;
+
+    fn errors(source: &str) -> Vec<(String, usize, usize, String, String)> {
+        let e = scenario::parse_step(source).expect_err("the step should be refused");
+        e.errors
+            .iter()
+            .map(|e| {
+                let fix = e.problem.fix().unwrap_or_default();
+                (e.pointer.clone(), e.line, e.column, e.message(), fix)
+            })
+            .collect()
+    }
+
+    fn one(
+        pointer: &str,
+        line: usize,
+        column: usize,
+        message: &str,
+        fix: &str,
+    ) -> Vec<(String, usize, usize, String, String)> {
+        vec![(pointer.into(), line, column, message.into(), fix.into())]
+    }
+
+    #[test]
+    fn each_action_reads() {
+        let cases = [
+            (
+                r#"{"dial": {"from": "+15550111111", "to": "+15550100000"}}"#,
+                Action::Dial {
+                    from: "+15550111111".into(),
+                    to: "+15550100000".into(),
+                },
+            ),
+            (
+                r#"{"api": {"method": "POST", "path": "/Conferences", "query": {"n": 2}, "body": {"alias": "team"}}}"#,
+                Action::Api(ApiRequest {
+                    method: Method::Post,
+                    path: "/Conferences".into(),
+                    query: vec![("n".into(), "2".into())],
+                    body: Some(json!({"alias": "team"})),
+                }),
+            ),
+            (
+                r#"{"hangup": {"phone": "+15550111111"}}"#,
+                Action::Hangup {
+                    phone: "+15550111111".into(),
+                },
+            ),
+            (
+                r#"{"digits": {"phone": "+15550111111", "digits": "12#*"}}"#,
+                Action::Digits {
+                    phone: "+15550111111".into(),
+                    digits: "12#*".into(),
+                },
+            ),
+            (
+                r#"{"answer": {"phone": "+15550122222"}}"#,
+                Action::Answer {
+                    phone: "+15550122222".into(),
+                },
+            ),
+            (
+                r#"{"say": {"phone": "+15550122222", "text": "yes"}}"#,
+                Action::Say {
+                    phone: "+15550122222".into(),
+                    text: "yes".into(),
+                },
+            ),
+        ];
+        for (source, action) in cases {
+            assert_eq!(scenario::parse_step(source), Ok(action), "{source}");
+        }
+    }
+
+    #[test]
+    fn the_world_is_left_to_the_engine() {
+        // Alone, a step cannot know the account's numbers or the phones: these are checked at run time.
+        let dial = r#"{"dial": {"from": "+15550111111", "to": "+15550199999"}}"#;
+        assert!(scenario::parse_step(dial).is_ok());
+        let call = r#"{"api": {"method": "GET", "path": "/Calls/{{call:+15550177777}}"}}"#;
+        assert!(scenario::parse_step(call).is_ok());
+    }
+
+    #[test]
+    fn a_step_with_at_is_refused() {
+        assert_eq!(
+            errors(r#"{"at": 5, "hangup": {"phone": "+15550111111"}}"#),
+            one(
+                "/at",
+                1,
+                2,
+                "a step applied now (it happens at the current virtual time) has no key \"at\"",
+                "remove it; the keys here are \"dial\", \"api\", \"hangup\", \"digits\", \"answer\" or \"say\"",
+            )
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_gets_a_near_miss() {
+        assert_eq!(
+            errors(r#"{"dail": {"from": "+15550111111", "to": "+15550100000"}}"#),
+            one(
+                "/dail",
+                1,
+                2,
+                "a step applied now has no key \"dail\" (did you mean \"dial\"?)",
+                "rename it to \"dial\"",
+            )
+        );
+        assert_eq!(
+            errors("{\"hangup\": {\n  \"phon\": \"+15550111111\"}}"),
+            // In file order: the missing key is placed at its object, which starts first.
+            vec![
+                (
+                    "/hangup".into(),
+                    1,
+                    12,
+                    "\"hangup\" needs \"phone\" (an outside phone, E.164)".into(),
+                    "add \"phone\"".into()
+                ),
+                (
+                    "/hangup/phon".into(),
+                    2,
+                    3,
+                    "\"hangup\" has no key \"phon\" (did you mean \"phone\"?)".into(),
+                    "rename it to \"phone\"".into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn wrong_types_and_values_are_placed() {
+        assert_eq!(
+            errors("{\n  \"dial\": {\"from\": 15550111111, \"to\": \"+15550100000\"}\n}"),
+            one(
+                "/dial/from",
+                2,
+                20,
+                "\"from\" must be a string, but this is a number",
+                ""
+            )
+        );
+        assert_eq!(
+            errors(r#"{"digits": {"phone": "+15550111111", "digits": "12a"}}"#),
+            one(
+                "/digits/digits",
+                1,
+                48,
+                "\"digits\" \"12a\" may contain only 0-9, * and #",
+                "use only 0-9, * and #",
+            )
+        );
+        assert_eq!(
+            errors("[]"),
+            one(
+                "",
+                1,
+                1,
+                "a step applied now must be an object, but this is an array",
+                ""
+            )
+        );
+        assert_eq!(
+            errors(r#"{"api": {"method": "GET", "path": "/Calls/{{y}}"}}"#)[0].0,
+            "/api/path"
+        );
+    }
+
+    #[test]
+    fn a_step_has_exactly_one_action() {
+        assert_eq!(
+            errors("{}"),
+            one(
+                "",
+                1,
+                1,
+                "the step has no action",
+                "add one of \"dial\", \"api\", \"hangup\", \"digits\", \"answer\", \"say\"",
+            )
+        );
+        assert_eq!(
+            errors(r#"{"hangup": {"phone": "+15550111111"}, "say": {}}"#)[0].3,
+            "a step has exactly one action, but this one has 2 (\"hangup\", \"say\")"
+        );
+    }
+
+    #[test]
+    fn json_syntax_is_placed() {
+        let e = &errors("{\"hangup\": }")[0];
+        assert_eq!((e.0.as_str(), e.1, e.2), ("/hangup", 1, 12), "{e:?}");
     }
 }

@@ -963,7 +963,11 @@ impl<'s> Reader<'s> {
                 // serde_json (without its `float_roundtrip` feature) may round a float's last digit wrongly, and
                 // then a written scenario would not read back to the same value: std's parse rounds correctly,
                 // and serde_json writes the shortest text that parses back to the same f64.
-                Ok(n) if n.is_f64() => match text.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+                Ok(n) if n.is_f64() => match text
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(serde_json::Number::from_f64)
+                {
                     Some(exact) => J::Number(exact),
                     None => J::Number(n),
                 },
@@ -1140,7 +1144,9 @@ impl<'s> Reader<'s> {
                     to: to?,
                 })
             }
-            "api" => self.api(v, pointer, world.map(|w| w.known)).map(Action::Api),
+            "api" => self
+                .api(v, pointer, world.map(|w| w.known))
+                .map(Action::Api),
             "hangup" | "answer" => {
                 let owner = if name == "hangup" {
                     "\"hangup\""

@@ -40,10 +40,16 @@ pub fn write(s: &Scenario) -> String {
         top.push(("account", account));
     }
     if !s.numbers.is_empty() {
-        top.push(("numbers", lines('{', '}', s.numbers.iter().map(|(k, n)| entry(k, number(n))))));
+        top.push((
+            "numbers",
+            lines('{', '}', s.numbers.iter().map(|(k, n)| entry(k, number(n)))),
+        ));
     }
     if !s.phones.is_empty() {
-        top.push(("phones", lines('{', '}', s.phones.iter().map(|(k, p)| entry(k, phone(p))))));
+        top.push((
+            "phones",
+            lines('{', '}', s.phones.iter().map(|(k, p)| entry(k, phone(p)))),
+        ));
     }
     if !s.app.is_empty() {
         let entries = s.app.iter().map(|(url, r)| entry(url, response(url, r)));
@@ -245,7 +251,8 @@ fn action(a: &Action) -> (&'static str, String) {
         ),
         Action::Api(api) => {
             let query = (!api.query.is_empty()).then(|| {
-                let items: Vec<String> = api.query.iter().map(|(k, v)| entry(k, string(v))).collect();
+                let items: Vec<String> =
+                    api.query.iter().map(|(k, v)| entry(k, string(v))).collect();
                 format!("{{{}}}", items.join(", "))
             });
             let request = object([
