@@ -579,3 +579,36 @@ mod step_now {
         assert_eq!((e.0.as_str(), e.1, e.2), ("/hangup", 1, 12), "{e:?}");
     }
 }
+
+/// The first fenced block after `heading` in docs/scenarios.md.
+fn doc_block(heading: &str) -> String {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/scenarios.md")).unwrap();
+    let section = &doc[doc.find(heading).unwrap_or_else(|| panic!("no {heading}"))..];
+    let start = section.find("```").unwrap();
+    let body = &section[start..];
+    let body = &body[body.find('\n').unwrap() + 1..];
+    body[..body.find("```").unwrap()].to_owned()
+}
+
+#[test]
+fn the_documented_output_is_the_writers() {
+    let block = doc_block("## Writing scenarios");
+    assert_eq!(scenario::write(&parse_ok("docs", &block)), block);
+}
+
+#[test]
+fn the_documented_steps_applied_now_read() {
+    let section = "## One step applied now";
+    for line in doc_block(section).lines() {
+        assert!(scenario::parse_step(line).is_ok(), "{line}");
+    }
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/scenarios.md")).unwrap();
+    let refused =
+        scenario::parse_step(r#"{"at": 5, "hangup": {"phone": "+15550111111"}}"#).unwrap_err();
+    assert!(
+        doc.contains(&refused.render("")),
+        "docs/scenarios.md should show:\n{refused}"
+    );
+}
