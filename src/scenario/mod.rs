@@ -4,7 +4,7 @@
 //!
 //! * [`parse`] reads a file into a [`Scenario`] or reports every problem ([`ScenarioErrors`]), each with a JSON
 //!   pointer, line:column, a message and a fix.
-//! * [`write`] writes a [`Scenario`] back as a file that [`parse`] reads to the same value.
+//! * [`write()`] writes a [`Scenario`] back as a file that [`parse`] reads to the same value.
 //! * [`parse_step`] reads one step applied now (a step without `at`), with the same errors as [`parse`].
 //! * [`template`] expands `{{…}}` in PerCL responses and `api` steps at run time.
 //! * [`Scenario::respond`] is the customer's app: what a URL answers.

@@ -1,4 +1,5 @@
-//! Reads a scenario file into [`Scenario`], collecting every problem instead of stopping at the first.
+//! Reads a scenario file into [`Scenario`], or one step applied now into an [`Action`], collecting every problem
+//! instead of stopping at the first.
 //!
 //! It walks the spanned tree of [`crate::percl::json`], so every problem has its byte offsets; line and column
 //! are filled in at the end, in one pass over the source.
