@@ -4,6 +4,8 @@
 //!
 //! * [`parse`] reads a file into a [`Scenario`] or reports every problem ([`ScenarioErrors`]), each with a JSON
 //!   pointer, line:column, a message and a fix.
+//! * [`write()`] writes a [`Scenario`] back as a file that [`parse`] reads to the same value.
+//! * [`parse_step`] reads one step applied now (a step without `at`), with the same errors as [`parse`].
 //! * [`template`] expands `{{…}}` in PerCL responses and `api` steps at run time.
 //! * [`Scenario::respond`] is the customer's app: what a URL answers.
 //!
@@ -24,10 +26,15 @@ pub mod error;
 pub mod model;
 mod read;
 pub mod template;
+mod write;
 
 #[cfg(test)]
 mod tests;
 
 pub use error::{Problem, ScenarioError, ScenarioErrors};
 pub use model::*;
-pub use read::{MAX_SOURCE_BYTES, SCENARIO_KEYS, is_e164, parse, parse_bytes};
+pub use read::{MAX_SOURCE_BYTES, SCENARIO_KEYS, is_e164, parse, parse_bytes, parse_step};
+#[allow(unused_imports)]
+// for the message readers that embed steps and scenarios (postMessage, a server)
+pub(crate) use read::{read_scenario_at, read_step_at};
+pub use write::write;

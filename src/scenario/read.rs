@@ -1,4 +1,5 @@
-//! Reads a scenario file into [`Scenario`], collecting every problem instead of stopping at the first.
+//! Reads a scenario file into [`Scenario`], or one step applied now into an [`Action`], collecting every problem
+//! instead of stopping at the first.
 //!
 //! It walks the spanned tree of [`crate::percl::json`], so every problem has its byte offsets; line and column
 //! are filled in at the end, in one pass over the source.
@@ -61,12 +62,72 @@ const SAY_KEYS: &[&str] = &["phone", "text"];
 const METHODS: &[&str] = &["GET", "POST", "DELETE"];
 const ACCOUNT_TYPES: &[&str] = &["trial", "full"];
 
+/// What a step applied now is called in messages.
+const NOW_STEP: &str = "a step applied now";
+/// The same, when it has an `at`: the message says why it may not.
+const NOW_STEP_WITH_AT: &str = "a step applied now (it happens at the current virtual time)";
+
 /// Reads and checks a scenario.
 pub fn parse(source: &str) -> Result<Scenario, ScenarioErrors> {
-    let mut r = Reader {
-        source,
-        problems: Vec::new(),
-    };
+    let root = parse_json(source)?;
+    read_scenario_at(&root, source, "").map_err(|errors| ScenarioErrors { errors })
+}
+
+/// Reads one step applied now: a step object **without** `"at"`, such as
+/// `{"hangup": {"phone": "+15550111111"}}`, which a driver applies at its current virtual time.
+///
+/// Every problem is reported as in a scenario file (same messages and fixes), with JSON pointers relative to
+/// the step (`/dial/from`) and line:column in `source`. A step with `"at"` is an error.
+///
+/// The step is read alone, without the scenario it joins, so it checks what the step says by itself: the
+/// keys, the types, E.164 numbers, `digits` keys, `api` methods, paths and templates (`{{name}}` in an `api`
+/// step is an error). What needs the world is left to the engine at run time: whether `dial.to` is one of the
+/// account's numbers and `dial.from` is not, and whether a phone named by `hangup`, `digits`, `answer`, `say`
+/// or `{{call:PHONE}}` exists (a step for a phone with no current call does nothing, and the engine logs it).
+pub fn parse_step(source: &str) -> Result<Action, ScenarioErrors> {
+    let root = parse_json(source)?;
+    read_step_at(&root, source, "").map_err(|errors| ScenarioErrors { errors })
+}
+
+/// Reads a step applied now (see [`parse_step`]) from a node of an already parsed document, such as the
+/// `step` of a message `{"conflab": "step", "step": {...}}`. `source` is the whole document (the node's spans
+/// are offsets in it, so line:column are too), and every error's pointer starts with `pointer_prefix` (the
+/// node's own pointer, such as `/step`).
+pub(crate) fn read_step_at(
+    node: &Value<'_>,
+    source: &str,
+    pointer_prefix: &str,
+) -> Result<Action, Vec<ScenarioError>> {
+    let mut r = Reader::new(source, pointer_prefix);
+    let action = r.step_now(node, "");
+    match action {
+        Some(action) if r.problems.is_empty() => Ok(action),
+        _ => Err(r.finish().errors),
+    }
+}
+
+/// Reads a whole scenario from a node of an already parsed document, such as the `scenario` of a message
+/// `{"conflab": "load", "scenario": {...}}`. `source` is the whole document; every error's pointer starts with
+/// `pointer_prefix` (such as `/scenario`). The pointers kept in the [`Scenario`] (`Step::pointer`,
+/// `Percl::pointer`) are relative to the scenario, as if it were a file of its own, so the same scenario reads
+/// to the same value wherever it is embedded.
+pub(crate) fn read_scenario_at(
+    node: &Value<'_>,
+    source: &str,
+    pointer_prefix: &str,
+) -> Result<Scenario, Vec<ScenarioError>> {
+    let mut r = Reader::new(source, pointer_prefix);
+    let scenario = r.scenario(node);
+    if r.problems.is_empty() {
+        Ok(scenario)
+    } else {
+        Err(r.finish().errors)
+    }
+}
+
+/// Parses `source` as JSON within the size limit, or gives the one error that stops there.
+fn parse_json(source: &str) -> Result<Value<'_>, ScenarioErrors> {
+    let mut r = Reader::new(source, "");
     if source.len() > MAX_SOURCE_BYTES {
         let problem = Problem::TooLarge {
             bytes: source.len(),
@@ -75,20 +136,13 @@ pub fn parse(source: &str) -> Result<Scenario, ScenarioErrors> {
         r.report(problem, Span::default(), String::new());
         return Err(r.finish());
     }
-    let parsed = json::parse(source);
-    let root = match parsed.value {
-        Ok(root) => root,
+    match json::parse(source).value {
+        Ok(root) => Ok(root),
         Err(failure) => {
             let pointer = render_pointer(failure.path.iter().rev().map(PathSeg::from));
             r.report(Problem::Syntax(failure.error), failure.span, pointer);
-            return Err(r.finish());
+            Err(r.finish())
         }
-    };
-    let scenario = r.scenario(&root);
-    if r.problems.is_empty() {
-        Ok(scenario)
-    } else {
-        Err(r.finish())
     }
 }
 
@@ -99,10 +153,7 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Scenario, ScenarioErrors> {
         Err(e) => {
             let valid = e.valid_up_to();
             let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or("");
-            let mut r = Reader {
-                source: prefix,
-                problems: Vec::new(),
-            };
+            let mut r = Reader::new(prefix, "");
             r.report(
                 Problem::InvalidUtf8,
                 Span {
@@ -122,7 +173,17 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Scenario, ScenarioErrors> {
 
 struct Reader<'s> {
     source: &'s str,
+    /// Put before every reported pointer: the place of the node read in a larger document (`/scenario`).
+    prefix: &'s str,
     problems: Vec<(Problem, Span, String)>,
+}
+
+/// What steps are checked against: the account's numbers and the phones steps may name. A step applied now
+/// is read without one; those checks are then the engine's, at run time.
+#[derive(Clone, Copy)]
+struct World<'w> {
+    numbers: &'w BTreeMap<String, Number>,
+    known: &'w BTreeSet<String>,
 }
 
 /// An object's members, checked against the keys it may have.
@@ -177,6 +238,14 @@ fn is_http_url(s: &str) -> bool {
 }
 
 impl<'s> Reader<'s> {
+    fn new(source: &'s str, prefix: &'s str) -> Self {
+        Reader {
+            source,
+            prefix,
+            problems: Vec::new(),
+        }
+    }
+
     fn report(&mut self, problem: Problem, span: Span, pointer: String) {
         self.problems.push((problem, span, pointer));
     }
@@ -189,7 +258,7 @@ impl<'s> Reader<'s> {
             let (line, column) = lines.at(self.source.as_bytes(), span.start as usize);
             errors.push(ScenarioError {
                 problem,
-                pointer,
+                pointer: format!("{}{pointer}", self.prefix),
                 start: span.start as usize,
                 end: span.end as usize,
                 line,
@@ -411,7 +480,14 @@ impl<'s> Reader<'s> {
             scenario.app = self.app(v, &p, &known);
         }
         if let Some((v, p)) = obj.get("steps") {
-            scenario.steps = self.steps(v, &p, &scenario.numbers, &known);
+            scenario.steps = self.steps(
+                v,
+                &p,
+                World {
+                    numbers: &scenario.numbers,
+                    known: &known,
+                },
+            );
         }
         if let Some((v, p)) = obj.get("until") {
             scenario.until = self.count(v, &p, "until");
@@ -773,7 +849,7 @@ impl<'s> Reader<'s> {
                 format!("{pointer}{}", d.pointer),
             );
         }
-        self.templates(v, pointer, Context::Webhook, known);
+        self.templates(v, pointer, Context::Webhook, Some(known));
         let value = self.json_value(v, pointer)?;
         (self.problems.len() == before).then(|| Percl {
             value,
@@ -787,7 +863,7 @@ impl<'s> Reader<'s> {
         v: &Value<'_>,
         pointer: &str,
         context: Context,
-        known: &BTreeSet<String>,
+        known: Option<&BTreeSet<String>>,
     ) {
         match &v.kind {
             Kind::String(s) => self.template(v, s, pointer, context, known),
@@ -812,7 +888,7 @@ impl<'s> Reader<'s> {
         s: &str,
         pointer: &str,
         context: Context,
-        known: &BTreeSet<String>,
+        known: Option<&BTreeSet<String>>,
     ) {
         if !template::has_template(s) {
             return;
@@ -864,11 +940,12 @@ impl<'s> Reader<'s> {
                     });
                     self.report(problem, place(here), pointer.to_owned());
                 }
-                Piece::Call(phone) if !known.contains(phone) => {
+                // Without the world (a step read alone) the engine finds the phone, or not, at run time.
+                Piece::Call(phone) if known.is_some_and(|k| !k.contains(phone)) => {
+                    let known = known.into_iter().flatten();
                     let problem = Problem::UnknownPhone {
                         phone: phone.to_owned(),
-                        suggestion: closest(phone, known.iter().map(String::as_str))
-                            .map(str::to_owned),
+                        suggestion: closest(phone, known.map(String::as_str)).map(str::to_owned),
                     };
                     self.report(problem, place(here), pointer.to_owned());
                 }
@@ -884,6 +961,17 @@ impl<'s> Reader<'s> {
             Kind::Null => J::Null,
             Kind::Bool(b) => J::Bool(*b),
             Kind::Number(text) => match serde_json::from_str::<serde_json::Number>(text) {
+                // serde_json (without its `float_roundtrip` feature) may round a float's last digit wrongly, and
+                // then a written scenario would not read back to the same value: std's parse rounds correctly,
+                // and serde_json writes the shortest text that parses back to the same f64.
+                Ok(n) if n.is_f64() => match text
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(serde_json::Number::from_f64)
+                {
+                    Some(exact) => J::Number(exact),
+                    None => J::Number(n),
+                },
                 Ok(n) => J::Number(n),
                 Err(_) => {
                     let problem = Problem::BadNumber {
@@ -914,13 +1002,7 @@ impl<'s> Reader<'s> {
         })
     }
 
-    fn steps(
-        &mut self,
-        v: &Value<'_>,
-        pointer: &str,
-        numbers: &BTreeMap<String, Number>,
-        known: &BTreeSet<String>,
-    ) -> Vec<Step> {
+    fn steps(&mut self, v: &Value<'_>, pointer: &str, world: World<'_>) -> Vec<Step> {
         let Kind::Array(items) = &v.kind else {
             self.wrong_type(v, pointer, "\"steps\"", "an array of steps");
             return Vec::new();
@@ -951,26 +1033,7 @@ impl<'s> Reader<'s> {
                     None
                 }
             };
-            let actions: Vec<_> = obj
-                .members
-                .iter()
-                .filter(|m| ACTIONS.contains(&m.key.as_ref()))
-                .collect();
-            // A step without an action but with an unknown key (a misspelt action) was reported already.
-            let unknown_keys =
-                matches!(&item.kind, Kind::Object(all) if all.len() > obj.members.len());
-            if actions.len() != 1 && !(actions.is_empty() && unknown_keys) {
-                let problem = Problem::ActionCount {
-                    found: actions.iter().map(|m| m.key.to_string()).collect(),
-                };
-                self.report(problem, item.span, p.clone());
-            }
-            if actions.len() != 1 {
-                continue;
-            }
-            let m = actions[0];
-            let ap = child(&p, &m.key);
-            let action = self.action(&m.key, &m.value, &ap, numbers, known);
+            let action = self.step_action(item, &obj, Some(world));
             if let (Some(at), Some(action)) = (at, action) {
                 steps.push(Step {
                     at,
@@ -982,13 +1045,63 @@ impl<'s> Reader<'s> {
         steps
     }
 
+    /// A step applied now: an object with exactly one action and no `at` (the driver applies it at its current
+    /// virtual time). Read with no world, so only what the step says alone is checked (see [`parse_step`]).
+    fn step_now(&mut self, v: &Value<'_>, pointer: &str) -> Option<Action> {
+        let before = self.problems.len();
+        let obj = self.object(v, pointer, NOW_STEP, NOW_STEP, ACTIONS);
+        // `at` is not a typo of an action, and "did you mean" would mislead: say why a step applied now has none.
+        for (problem, _, _) in &mut self.problems[before..] {
+            if let Problem::UnknownKey {
+                owner,
+                key,
+                suggestion,
+                ..
+            } = problem
+                && key == "at"
+            {
+                *owner = NOW_STEP_WITH_AT;
+                *suggestion = None;
+            }
+        }
+        self.step_action(v, &obj?, None)
+    }
+
+    /// The one action of a step object whose keys `obj` has checked: reports a step with none or several, and
+    /// reads the action at `obj`'s pointer + `/action`. Shared by timed steps and steps applied now, so both
+    /// give the same errors.
+    fn step_action(
+        &mut self,
+        item: &Value<'_>,
+        obj: &Obj<'_, '_>,
+        world: Option<World<'_>>,
+    ) -> Option<Action> {
+        let actions: Vec<_> = obj
+            .members
+            .iter()
+            .filter(|m| ACTIONS.contains(&m.key.as_ref()))
+            .collect();
+        // A step without an action but with an unknown key (a misspelt action) was reported already.
+        let unknown_keys = matches!(&item.kind, Kind::Object(all) if all.len() > obj.members.len());
+        if actions.len() != 1 && !(actions.is_empty() && unknown_keys) {
+            let problem = Problem::ActionCount {
+                found: actions.iter().map(|m| m.key.to_string()).collect(),
+            };
+            self.report(problem, item.span, obj.pointer.clone());
+        }
+        let [m] = actions.as_slice() else {
+            return None;
+        };
+        let ap = child(&obj.pointer, &m.key);
+        self.action(&m.key, &m.value, &ap, world)
+    }
+
     fn action(
         &mut self,
         name: &str,
         v: &Value<'_>,
         pointer: &str,
-        numbers: &BTreeMap<String, Number>,
-        known: &BTreeSet<String>,
+        world: Option<World<'_>>,
     ) -> Option<Action> {
         match name {
             "dial" => {
@@ -996,8 +1109,8 @@ impl<'s> Reader<'s> {
                 let from = match obj.get("from") {
                     Some((v, p)) => {
                         let from = self.e164(v, &p, "\"from\"");
-                        if let Some(f) = &from
-                            && numbers.contains_key(f)
+                        if let (Some(f), Some(w)) = (&from, world)
+                            && w.numbers.contains_key(f)
                         {
                             let problem = Problem::PhoneIsAccountNumber { number: f.clone() };
                             self.report(problem, v.span, p);
@@ -1013,8 +1126,8 @@ impl<'s> Reader<'s> {
                 let to = match obj.get("to") {
                     Some((v, p)) => {
                         let to = self.e164(v, &p, "\"to\"");
-                        if let Some(t) = &to
-                            && !numbers.contains_key(t)
+                        if let (Some(t), Some(w)) = (&to, world)
+                            && !w.numbers.contains_key(t)
                         {
                             let problem = Problem::NotAccountNumber { number: t.clone() };
                             self.report(problem, v.span, p);
@@ -1032,7 +1145,9 @@ impl<'s> Reader<'s> {
                     to: to?,
                 })
             }
-            "api" => self.api(v, pointer, known).map(Action::Api),
+            "api" => self
+                .api(v, pointer, world.map(|w| w.known))
+                .map(Action::Api),
             "hangup" | "answer" => {
                 let owner = if name == "hangup" {
                     "\"hangup\""
@@ -1040,7 +1155,7 @@ impl<'s> Reader<'s> {
                     "\"answer\""
                 };
                 let obj = self.object(v, pointer, owner, owner, PHONE_STEP_KEYS)?;
-                let phone = self.step_phone(&obj, owner, known)?;
+                let phone = self.step_phone(&obj, owner, world)?;
                 Some(if name == "hangup" {
                     Action::Hangup { phone }
                 } else {
@@ -1049,7 +1164,7 @@ impl<'s> Reader<'s> {
             }
             "digits" => {
                 let obj = self.object(v, pointer, "\"digits\"", "\"digits\"", DIGITS_KEYS)?;
-                let phone = self.step_phone(&obj, "\"digits\"", known);
+                let phone = self.step_phone(&obj, "\"digits\"", world);
                 let digits = match obj.get("digits") {
                     Some((v, p)) => {
                         let d = self.non_empty(v, &p, "digits");
@@ -1083,7 +1198,7 @@ impl<'s> Reader<'s> {
             }
             _ => {
                 let obj = self.object(v, pointer, "\"say\"", "\"say\"", SAY_KEYS)?;
-                let phone = self.step_phone(&obj, "\"say\"", known);
+                let phone = self.step_phone(&obj, "\"say\"", world);
                 let text = match obj.get("text") {
                     Some((v, p)) => self.non_empty(v, &p, "text"),
                     None => {
@@ -1099,19 +1214,21 @@ impl<'s> Reader<'s> {
         }
     }
 
-    /// The `phone` of a step: E.164 and known (in `phones` or dialling in).
+    /// The `phone` of a step: E.164, and known (in `phones` or dialling in) when there is a world to know it.
     fn step_phone(
         &mut self,
         obj: &Obj<'_, '_>,
         owner: &'static str,
-        known: &BTreeSet<String>,
+        world: Option<World<'_>>,
     ) -> Option<String> {
         let Some((v, p)) = obj.get("phone") else {
             self.missing(obj, owner, "phone", "an outside phone, E.164");
             return None;
         };
         let phone = self.e164(v, &p, "\"phone\"")?;
-        if !known.contains(&phone) {
+        if let Some(World { known, .. }) = world
+            && !known.contains(&phone)
+        {
             let problem = Problem::UnknownPhone {
                 suggestion: closest(&phone, known.iter().map(String::as_str)).map(str::to_owned),
                 phone,
@@ -1126,7 +1243,7 @@ impl<'s> Reader<'s> {
         &mut self,
         v: &Value<'_>,
         pointer: &str,
-        known: &BTreeSet<String>,
+        known: Option<&BTreeSet<String>>,
     ) -> Option<ApiRequest> {
         let obj = self.object(v, pointer, "\"api\"", "\"api\"", API_KEYS)?;
         let method = match obj.get("method") {

@@ -930,3 +930,60 @@ fn the_example_templates_expand() {
         "/Conferences/CF0000000000000000000000000000000000000001"
     );
 }
+
+/// A message that embeds a step or a scenario, as the page's postMessage (and later a server) receives it.
+fn message_node<'s>(source: &'s str, key: &str) -> crate::percl::json::Value<'s> {
+    let root = crate::percl::json::parse(source).value.unwrap();
+    let crate::percl::json::Kind::Object(members) = root.kind else {
+        panic!("not an object")
+    };
+    members.into_iter().find(|m| m.key == key).unwrap().value
+}
+
+#[test]
+fn a_step_in_a_message_is_placed_in_the_message() {
+    let source = "{\"conflab\": \"step\",\n \"step\": {\"dial\": {\"from\": \"+0555\", \"to\": \"+15550100000\"}}}";
+    let node = message_node(source, "step");
+    let errors = read_step_at(&node, source, "/step").unwrap_err();
+    assert_eq!(errors.len(), 1);
+    let e = &errors[0];
+    assert_eq!(e.pointer, "/step/dial/from");
+    assert_eq!((e.line, e.column), (2, 28));
+    assert_eq!(&source[e.start..e.end], "\"+0555\"");
+    assert_eq!(e.problem.code(), "not-e164");
+
+    let ok = "{\"conflab\": \"step\", \"step\": {\"hangup\": {\"phone\": \"+15550111111\"}}}";
+    assert_eq!(
+        read_step_at(&message_node(ok, "step"), ok, "/step"),
+        Ok(Action::Hangup {
+            phone: "+15550111111".into()
+        })
+    );
+}
+
+#[test]
+fn a_scenario_in_a_message_keeps_its_own_pointers() {
+    let source = format!("{{\"conflab\": \"load\", \"scenario\": {EXAMPLE}}}");
+    let node = message_node(&source, "scenario");
+    // Read where it is embedded, the scenario is the same value as read from its file: its step and PerCL
+    // pointers are relative to the scenario.
+    assert_eq!(
+        read_scenario_at(&node, &source, "/scenario"),
+        Ok(parse(EXAMPLE).unwrap())
+    );
+
+    let broken = "{\"conflab\": \"load\",\n \"scenario\": {\"sead\": 1, \"steps\": [{\"at\": 0, \"hangup\": {\"phone\": \"+15550111111\"}}]}}";
+    let errors =
+        read_scenario_at(&message_node(broken, "scenario"), broken, "/scenario").unwrap_err();
+    let placed: Vec<_> = errors
+        .iter()
+        .map(|e| (e.pointer.as_str(), e.line, e.column, e.problem.code()))
+        .collect();
+    assert_eq!(
+        placed,
+        [
+            ("/scenario/sead", 2, 15, "unknown-key"),
+            ("/scenario/steps/0/hangup/phone", 2, 66, "unknown-phone"),
+        ]
+    );
+}
