@@ -102,9 +102,7 @@ pub struct Run {
     seq: u64,
     /// API requests in flight: id → (method, path as logged).
     api: BTreeMap<u64, (String, String)>,
-    /// Indices into `scenario.steps` in firing order (by time, file order at equal times).
-    order: Vec<usize>,
-    /// How many of `order` have fired.
+    /// How many of `scenario.steps` (in time order) have fired.
     fired: usize,
     full: bool,
 }
@@ -117,10 +115,11 @@ struct Response {
 
 impl Run {
     /// A run of `scenario` at virtual time 0, before anything happened.
-    pub fn new(scenario: Scenario) -> Run {
+    pub fn new(mut scenario: Scenario) -> Run {
         let (config, ids) = Config::from_scenario(&scenario);
-        let mut order: Vec<usize> = (0..scenario.steps.len()).collect();
-        order.sort_by_key(|&i| scenario.steps[i].at);
+        // A file's steps are in time order already (the reader requires it); one built in code may not be. The
+        // sort is stable, so equal times keep their order, and the pointers stay the file's.
+        scenario.steps.sort_by_key(|s| s.at);
         Run {
             engine: Engine::with_ids(config, ids),
             scenario,
@@ -128,7 +127,6 @@ impl Run {
             deliveries: BinaryHeap::new(),
             seq: 0,
             api: BTreeMap::new(),
-            order,
             fired: 0,
             full: false,
         }
@@ -156,10 +154,7 @@ impl Run {
 
     /// When the next thing happens: a step, a timer or a webhook response.
     pub fn next_at(&self) -> Option<u64> {
-        let step_at = self
-            .order
-            .get(self.fired)
-            .map(|&i| self.scenario.steps[i].at);
+        let step_at = self.scenario.steps.get(self.fired).map(|s| s.at);
         let delivery_at = self.deliveries.peek().map(|Reverse((at, ..))| *at);
         [delivery_at, self.engine.poll_timeout(), step_at]
             .into_iter()
@@ -168,18 +163,23 @@ impl Run {
     }
 
     /// Adds `action` to the timeline at virtual time `at`, after every step at `at` or earlier (so it fires after
-    /// those, as a step written last in the file would). It fires when the run reaches `at`; a step earlier than
-    /// what already fired fires at once when the run next moves. Returns its index in `scenario().steps`.
+    /// those, as a step written last among them in the file would), keeping `scenario().steps` in time order as
+    /// the file format requires; the steps after it move down one place (their pointers follow). It fires when
+    /// the run reaches `at`, or at once when the run next moves if `at` is already past. Returns its index.
     pub fn push_step(&mut self, at: u64, action: Action) -> usize {
-        let index = self.scenario.steps.len();
-        self.scenario.steps.push(Step {
-            at,
-            action,
-            pointer: format!("/steps/{index}"),
-        });
-        let steps = &self.scenario.steps;
-        let pos = self.fired + self.order[self.fired..].partition_point(|&i| steps[i].at <= at);
-        self.order.insert(pos, index);
+        let steps = &mut self.scenario.steps;
+        let index = self.fired + steps[self.fired..].partition_point(|s| s.at <= at);
+        steps.insert(
+            index,
+            Step {
+                at,
+                action,
+                pointer: String::new(),
+            },
+        );
+        for (i, step) in steps.iter_mut().enumerate().skip(index) {
+            step.pointer = format!("/steps/{i}");
+        }
         index
     }
 
@@ -190,10 +190,7 @@ impl Run {
             return Progress::LogFull;
         }
         loop {
-            let step_at = self
-                .order
-                .get(self.fired)
-                .map(|&i| self.scenario.steps[i].at);
+            let step_at = self.scenario.steps.get(self.fired).map(|s| s.at);
             let delivery_at = self.deliveries.peek().map(|Reverse((at, ..))| *at);
             let timer_at = self.engine.poll_timeout();
             let Some(t) = [delivery_at, timer_at, step_at].into_iter().flatten().min() else {
@@ -222,7 +219,7 @@ impl Run {
             } else if timer_at == Some(t) {
                 self.feed(Input::Timeout(t), inspect);
             } else {
-                let index = self.order[self.fired];
+                let index = self.fired;
                 self.fired += 1;
                 self.step(index, inspect);
             }

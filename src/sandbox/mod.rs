@@ -20,6 +20,8 @@
 //! Going back in time replays the scenario from zero up to the new time: the engine is deterministic, and a
 //! replay of a 10-minute session takes milliseconds (`./x bench page`), so no snapshots are kept.
 
+pub mod permalink;
+
 use crate::engine::log::LogLine;
 use crate::engine::{Engine, Run};
 use crate::scenario::{Action, Scenario};
@@ -138,7 +140,7 @@ impl Sandbox {
 
     /// The session as a scenario file (see `docs/scenarios.md`), which `conflab run --until` replays.
     pub fn export(&self) -> String {
-        format!("{:?}", self.run.scenario())
+        crate::scenario::write(self.run.scenario())
     }
 }
 

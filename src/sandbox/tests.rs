@@ -11,7 +11,9 @@ fn world() -> Scenario {
 /// The log `conflab run --until T` prints for the sandbox's scenario, without the closing note a run adds when
 /// nothing is pending.
 fn replayed(sandbox: &Sandbox) -> String {
-    let mut lines = run_scenario(sandbox.scenario(), Some(sandbox.now()));
+    // Through the file form, as `conflab run FILE --until T` reads it.
+    let exported = scenario::parse(&sandbox.export()).expect("the export reads back");
+    let mut lines = run_scenario(&exported, Some(sandbox.now()));
     if let Some(last) = lines.last()
         && let Entry::Note { text, .. } = &last.entry
         && text.starts_with("the run ends with nothing pending")
