@@ -1,0 +1,252 @@
+//! `./x bench page`: the live page measured in headless Chromium, through the embedding contract
+//! (docs/embed.md). Figures are printed as JSON lines, never asserted (these machines are small and noisy); the
+//! functional facts the bench relies on (the page answers, the log has the lines) are asserted, so a broken
+//! page cannot print a fast figure.
+//!
+//! The test's top page is any page of the same server (same origin), which embeds the sandbox in an iframe and
+//! times, with `performance.now()`:
+//! * **interactive**: from adding the iframe to the page's `ready` (sent once the app has mounted its controls);
+//! * **step**: with 100 calls live and over 1,000 log lines, from posting a step to the first animation frame
+//!   at which the page shows the new lines (`data-log-lines` on the event log);
+//! * **rewind**: in a 10-minute session with over 2,000 log lines, from posting `advance` to an earlier time
+//!   to the first frame that shows that time (`data-now` on the clock), for ten positions.
+#![cfg(not(target_arch = "wasm32"))]
+
+#[path = "e2e/harness.rs"]
+#[allow(dead_code)] // the bench uses a part of the shared harness
+mod harness;
+
+use harness::Browser;
+use serde_json::{Value, json};
+
+/// A world whose app puts every caller into one conference, the room, created by REST at time 0.
+fn world() -> Value {
+    json!({
+        "seed": 7,
+        "numbers": {"+15550100000": {"voiceUrl": "https://app.test/inbound", "statusCallbackUrl": "https://app.test/status"}},
+        "app": {
+            "https://app.test/inbound": [{"AddToConference": {"conferenceId": "{{conference:room}}", "startConfOnEnter": true}}],
+            "https://app.test/status": [],
+            "https://app.test/conference": []
+        },
+        "steps": [{"at": 0, "api": {"method": "POST", "path": "/Conferences", "body": {"alias": "room", "statusCallbackUrl": "https://app.test/conference"}}}]
+    })
+}
+
+fn phone(i: u64) -> String {
+    format!("+1555020{i:04}")
+}
+
+/// 100 callers dial in, 100 ms apart, and stay.
+fn hundred_live() -> Value {
+    let mut s = world();
+    let steps = s["steps"].as_array_mut().unwrap();
+    for i in 0..100 {
+        steps.push(json!({"at": 1000 + i * 100, "dial": {"from": phone(i), "to": "+15550100000"}}));
+    }
+    s
+}
+
+/// Ten minutes: a caller dials in every 6 s and hangs up 30 s later.
+fn ten_minutes() -> Value {
+    let mut s = world();
+    let steps = s["steps"].as_array_mut().unwrap();
+    let mut timeline = Vec::new();
+    for i in 0..100u64 {
+        timeline.push((
+            1000 + i * 6000,
+            json!({"dial": {"from": phone(i), "to": "+15550100000"}}),
+        ));
+        timeline.push((31_000 + i * 6000, json!({"hangup": {"phone": phone(i)}})));
+    }
+    timeline.sort_by_key(|(at, _)| *at);
+    for (at, mut step) in timeline {
+        step["at"] = json!(at);
+        steps.push(step);
+    }
+    s
+}
+
+/// The parent's side: embeds the page, and keeps every message it sends with its arrival time.
+const EMBED: &str = r#"
+const done = arguments[arguments.length - 1];
+window.__msgs = [];
+const frame = document.createElement('iframe');
+frame.style.width = '1280px';
+frame.style.height = '900px';
+window.__frame = frame;
+window.addEventListener('message', (e) => {
+  if (e.source === frame.contentWindow) window.__msgs.push({ t: performance.now(), d: e.data });
+});
+const t0 = performance.now();
+frame.src = '/';
+document.body.appendChild(frame);
+const wait = () => {
+  const ready = window.__msgs.find((m) => m.d && m.d.conflab === 'ready');
+  if (ready) done(ready.t - t0); else setTimeout(wait, 5);
+};
+wait();
+"#;
+
+/// Posts `message` and calls back when a message of kind `answer` arrives after it.
+const POST_AND_WAIT: &str = r#"
+const [message, answer, done] = arguments;
+const from = window.__msgs.length;
+window.__frame.contentWindow.postMessage(message, '*');
+const wait = () => {
+  const m = window.__msgs.slice(from).find((m) => m.d && (m.d.conflab === answer || m.d.conflab === 'error'));
+  if (m) done(m.d); else setTimeout(wait, 5);
+};
+wait();
+"#;
+
+/// Posts `message` and calls back with the time to the first animation frame of the page at which
+/// `probe(document)` is true.
+const TIME_TO_FRAME: &str = r#"
+const [message, probeSource, done] = arguments;
+const win = window.__frame.contentWindow;
+const probe = new Function('doc', probeSource);
+const t0 = performance.now();
+win.postMessage(message, '*');
+const tick = () => {
+  if (probe(win.document)) done(performance.now() - t0);
+  else if (performance.now() - t0 > 10000) done(-1);
+  else win.requestAnimationFrame(tick);
+};
+win.requestAnimationFrame(tick);
+"#;
+
+async fn post(browser: &Browser, message: Value, answer: &str) -> Value {
+    let reply = browser
+        .client
+        .execute_async(POST_AND_WAIT, vec![message, json!(answer)])
+        .await
+        .expect("post a message to the page");
+    assert_eq!(reply["conflab"], answer, "the page answered {reply}");
+    reply
+}
+
+async fn time_to_frame(browser: &Browser, message: Value, probe: &str) -> f64 {
+    let ms = browser
+        .client
+        .execute_async(TIME_TO_FRAME, vec![message, json!(probe)])
+        .await
+        .expect("time a change")
+        .as_f64()
+        .expect("a time");
+    assert!(ms >= 0.0, "the page never showed the change ({probe})");
+    ms
+}
+
+async fn log_lines(browser: &Browser) -> u64 {
+    browser
+        .js("return Number(window.__frame.contentDocument.querySelector('[data-log-lines]').dataset.logLines)")
+        .await
+        .as_u64()
+        .expect("data-log-lines")
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+#[tokio::test]
+#[ignore = "a benchmark: ./x bench page"]
+async fn bench_page() {
+    let browser = Browser::start("bench-page").await;
+    // Any page of the same origin will do as the parent; a missing one is the smallest.
+    browser.open("/bench-parent").await;
+    let interactive = browser
+        .client
+        .execute_async(EMBED, vec![])
+        .await
+        .expect("embed the page")
+        .as_f64()
+        .unwrap();
+    println!("{{\"bench\":\"page_interactive\",\"ms\":{interactive:.1}}}");
+
+    post(
+        &browser,
+        json!({"conflab": "load", "scenario": hundred_live()}),
+        "loaded",
+    )
+    .await;
+    post(
+        &browser,
+        json!({"conflab": "advance", "to": 30_000}),
+        "advanced",
+    )
+    .await;
+    let lines = log_lines(&browser).await;
+    let live = browser
+        .js("return window.__frame.contentDocument.querySelectorAll('[data-call-status=\"inProgress\"]').length")
+        .await;
+    assert!(lines >= 1000, "only {lines} log lines");
+    let mut steps = Vec::new();
+    for i in 0..5u64 {
+        let before = log_lines(&browser).await;
+        let probe = format!(
+            "const e = doc.querySelector('[data-log-lines]'); return e && Number(e.dataset.logLines) > {before};"
+        );
+        let step = json!({"conflab": "step", "step": {"dial": {"from": phone(500 + i), "to": "+15550100000"}}});
+        steps.push(time_to_frame(&browser, step, &probe).await);
+    }
+    let lines_after = log_lines(&browser).await;
+    println!(
+        "{{\"bench\":\"page_step\",\"calls_live\":{live},\"log_lines\":{lines_after},\"median_ms\":{:.1},\"max_ms\":{:.1}}}",
+        median(&mut steps.clone()),
+        steps.iter().copied().fold(0.0, f64::max)
+    );
+
+    post(
+        &browser,
+        json!({"conflab": "load", "scenario": ten_minutes()}),
+        "loaded",
+    )
+    .await;
+    post(
+        &browser,
+        json!({"conflab": "advance", "to": 600_000}),
+        "advanced",
+    )
+    .await;
+    let lines = log_lines(&browser).await;
+    assert!(
+        lines >= 2000,
+        "only {lines} log lines in the 10-minute session"
+    );
+    let mut rewinds = Vec::new();
+    let mut now = 600_000u64;
+    for i in 0..10u64 {
+        // Ten positions spread over the session, each earlier than the last, then forwards again.
+        let to = if i % 2 == 0 {
+            550_000 - i * 50_000
+        } else {
+            600_000 - i * 20_000
+        };
+        let probe = format!(
+            "const e = doc.querySelector('[data-now]'); return e && e.dataset.now === '{to}';"
+        );
+        let ms = time_to_frame(&browser, json!({"conflab": "advance", "to": to}), &probe).await;
+        if to < now {
+            rewinds.push(ms);
+        }
+        now = to;
+    }
+    println!(
+        "{{\"bench\":\"page_rewind\",\"session_ms\":600000,\"log_lines\":{lines},\"positions\":{},\"median_ms\":{:.1},\"max_ms\":{:.1}}}",
+        rewinds.len(),
+        median(&mut rewinds.clone()),
+        rewinds.iter().copied().fold(0.0, f64::max)
+    );
+    // The parent is a 404 page, so its own console has that error; the page under test must not have panicked.
+    let panics: Vec<_> = browser
+        .browser_log()
+        .await
+        .into_iter()
+        .filter(|e| e.message.contains("panicked"))
+        .collect();
+    assert!(panics.is_empty(), "the page panicked: {panics:?}");
+    browser.finish().await;
+}
