@@ -147,6 +147,23 @@ impl Run {
         &self.log
     }
 
+    /// The log, owned (the run is over).
+    pub fn into_log(self) -> Vec<LogLine> {
+        self.log
+    }
+
+    /// How many steps have not fired yet.
+    pub fn unfired_steps(&self) -> usize {
+        self.scenario.steps.len() - self.fired
+    }
+
+    /// Drops the steps that have not fired yet; returns how many.
+    pub fn drop_unfired_steps(&mut self) -> usize {
+        let dropped = self.unfired_steps();
+        self.scenario.steps.truncate(self.fired);
+        dropped
+    }
+
     /// Whether the log is full and the run over.
     pub fn is_full(&self) -> bool {
         self.full

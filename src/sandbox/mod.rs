@@ -7,10 +7,12 @@
 //!
 //! # How a driver calls it (the order matters, as in quinn-proto's `Connection`)
 //! * Getters read the state for views: [`Sandbox::now`], [`Sandbox::engine`] (conferences, calls, recordings),
-//!   [`Sandbox::scenario`], [`Sandbox::log`], [`Sandbox::next_event_at`].
+//!   [`Sandbox::scenario`], [`Sandbox::log`], [`Sandbox::next_event_at`], and for time travel
+//!   [`Sandbox::timeline`] (the log plus the known future), [`Sandbox::horizon`], [`Sandbox::previous_event_at`],
+//!   [`Sandbox::later_steps`].
 //! * Mutators: [`Sandbox::load`] (a scenario, at time 0, paused), [`Sandbox::step`] (a step, applied now),
-//!   [`Sandbox::advance`] (the clock to a time, forwards or backwards). Each runs everything due at the new
-//!   time before it returns.
+//!   [`Sandbox::advance`] (the clock to a time, forwards or backwards), [`Sandbox::fork`] (drop what was written
+//!   for later). Each runs everything due at the new time before it returns.
 //! * Draining: after any mutator, a driver reads the lines it has not shown yet. It remembers
 //!   `(generation, count)`: while [`Sandbox::generation`] is unchanged the log only grew, so it reads
 //!   `log()[count..]`; when the generation changed (a load, or the clock went back) the log was rebuilt and the
@@ -64,6 +66,12 @@ pub struct Sandbox {
     run: Run,
     now: u64,
     generation: u64,
+    /// Lines already seen after `now`, from before the clock went back: the session's known future, valid until
+    /// the future changes (a step, a fork, a load). Kept so that a timeline can show and scrub the whole session
+    /// while the clock is in its past, without running ahead.
+    ahead: Vec<LogLine>,
+    /// The furthest time the clock reached since the future last changed.
+    reached: u64,
 }
 
 impl Sandbox {
@@ -73,6 +81,8 @@ impl Sandbox {
             run: Run::new(scenario),
             now: 0,
             generation: 0,
+            ahead: Vec::new(),
+            reached: 0,
         };
         sandbox.run.run_until(0, &mut |_| {});
         sandbox
@@ -115,26 +125,70 @@ impl Sandbox {
         self.run.next_at()
     }
 
+    /// Every line of the session as far as it is known: the log up to now, then the lines after now that were
+    /// seen before the clock went back (until [`Sandbox::horizon`]).
+    pub fn timeline(&self) -> impl Iterator<Item = &LogLine> {
+        self.run.log().iter().chain(&self.ahead)
+    }
+
+    /// The furthest virtual time the session reached since its future last changed (a step, a fork, a load): the
+    /// end of [`Sandbox::timeline`]. Equal to [`Sandbox::now`] unless the clock went back.
+    pub fn horizon(&self) -> u64 {
+        self.reached.max(self.now)
+    }
+
+    /// The time of the last line before now, for "step back" (`None` at the start).
+    pub fn previous_event_at(&self) -> Option<u64> {
+        let log = self.run.log();
+        let before = log.partition_point(|l| l.at < self.now);
+        before.checked_sub(1).map(|i| log[i].at)
+    }
+
+    /// How many steps are written for after now (they fire as the clock passes them; a fork drops them).
+    pub fn later_steps(&self) -> usize {
+        self.run.unfired_steps()
+    }
+
+    /// Forks the session at the current time: drops the steps written for later and the known future, so that
+    /// what is done next starts a new future. Returns how many steps were dropped.
+    pub fn fork(&mut self) -> usize {
+        self.ahead.clear();
+        self.reached = self.now;
+        self.run.drop_unfired_steps()
+    }
+
     /// Takes `action` now: it is written into the session at the current time and run at once, with everything
-    /// it causes at this instant.
+    /// it causes at this instant. The steps written for later stay (call [`Sandbox::fork`] first to drop them);
+    /// the known future is forgotten, since it may now differ.
     pub fn step(&mut self, action: Action) -> Result<(), SandboxError> {
         if self.run.is_full() {
             return Err(SandboxError::LogFull);
         }
+        self.ahead.clear();
+        self.reached = self.now;
         self.run.push_step(self.now, action);
         self.run.run_until(self.now, &mut |_| {});
         Ok(())
     }
 
     /// Moves the clock to `to`. Forwards, everything due up to `to` happens; backwards, the session is replayed
-    /// from zero up to `to` (the steps written for later stay, and fire again as the clock passes them).
+    /// from zero up to `to` (the steps written for later stay, and fire again as the clock passes them; what was
+    /// seen after `to` stays in [`Sandbox::timeline`]).
     pub fn advance(&mut self, to: u64) {
         if to < self.now {
             let scenario = self.run.scenario().clone();
-            self.run = Run::new(scenario);
+            let old = std::mem::replace(&mut self.run, Run::new(scenario));
+            // The replay is deterministic, so the old log's lines after `to` are exactly the future again.
+            let mut ahead: Vec<LogLine> =
+                old.into_log().into_iter().filter(|l| l.at > to).collect();
+            ahead.append(&mut self.ahead);
+            self.ahead = ahead;
             self.generation += 1;
         }
         self.run.run_until(to, &mut |_| {});
+        let passed = self.ahead.partition_point(|l| l.at <= to);
+        self.ahead.drain(..passed);
+        self.reached = self.reached.max(to);
         self.now = to;
     }
 

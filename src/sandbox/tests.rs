@@ -145,6 +145,60 @@ fn next_event_at_names_the_next_thing_due() {
     assert!(s.log().last().unwrap().at == next);
 }
 
+#[test]
+fn the_timeline_keeps_the_known_future_while_the_clock_is_in_the_past() {
+    let mut s = Sandbox::new(world());
+    s.step(dial("+15550111111", "+15550100000")).unwrap();
+    s.advance(3_000);
+    s.step(dial("+15550122222", "+15550100001")).unwrap();
+    s.advance(20_000);
+    let whole = to_jsonl(s.log());
+    s.advance(2_500);
+    assert_eq!(s.horizon(), 20_000);
+    let timeline: Vec<LogLine> = s.timeline().cloned().collect();
+    assert_eq!(to_jsonl(&timeline), whole);
+    assert!(s.log().iter().all(|l| l.at <= 2_500));
+    // Forwards part of the way, then back again: still the same whole.
+    s.advance(9_000);
+    s.advance(1_000);
+    let timeline: Vec<LogLine> = s.timeline().cloned().collect();
+    assert_eq!(to_jsonl(&timeline), whole);
+    assert_eq!(s.previous_event_at(), Some(0));
+    // The second dial is written for later; forking drops it and the known future.
+    assert_eq!(s.later_steps(), 1);
+    assert_eq!(s.fork(), 1);
+    assert_eq!(s.later_steps(), 0);
+    assert_eq!(s.horizon(), 1_000);
+    assert_eq!(s.timeline().count(), s.log().len());
+    assert_eq!(s.scenario().steps.len(), 1);
+    assert_eq!(replayed(&s), to_jsonl(s.log()));
+}
+
+#[test]
+fn a_step_in_the_past_forgets_the_known_future() {
+    let mut s = Sandbox::new(world());
+    s.step(dial("+15550111111", "+15550100000")).unwrap();
+    s.advance(10_000);
+    s.advance(1_000);
+    assert_eq!(s.horizon(), 10_000);
+    s.step(hangup("+15550111111")).unwrap();
+    assert_eq!(s.horizon(), 1_000);
+    assert_eq!(s.timeline().count(), s.log().len());
+}
+
+#[test]
+fn previous_event_at_steps_back_line_by_line() {
+    let mut s = Sandbox::new(world());
+    assert_eq!(s.previous_event_at(), None);
+    s.step(dial("+15550111111", "+15550100000")).unwrap();
+    s.advance(5_000);
+    let back = s.previous_event_at().unwrap();
+    assert!(back < 5_000);
+    assert!(s.log().iter().any(|l| l.at == back));
+    s.advance(back);
+    assert!(s.previous_event_at().is_none_or(|t| t < back));
+}
+
 /// What a learner or a parent page can do, on the default world.
 #[derive(Clone, Debug)]
 enum Move {
@@ -217,6 +271,11 @@ proptest! {
                 Move::Back(percent) => s.advance(s.now() * percent / 100),
             }
             prop_assert_eq!(replayed(&s), to_jsonl(s.log()));
+            // The timeline is the session run to its horizon.
+            let mut whole = Sandbox::new(s.scenario().clone());
+            whole.advance(s.horizon());
+            let timeline: Vec<LogLine> = s.timeline().cloned().collect();
+            prop_assert_eq!(to_jsonl(&timeline), to_jsonl(whole.log()));
         }
     }
 }
