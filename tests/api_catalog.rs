@@ -150,7 +150,7 @@ fn every_endpoint_routes_to_its_operation() {
 #[test]
 fn every_route_the_router_accepts_is_catalogued() {
     // The router's vocabulary (every literal segment of the catalogue), FreeClimb words it does not serve, an id,
-    // and a near miss in case; paths of up to 5 segments, every method: about 150,000 requests.
+    // and a near miss in case; paths of up to 5 segments, every method: about 1.4 million requests.
     let mut words: Vec<&str> = ENDPOINTS
         .iter()
         .flat_map(|e| e.path.split('/'))
