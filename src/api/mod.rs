@@ -13,12 +13,14 @@
 
 pub mod auth;
 pub mod body;
+pub mod catalog;
 pub mod date;
 pub mod error;
 pub mod page;
 pub mod query;
 pub mod resource;
 mod route;
+pub mod snippet;
 pub mod view;
 
 pub use body::{
