@@ -10,3 +10,4 @@
 //! views natively and in the browser.
 
 pub mod groups;
+pub mod lifecycle;
