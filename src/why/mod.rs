@@ -9,5 +9,6 @@
 //! Everything here only reads the log and the engine; nothing changes them, and the same inputs give the same
 //! views natively and in the browser.
 
+pub mod activity;
 pub mod groups;
 pub mod lifecycle;
