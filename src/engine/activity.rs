@@ -1,6 +1,6 @@
 //! What a call is doing now, read from the engine's state for views ([`Engine::call_activity`]).
 //!
-//! The engine's own [`Activity`] is private and shaped for running calls; [`CallActivity`] is the public,
+//! The engine's own `Activity` is private and shaped for running calls; [`CallActivity`] is the public,
 //! read-only picture of it, with every time a view needs (when a prompt ends, when a timeout fires) read from
 //! the engine's timers. Reading it changes nothing.
 //!
