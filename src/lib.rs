@@ -14,6 +14,7 @@ pub mod sandbox;
 pub mod scenario;
 pub mod session;
 pub mod webhook;
+pub mod why;
 pub mod wire;
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -44,6 +44,7 @@
 //! boxed so that the state of every call (the engine keeps them all) stays small. What remains is mostly the
 //! strings every output owns (ids, URLs, the member list of each bridge change) and the hash of each webhook.
 
+pub mod activity;
 pub mod api;
 pub mod call;
 mod confs;
