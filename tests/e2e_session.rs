@@ -17,7 +17,7 @@ const ISSUE: &str = include_str!("../src/scenario/example.json");
 /// A parent page that embeds the sandbox, keeps every message it posts (`window.received`) and sends what the
 /// test asks (`window.send`), listening before the frame loads, as docs/embed.md says.
 const PARENT: &str = r#"<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>conflab e2e parent</title></head>
+<html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>conflab e2e parent</title></head>
 <body>
 <iframe id="sandbox" width="1000" height="700"></iframe>
 <script>
@@ -177,10 +177,11 @@ async fn a_parent_page_drives_the_sandbox_by_the_postmessage_contract() {
     assert_eq!(again, exported, "the refused step changed nothing");
     assert_eq!(posted(&browser).await, lines_before);
 
-    // Messages from anyone but the parent are ignored: the frame posting to itself.
+    // Messages from anyone but the parent are ignored: the frame posting to itself (a script run in the frame's own
+    // realm; posted from the parent's script, the source would be the parent).
     let count = browser.js("return window.received.length").await;
     browser
-        .js(r#"const w = document.getElementById('sandbox').contentWindow; w.postMessage({conflab: "advance", to: 9000}, "*");"#)
+        .js(r#"const w = document.getElementById('sandbox').contentWindow; w.eval('window.postMessage({conflab: "advance", to: 9000}, "*")');"#)
         .await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert_eq!(browser.js("return window.received.length").await, count);
@@ -388,6 +389,8 @@ async fn a_permalink_opens_the_same_session_in_a_fresh_profile() {
     let second = Browser::start("session-permalink-2").await;
     let fragment = &link[link.find('#').expect("a fragment")..];
     second.open(&format!("/{fragment}")).await;
+    // The app mounts after the page loads.
+    second.wait_for_css("#session-status").await;
     second
         .wait_for_js(
             "the linked session",
