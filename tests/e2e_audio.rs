@@ -870,40 +870,66 @@ const SCENARIO_RATE: f64 = 16_000.0;
 /// Picks example `title` in the Scenario panel, runs it and waits for its sound section.
 async fn run_example(browser: &Browser, title: &str) {
     // The app mounts after the page loads: wait for the panel before reading its menu.
-    browser.wait_for_css("#scenario-example").await;
-    browser.wait_for_css("#scenario-source").await;
+    browser.wait_for_css("#session-example").await;
+    // Replacing a session with steps asks first; the test answers yes. Reset first, so that the loaded example
+    // shows as a change of the status (steps) whatever the session was.
+    browser
+        .js("window.confirm = () => true; document.querySelector('#session-reset').click();")
+        .await;
+    browser
+        .wait_for_js(
+            "the default world",
+            "return document.querySelector('#session-status').dataset.steps",
+            Value::from("0"),
+        )
+        .await;
     let picked = browser
         .js(&format!(
-            "const s = document.querySelector('#scenario-example'); \
+            "const s = document.querySelector('#session-example'); \
              const o = [...s.options].find(o => o.textContent === {title:?}); \
-             if (!o) return null; const before = document.querySelector('#scenario-source').value; \
-             s.value = o.value; s.dispatchEvent(new Event('change', {{bubbles: true}})); return before;"
+             if (!o) return false; \
+             s.value = o.value; s.dispatchEvent(new Event('change', {{bubbles: true}})); return true;"
         ))
         .await;
-    let before = picked
-        .as_str()
-        .unwrap_or_else(|| panic!("no example titled {title:?}"))
-        .to_owned();
-    // Yew re-renders after the change event: until the text area shows the example, the button still runs
-    // the old text.
+    assert_eq!(picked, Value::Bool(true), "no example titled {title:?}");
     browser
-        .wait_until(&format!("the text of {title:?}"), async || {
-            let now = browser
-                .js("return document.querySelector('#scenario-source').value")
+        .wait_until(&format!("{title:?} loaded"), async || {
+            let steps = browser
+                .js("return document.querySelector('#session-status').dataset.steps")
                 .await;
-            if now.as_str() != Some(before.as_str()) {
+            if steps.as_str() != Some("0") {
                 Ok(())
             } else {
-                Err("the previous example's text".to_owned())
+                Err("still the default world".to_owned())
+            }
+        })
+        .await;
+    run_to_end_and_hear(browser).await;
+}
+
+/// Runs the session to its end ("Run to the end") and offers its sound ("Hear the session").
+async fn run_to_end_and_hear(browser: &Browser) {
+    browser
+        .js("document.querySelector('#session-to-end').click();")
+        .await;
+    browser
+        .wait_until("the clock at the end", async || {
+            let now = browser
+                .js("return document.querySelector('#session-status').dataset.now")
+                .await;
+            if now.as_str().is_some_and(|n| n != "0") {
+                Ok(())
+            } else {
+                Err(format!("now is {now}"))
             }
         })
         .await;
     browser
-        .wait_for_css("#scenario-run")
+        .wait_for_css("#session-sound")
         .await
         .click()
         .await
-        .expect("click Run scenario");
+        .expect("click Hear the session");
     browser.wait_for_css("#scenario-hear-as").await;
 }
 
@@ -1292,29 +1318,29 @@ async fn the_scenario_panel_refuses_to_render_a_very_long_run_with_a_message() {
     let browser = Browser::start("scenario-long-run").await;
     browser.open("/").await;
     run_example(&browser, "PerCL CreateConference, then AddToConference").await;
-    // The caller now hangs up after 11 minutes instead of 9 s.
+    // The caller now hangs up after 11 minutes instead of 9 s: imported as the session.
     let edited = browser
-        .js(r#"const t = document.querySelector('#scenario-source');
-               const text = t.value.replace('"at": 9000, "hangup"', '"at": 660000, "hangup"');
-               if (text === t.value) return false;
-               t.value = text; t.dispatchEvent(new Event('input', {bubbles: true})); return true;"#)
-        .await;
-    assert_eq!(edited, Value::Bool(true), "the example's hangup step");
-    // An edit clears the last run (and its sound) once Yew has re-rendered.
-    browser
-        .wait_for_js(
-            "the edit to clear the run",
-            "return document.querySelector('#scenario-audio') === null",
-            Value::Bool(true),
+        .js(
+            r#"const source = SOURCE.replace('"at": 9000, "hangup"', '"at": 660000, "hangup"');
+               if (source === SOURCE) return false;
+               const t = document.querySelector('#session-import-text');
+               t.value = source; document.querySelector('#session-import').click(); return true;"#
+                .replace(
+                    "SOURCE",
+                    &format!("{:?}", include_str!("scenarios/percl-create-join.json")),
+                )
+                .as_str(),
         )
         .await;
+    assert_eq!(edited, Value::Bool(true), "the example's hangup step");
     browser
-        .wait_for_css("#scenario-run")
-        .await
-        .click()
-        .await
-        .expect("click Run scenario");
-    browser.wait_for_css("#scenario-hear-as").await;
+        .wait_for_js(
+            "the import",
+            "const p = document.querySelector('#session-import-status'); return p && p.getAttribute('role')",
+            Value::from("status"),
+        )
+        .await;
+    run_to_end_and_hear(&browser).await;
     browser
         .button("#scenario-audio", "Render audio")
         .await

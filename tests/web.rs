@@ -416,17 +416,43 @@ const GOLDEN_SCENARIOS: &[(&str, &str, &str)] = &[
     golden!("webhook-faults"),
 ];
 
+/// The golden log without the closing note a run prints when it stops (a live session never stops by itself), and
+/// the time of its last event: where the session's clock goes to see the whole run.
+fn without_closing_note(expected: &str) -> (Vec<&str>, u64) {
+    let mut lines: Vec<&str> = expected.lines().collect();
+    if let Some(last) = lines.last() {
+        let v: serde_json::Value = serde_json::from_str(last).unwrap();
+        if v["kind"] == "note"
+            && v["text"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("the run "))
+        {
+            lines.pop();
+        }
+    }
+    let end = lines.last().map_or(0, |l| {
+        serde_json::from_str::<serde_json::Value>(l).unwrap()["at"]
+            .as_u64()
+            .unwrap()
+    });
+    (lines, end)
+}
+
 #[wasm_bindgen_test]
 fn every_golden_scenario_gives_the_native_event_log_byte_for_byte() {
     let mut lines = 0;
     for (name, source, expected) in GOLDEN_SCENARIOS {
         let scenario = conflab::scenario::parse(source).unwrap_or_else(|e| panic!("{name}: {e:?}"));
-        let log = conflab::engine::log::to_jsonl(&conflab::engine::run_scenario(&scenario, None));
+        // The page's way: a live session loaded with the scenario and its clock moved to the end.
+        let mut sandbox = conflab::sandbox::Sandbox::new(scenario);
+        let (expected, end) = without_closing_note(expected);
+        sandbox.advance(end);
+        let log = conflab::engine::log::to_jsonl(sandbox.log());
         assert!(
-            log == *expected,
-            "{name}: the browser's event log differs from tests/golden/scenarios/{name}.jsonl"
+            log.lines().eq(expected.iter().copied()),
+            "{name}: the browser's live event log differs from tests/golden/scenarios/{name}.jsonl"
         );
-        lines += log.lines().count();
+        lines += expected.len();
     }
     wasm_bindgen_test::console_log!(
         "{} scenarios, {lines} log lines identical to the native run",
@@ -435,99 +461,65 @@ fn every_golden_scenario_gives_the_native_event_log_byte_for_byte() {
     assert!(GOLDEN_SCENARIOS.len() >= 18 && lines > 100);
 }
 
-// ---- The scenario panel ------------------------------------------------------------------------------------------
+// ---- The session panel -------------------------------------------------------------------------------------------
+
+/// Answers yes to every "replace this session?" question.
+fn always_confirm() {
+    let window = web_sys::window().unwrap();
+    let yes = js_sys::Function::new_no_args("return true");
+    js_sys::Reflect::set(&window, &"confirm".into(), &yes).unwrap();
+}
+
+fn session_status(root: &Element, key: &str) -> String {
+    find(root, "#session-status")
+        .get_attribute(&format!("data-{key}"))
+        .unwrap_or_default()
+}
 
 #[wasm_bindgen_test]
-async fn the_scenario_panel_runs_the_issue_example_and_shows_the_native_log() {
+async fn the_session_panel_loads_an_example_and_runs_it_to_the_native_log() {
+    always_confirm();
     let root = mount();
     settle().await;
-    click(&root, "#scenario-run");
-    settle().await;
-    let expected: Vec<&str> = include_str!("golden/scenarios/issue-example.jsonl")
-        .lines()
-        .collect();
-    let status = find(&root, "#scenario-status");
-    assert_eq!(
-        status.get_attribute("data-lines"),
-        Some(expected.len().to_string())
-    );
-    let kinds: Vec<String> = {
-        let list = root.query_selector_all("#scenario-log li").unwrap();
-        (0..list.length())
-            .map(|i| {
-                list.item(i)
-                    .unwrap()
-                    .dyn_into::<Element>()
-                    .unwrap()
-                    .get_attribute("data-kind")
-                    .unwrap()
-            })
-            .collect()
-    };
-    let expected_kinds: Vec<String> = expected
-        .iter()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["kind"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
-    assert_eq!(kinds, expected_kinds);
-    let texts = all_text(&root, "#scenario-log li .text");
-    assert!(
-        texts[1].starts_with("inboundCall → https://app.test/inbound · HTTP 200"),
-        "{:?}",
-        &texts[..3]
-    );
-
-    // Show only the webhooks.
-    let select: web_sys::HtmlSelectElement = find(&root, "#scenario-kind").dyn_into().unwrap();
-    select.set_value("webhook");
+    let select: web_sys::HtmlSelectElement = find(&root, "#session-example").dyn_into().unwrap();
+    select.set_value("0"); // the issue's example
     let init = web_sys::EventInit::new();
     init.set_bubbles(true);
     select
         .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
         .unwrap();
     settle().await;
-    let shown = root
-        .query_selector_all("#scenario-log li")
-        .unwrap()
-        .length() as usize;
-    assert_eq!(
-        shown,
-        expected_kinds.iter().filter(|k| *k == "webhook").count()
-    );
-    assert_eq!(
-        root.query_selector_all("#scenario-log li:not([data-kind=webhook])")
-            .unwrap()
-            .length(),
-        0
-    );
+    assert_eq!(session_status(&root, "steps"), "5");
+    assert_eq!(session_status(&root, "now"), "0", "loaded at 0, paused");
+    click(&root, "#session-to-end");
+    settle().await;
+    let (expected, end) =
+        without_closing_note(include_str!("golden/scenarios/issue-example.jsonl"));
+    assert_eq!(session_status(&root, "now"), end.to_string());
+    assert_eq!(session_status(&root, "lines"), expected.len().to_string());
 }
 
 #[wasm_bindgen_test]
-async fn a_broken_scenario_lists_its_problems_and_runs_nothing() {
+async fn a_broken_import_lists_its_problems_and_keeps_the_session() {
+    always_confirm();
     let root = mount();
     settle().await;
-    let area: web_sys::HtmlTextAreaElement = find(&root, "#scenario-source").dyn_into().unwrap();
+    let before = find(&root, "#session-status").text_content();
+    let area: web_sys::HtmlTextAreaElement =
+        find(&root, "#session-import-text").dyn_into().unwrap();
     area.set_value("{\"seed\": 1, \"stpes\": []}");
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    area.dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
-        .unwrap();
+    click(&root, "#session-import");
     settle().await;
-    click(&root, "#scenario-run");
-    settle().await;
-    assert!(
-        root.query_selector("#scenario-log").unwrap().is_none(),
-        "nothing ran"
-    );
-    let errors = all_text(&root, ".scenario-errors li");
+    let errors = all_text(&root, "#session-import-errors li");
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(errors[0].starts_with("1:13: error: /stpes:"), "{errors:?}");
     assert!(
         errors[0].contains("steps"),
         "the near miss is suggested: {errors:?}"
+    );
+    assert_eq!(
+        find(&root, "#session-status").text_content(),
+        before,
+        "the session is kept"
     );
 }

@@ -22,6 +22,7 @@
 //! Going back in time replays the scenario from zero up to the new time: the engine is deterministic, and a
 //! replay of a 10-minute session takes milliseconds (`./x bench page`), so no snapshots are kept.
 
+pub mod message;
 pub mod permalink;
 
 use crate::engine::log::LogLine;

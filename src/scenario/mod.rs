@@ -36,5 +36,5 @@ pub use model::*;
 pub use read::{MAX_SOURCE_BYTES, SCENARIO_KEYS, is_e164, parse, parse_bytes, parse_step};
 #[allow(unused_imports)]
 // for the message readers that embed steps and scenarios (postMessage, a server)
-pub(crate) use read::{read_scenario_at, read_step_at};
+pub(crate) use read::{read_scenario_at, read_step_at, read_step_in};
 pub use write::write;

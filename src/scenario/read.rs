@@ -99,7 +99,39 @@ pub(crate) fn read_step_at(
     pointer_prefix: &str,
 ) -> Result<Action, Vec<ScenarioError>> {
     let mut r = Reader::new(source, pointer_prefix);
-    let action = r.step_now(node, "");
+    let action = r.step_now(node, "", None);
+    match action {
+        Some(action) if r.problems.is_empty() => Ok(action),
+        _ => Err(r.finish().errors),
+    }
+}
+
+/// [`read_step_at`] for a step that joins `scenario`, checked against its world as a step of the file would be:
+/// `dial.to` one of its numbers (and `dial.from` not), and the phone of `hangup`, `digits`, `answer`, `say` or
+/// `{{call:PHONE}}` in `phones` or the `from` of one of its `dial` steps. A driver that writes the step into the
+/// scenario (the live sandbox) needs this: a step the file reader would refuse would make the exported session
+/// a file that does not read back.
+pub(crate) fn read_step_in(
+    node: &Value<'_>,
+    source: &str,
+    pointer_prefix: &str,
+    scenario: &Scenario,
+) -> Result<Action, Vec<ScenarioError>> {
+    let known: BTreeSet<String> = scenario
+        .phones
+        .keys()
+        .cloned()
+        .chain(scenario.steps.iter().filter_map(|s| match &s.action {
+            Action::Dial { from, .. } => Some(from.clone()),
+            _ => None,
+        }))
+        .collect();
+    let world = World {
+        numbers: &scenario.numbers,
+        known: &known,
+    };
+    let mut r = Reader::new(source, pointer_prefix);
+    let action = r.step_now(node, "", Some(world));
     match action {
         Some(action) if r.problems.is_empty() => Ok(action),
         _ => Err(r.finish().errors),
@@ -1046,8 +1078,13 @@ impl<'s> Reader<'s> {
     }
 
     /// A step applied now: an object with exactly one action and no `at` (the driver applies it at its current
-    /// virtual time). Read with no world, so only what the step says alone is checked (see [`parse_step`]).
-    fn step_now(&mut self, v: &Value<'_>, pointer: &str) -> Option<Action> {
+    /// virtual time). Without a world only what the step says alone is checked (see [`parse_step`]).
+    fn step_now(
+        &mut self,
+        v: &Value<'_>,
+        pointer: &str,
+        world: Option<World<'_>>,
+    ) -> Option<Action> {
         let before = self.problems.len();
         let obj = self.object(v, pointer, NOW_STEP, NOW_STEP, ACTIONS);
         // `at` is not a typo of an action, and "did you mean" would mislead: say why a step applied now has none.
@@ -1064,7 +1101,7 @@ impl<'s> Reader<'s> {
                 *suggestion = None;
             }
         }
-        self.step_action(v, &obj?, None)
+        self.step_action(v, &obj?, world)
     }
 
     /// The one action of a step object whose keys `obj` has checked: reports a step with none or several, and

@@ -1,4 +1,4 @@
-//! The Scenario panel's sound: after a run, what one phone heard and every recording of the run, rendered on
+//! The session's sound (the Session panel; the batch runner used it first): what one phone heard and every recording of the run, rendered on
 //! the main thread by [`crate::audio`] at 16 kHz exactly as `conflab run --hear PHONE=F.wav --record-dir D`
 //! renders them, offered as `<audio>` players and WAV downloads, with a caption of what is said (or played) to
 //! the phone at the player's current time.
@@ -52,6 +52,22 @@ impl RunAudio {
             scenario,
             log,
             calls,
+        }
+    }
+
+    /// The live session's sound so far: its scenario, its log up to now and the phone of each of the engine's
+    /// calls (the engine keeps them in creation order, the order [`audio::score::run_with_phones`] notes them in).
+    // Until the App mounts the Session panel (ui/mod.rs declares it), only the panel calls this.
+    #[allow(dead_code)]
+    pub fn live(sandbox: &crate::sandbox::Sandbox) -> RunAudio {
+        RunAudio {
+            scenario: sandbox.scenario().clone(),
+            log: sandbox.log().to_vec(),
+            calls: sandbox
+                .engine()
+                .calls()
+                .map(|c| (c.id.clone(), c.phone.clone()))
+                .collect(),
         }
     }
 
