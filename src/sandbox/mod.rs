@@ -41,11 +41,14 @@ pub fn default_world() -> Scenario {
 }
 
 /// Why the sandbox refused a step.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum SandboxError {
     /// The log reached its limit ([`crate::engine::runner::MAX_LOG_LINES`]); the session moves no further.
     LogFull,
+    /// The step does not fit the session as a step of its file would not (a phone nobody knows hangs up, a dial
+    /// to a number the account does not have): written, it would make the exported session unreadable.
+    Invalid(crate::scenario::ScenarioErrors),
 }
 
 impl fmt::Display for SandboxError {
@@ -56,6 +59,21 @@ impl fmt::Display for SandboxError {
                 "the session's log is full ({} lines), so nothing more can happen in it; go back in time, reset, or export it and look at a part with `conflab run --until`",
                 crate::engine::runner::MAX_LOG_LINES
             ),
+            SandboxError::Invalid(errors) => {
+                let problems: Vec<String> = errors
+                    .errors
+                    .iter()
+                    .map(|e| match e.problem.fix() {
+                        Some(fix) => format!("{}: {} (fix: {fix})", e.pointer, e.message()),
+                        None => format!("{}: {}", e.pointer, e.message()),
+                    })
+                    .collect();
+                write!(
+                    f,
+                    "the step does not fit this session: {}",
+                    problems.join("; ")
+                )
+            }
         }
     }
 }
@@ -165,6 +183,8 @@ impl Sandbox {
         if self.run.is_full() {
             return Err(SandboxError::LogFull);
         }
+        crate::scenario::check_step_in(&action, self.run.scenario())
+            .map_err(SandboxError::Invalid)?;
         self.ahead.clear();
         self.reached = self.now;
         self.run.push_step(self.now, action);

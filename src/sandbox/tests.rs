@@ -175,6 +175,26 @@ fn the_timeline_keeps_the_known_future_while_the_clock_is_in_the_past() {
 }
 
 #[test]
+fn a_step_that_would_make_the_file_unreadable_is_refused_and_changes_nothing() {
+    let mut s = Sandbox::new(world());
+    s.step(dial("+15550111111", "+15550100000")).unwrap();
+    let before = (s.export(), to_jsonl(s.log()));
+    let e = s.step(hangup("+15550999999")).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("the step does not fit this session: /hangup/phone: "),
+        "{e}"
+    );
+    let e = s.step(dial("+15550111111", "+15550177777")).unwrap_err();
+    assert!(e.to_string().contains("/dial/to"), "{e}");
+    assert_eq!((s.export(), to_jsonl(s.log())), before);
+    // A phone that is not in the world may dial in, and afterwards hang up.
+    s.step(dial("+15550166666", "+15550100000")).unwrap();
+    s.step(hangup("+15550166666")).unwrap();
+    assert_eq!(replayed(&s), to_jsonl(s.log()));
+}
+
+#[test]
 fn a_step_in_the_past_forgets_the_known_future() {
     let mut s = Sandbox::new(world());
     s.step(dial("+15550111111", "+15550100000")).unwrap();

@@ -33,7 +33,9 @@ mod tests;
 
 pub use error::{Problem, ScenarioError, ScenarioErrors};
 pub use model::*;
-pub use read::{MAX_SOURCE_BYTES, SCENARIO_KEYS, is_e164, parse, parse_bytes, parse_step};
+pub use read::{
+    MAX_SOURCE_BYTES, SCENARIO_KEYS, check_step_in, is_e164, parse, parse_bytes, parse_step,
+};
 #[allow(unused_imports)]
 // for the message readers that embed steps and scenarios (postMessage, a server)
 pub(crate) use read::{read_scenario_at, read_step_at, read_step_in};

@@ -89,6 +89,17 @@ pub fn parse_step(source: &str) -> Result<Action, ScenarioErrors> {
     read_step_at(&root, source, "").map_err(|errors| ScenarioErrors { errors })
 }
 
+/// Checks `action`, built in code, as a step joining `scenario` would be checked in its file (the checks of
+/// [`read_step_in`]): a driver that writes it into the scenario (the live sandbox) refuses what would make the
+/// exported session unreadable. The errors' pointers are relative to the step (`/hangup/phone`).
+pub fn check_step_in(action: &Action, scenario: &Scenario) -> Result<(), ScenarioErrors> {
+    let source = super::write::step_now(action);
+    let root = parse_json(&source)?;
+    read_step_in(&root, &source, "", scenario)
+        .map(|_| ())
+        .map_err(|errors| ScenarioErrors { errors })
+}
+
 /// Reads a step applied now (see [`parse_step`]) from a node of an already parsed document, such as the
 /// `step` of a message `{"conflab": "step", "step": {...}}`. `source` is the whole document (the node's spans
 /// are offsets in it, so line:column are too), and every error's pointer starts with `pointer_prefix` (the

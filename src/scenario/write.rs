@@ -241,6 +241,13 @@ fn step(s: &Step) -> String {
     format!("{{\"at\": {}, {}: {body}}}", s.at, string(name))
 }
 
+/// One step applied now, as `parse_step` reads it: `{"dial": {…}}` (for checking a step built in code the way
+/// a file's step is checked).
+pub(crate) fn step_now(a: &Action) -> String {
+    let (name, body) = action(a);
+    format!("{{{}: {body}}}", string(name))
+}
+
 /// An action's key and its object, as in a step (`"dial"`, `{"from": …, "to": …}`).
 fn action(a: &Action) -> (&'static str, String) {
     let phone_only = |phone: &str| object([("phone", Some(string(phone)))]);
