@@ -12,6 +12,7 @@ mod lookup;
 pub mod percl;
 pub mod sandbox;
 pub mod scenario;
+pub mod page;
 pub mod session;
 pub mod webhook;
 pub mod wire;
