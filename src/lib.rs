@@ -9,11 +9,10 @@ pub mod conference;
 pub mod engine;
 pub mod ids;
 mod lookup;
+pub mod page;
 pub mod percl;
 pub mod sandbox;
 pub mod scenario;
-pub mod page;
-pub mod session;
 pub mod webhook;
 pub mod wire;
 

@@ -9,7 +9,8 @@ use crate::conference::PlayBeep;
 use crate::engine::Engine;
 use crate::engine::log::{Entry, LogLine};
 use crate::sandbox::{MICROPHONE_PHONE, Sandbox};
-use crate::scenario::{Action, ApiRequest, Method};
+use crate::scenario::{Action, Answer, ApiRequest, Media, Method};
+use crate::wire::CallStatus;
 use serde_json::json;
 
 /// How many log lines the page renders at most: the newest ones (a 1,000-line log stays fast; the rest are
@@ -136,6 +137,32 @@ pub fn call_name(engine: &Engine, call_id: &str) -> String {
         .map_or_else(|| call_id.to_owned(), |c| phone_name(&c.phone))
 }
 
+/// What a phone sends, in a few words (`talker`, `tone 440 Hz`, `silence`, …).
+pub fn media_word(media: &Media) -> String {
+    match media {
+        Media::Silence => "silence".to_owned(),
+        Media::Tone { hz } => format!("tone {hz} Hz"),
+        Media::File { path } => format!("file {path}"),
+        Media::Speech { text } => format!("speech “{text}”"),
+        Media::Talker(_) => "talker".to_owned(),
+    }
+}
+
+/// Whether `phone` can answer now: its current call rings and it answers by hand (`"answer": "manual"`).
+pub fn can_answer(sandbox: &Sandbox, phone: &str) -> bool {
+    let manual = sandbox
+        .scenario()
+        .phones
+        .get(phone)
+        .is_some_and(|p| p.answer == Answer::Manual);
+    let engine = sandbox.engine();
+    manual
+        && engine
+            .current_call_of(phone)
+            .and_then(|id| engine.call(&id))
+            .is_some_and(|c| c.status == CallStatus::Ringing)
+}
+
 /// A refused REST request, as the page shows it near its control.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
@@ -255,6 +282,12 @@ mod tests {
         assert_eq!(phone_name(MICROPHONE_PHONE), "You");
         let call = s.engine().current_call_of(MICROPHONE_PHONE).unwrap();
         assert_eq!(call_name(s.engine(), &call), "You");
+        // The world's manual phone rings only when called; nobody calls it here.
+        assert!(!can_answer(&s, "+15550144444"));
+        assert_eq!(
+            media_word(&s.scenario().phones["+15550133333"].media),
+            "tone 440 Hz"
+        );
     }
 
     #[test]

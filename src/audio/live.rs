@@ -145,7 +145,8 @@ pub fn hearing(engine: &Engine, choice: &HearAs) -> Option<String> {
         return Some(me);
     }
     let live = |c: &&crate::conference::Conference| {
-        c.status() != crate::conference::ConferenceStatus::Terminated && !c.participants().is_empty()
+        c.status() != crate::conference::ConferenceStatus::Terminated
+            && !c.participants().is_empty()
     };
     if let Some(c) = engine.conferences().iter().rev().find(live) {
         return c.participants().first().map(|p| p.call_id.clone());

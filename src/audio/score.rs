@@ -245,11 +245,15 @@ impl ScoreBuilder {
                     if let (Some((phone, start)), Some(leg)) =
                         (self.open.remove(call_id), t.leg_of(call_id))
                     {
-                        self.phones.entry(phone).or_default().segments.push(Segment {
-                            leg,
-                            start,
-                            end: t.frame_of(line.at),
-                        });
+                        self.phones
+                            .entry(phone)
+                            .or_default()
+                            .segments
+                            .push(Segment {
+                                leg,
+                                start,
+                                end: t.frame_of(line.at),
+                            });
                     }
                 }
             }

@@ -186,7 +186,12 @@ impl Translator {
             if leg.alive {
                 leg.alive = false;
                 leg.room = None;
-                out.push((f, Command::RemoveLeg { leg: LegId(i as u32) }));
+                out.push((
+                    f,
+                    Command::RemoveLeg {
+                        leg: LegId(i as u32),
+                    },
+                ));
             }
         }
         self.stops.clear();
