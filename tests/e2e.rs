@@ -360,6 +360,39 @@ async fn conference_lifecycle() {
     assert!(demo.participants[1].starter, "the host is a starter");
     assert_ne!(demo.participants[0].call_id, demo.participants[1].call_id);
 
+    // talk=false by REST (POST /Conferences/{id}/Participants/{callId}): the engine's participant changes, and
+    // the checkbox shows what the engine reports, not what was clicked.
+    browser
+        .set_checkbox(
+            &format!(r#"li.participant[data-phone="{TONE_PHONE}"] input[name=talk]"#),
+            false,
+        )
+        .await;
+    browser
+        .wait_until("the participant update's API line", async || {
+            let page = Page::read(&browser).await?;
+            page.events
+                .iter()
+                .find(|e| {
+                    e.kind.as_deref() == Some("api")
+                        && e.text.contains("/Participants/")
+                        && e.http_status.as_deref() == Some("200")
+                })
+                .map(|_| ())
+                .ok_or(format!("{:?}", page.events))
+        })
+        .await;
+    let page = Page::read(&browser).await.expect("the page");
+    assert_eq!(
+        page.conference(ALIAS).expect("demo").participants[0].talk,
+        Some(false)
+    );
+    assert_eq!(
+        page.conference(ALIAS).expect("demo").status.as_deref(),
+        Some("inProgress"),
+        "a privilege change never changes the status"
+    );
+
     // Terminate: REST POST /Conferences/{id} {"status":"terminated"}; everyone is hung up.
     browser
         .button(r#"section.conference[data-alias="demo"]"#, "Terminate")

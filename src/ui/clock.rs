@@ -19,10 +19,13 @@ pub struct Props {
     pub on_action: Callback<LiveAction>,
 }
 
+/// The frame callback, kept alive while the loop runs (it re-requests itself).
+type Tick = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
+
 /// The running animation-frame loop; dropping it stops the loop.
 struct Frames {
     id: Rc<RefCell<Option<i32>>>,
-    _tick: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>,
+    _tick: Tick,
 }
 
 impl Drop for Frames {
@@ -45,7 +48,7 @@ fn request(tick: &Closure<dyn FnMut(f64)>, id: &Rc<RefCell<Option<i32>>>) {
 /// Follows real time: each frame, `now + elapsed` goes to the sandbox and to `shown`.
 fn start(live: &Live, on_action: Callback<LiveAction>, shown: UseStateHandle<u64>) -> Frames {
     let id = Rc::new(RefCell::new(None));
-    let tick: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>> = Rc::new(RefCell::new(None));
+    let tick: Tick = Rc::new(RefCell::new(None));
     let sandbox = live.handle();
     let mut last = super::now_ms();
     let (id_in, tick_in) = (id.clone(), Rc::downgrade(&tick));
