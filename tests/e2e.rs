@@ -98,7 +98,7 @@ async fn console_check_reports_errors_and_warnings() {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The conference lifecycle, through the page's DOM contract
+// The conference lifecycle, by clicks on the live engine
 // ---------------------------------------------------------------------------------------------------------------
 
 /// What the page shows, read in one script so every check sees one consistent render.
@@ -117,7 +117,6 @@ struct Conference {
     status: Option<String>,
     status_text: Option<String>,
     /// "enabled", "disabled" or "absent".
-    add_button: String,
     terminate_button: String,
     participants: Vec<Participant>,
 }
@@ -125,17 +124,20 @@ struct Conference {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Participant {
-    name: Option<String>,
+    phone: Option<String>,
     call_id: Option<String>,
+    starter: bool,
     talk: Option<bool>,
     listen: Option<bool>,
-    remove_label: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct Event {
     kind: Option<String>,
     to: Option<String>,
+    request_type: Option<String>,
+    http_status: Option<String>,
     text: String,
 }
 
@@ -154,22 +156,20 @@ return {
       alias: s.getAttribute('data-alias'),
       status: status ? status.getAttribute('data-status') : null,
       statusText: text(status),
-      addButton: buttonState(s.querySelector('form.add-participant'), 'Add participant'),
       terminateButton: buttonState(s, 'Terminate'),
-      participants: [...s.querySelectorAll('li.participant')].map(li => {
-        const remove = [...li.querySelectorAll('button')].find(b => b.textContent.trim() === 'Remove');
-        return {
-          name: li.getAttribute('data-name'),
-          callId: li.getAttribute('data-call-id'),
-          talk: checked(li, 'input[name=talk]'),
-          listen: checked(li, 'input[name=listen]'),
-          removeLabel: remove ? remove.getAttribute('aria-label') : null,
-        };
-      }),
+      participants: [...s.querySelectorAll('li.participant')].map(li => ({
+        phone: li.getAttribute('data-phone'),
+        callId: li.getAttribute('data-call-id'),
+        starter: li.querySelector('.badge') !== null,
+        talk: checked(li, 'input[name=talk]'),
+        listen: checked(li, 'input[name=listen]'),
+      })),
     };
   }),
   events: [...document.querySelectorAll('ol#events li.event')].map(li => ({
-    kind: li.getAttribute('data-kind'), to: li.getAttribute('data-to'), text: li.textContent.trim(),
+    kind: li.getAttribute('data-kind'), to: li.getAttribute('data-to'),
+    requestType: li.getAttribute('data-request-type'), httpStatus: li.getAttribute('data-http-status'),
+    text: li.textContent.trim(),
   })),
 };
 "#;
@@ -197,21 +197,30 @@ impl Page {
         }
     }
 
-    /// The `data-to` of each transition event, in page order.
-    fn transitions(&self) -> Vec<&str> {
+    /// The statuses of the conference lines of the log that name `id`, in page order.
+    fn statuses_of(&self, id: &str) -> Vec<&str> {
         self.events
             .iter()
-            .filter(|e| e.kind.as_deref() == Some("transition"))
+            .filter(|e| e.kind.as_deref() == Some("conference") && e.text.contains(&id[..8]))
             .map(|e| e.to.as_deref().unwrap_or("(no data-to)"))
+            .collect()
+    }
+
+    /// The requestType of every webhook line.
+    fn webhooks(&self) -> Vec<&str> {
+        self.events
+            .iter()
+            .filter(|e| e.kind.as_deref() == Some("webhook"))
+            .map(|e| e.request_type.as_deref().unwrap_or("(no requestType)"))
             .collect()
     }
 }
 
 impl Conference {
-    fn names(&self) -> Vec<&str> {
+    fn phones(&self) -> Vec<&str> {
         self.participants
             .iter()
-            .map(|p| p.name.as_deref().unwrap_or("(no data-name)"))
+            .map(|p| p.phone.as_deref().unwrap_or("(no data-phone)"))
             .collect()
     }
 }
@@ -221,24 +230,29 @@ fn is_conference_id(id: &str) -> bool {
     id.len() == 42 && id.starts_with("CF") && id[2..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-const ALIAS: &str = "standup";
-const SECTION: &str = r#"section.conference[data-alias="standup"]"#;
+/// The default world's numbers and phones (src/sandbox/default_world.json).
+const CONFERENCE_LINE: &str = "+15550100000";
+const HOST_LINE: &str = "+15550100001";
+const TONE_PHONE: &str = "+15550133333";
+const TALKER_PHONE: &str = "+15550111111";
+/// The conference the Conference line's app creates.
+const ALIAS: &str = "demo";
 
-/// Waits until the `standup` conference shows `status` with exactly the participants `names`, then returns the page.
-async fn expect_state(browser: &Browser, status: &str, names: &[&str]) -> Page {
+/// Waits until the `demo` conference shows `status` with exactly the participants `phones`, then returns the page.
+async fn expect_state(browser: &Browser, status: &str, phones: &[&str]) -> Page {
     browser
         .wait_until(
-            &format!("status {status} with participants {names:?}"),
+            &format!("status {status} with participants {phones:?}"),
             async || {
                 let page = Page::read(browser).await?;
                 let conference = page.conference(ALIAS)?;
-                if conference.status.as_deref() == Some(status) && conference.names() == names {
+                if conference.status.as_deref() == Some(status) && conference.phones() == phones {
                     Ok(page)
                 } else {
                     Err(format!(
                         "status {:?}, participants {:?}",
                         conference.status,
-                        conference.names()
+                        conference.phones()
                     ))
                 }
             },
@@ -246,7 +260,7 @@ async fn expect_state(browser: &Browser, status: &str, names: &[&str]) -> Page {
         .await
 }
 
-/// Checks what every state shows, whatever the status.
+/// Checks what every state of the card shows, whatever the status.
 fn check_conference(conference: &Conference, status: &str) {
     assert_eq!(
         conference.status_text.as_deref(),
@@ -259,62 +273,25 @@ fn check_conference(conference: &Conference, status: &str) {
         "data-conference-id {id:?} is not CF + 40 hex"
     );
     for p in &conference.participants {
-        let name = p.name.as_deref().unwrap_or("");
         assert!(
-            p.call_id.as_deref().is_some_and(|c| !c.is_empty()),
-            "{name} has no data-call-id"
+            p.call_id.as_deref().is_some_and(|c| c.starts_with("CA")),
+            "{p:?} has no call id"
         );
-        assert_eq!(p.talk, Some(true), "{name}'s talk checkbox");
-        assert_eq!(p.listen, Some(true), "{name}'s listen checkbox");
-        assert_eq!(
-            p.remove_label.as_deref(),
-            Some(format!("Remove {name}").as_str()),
-            "{name}'s Remove button"
-        );
+        assert_eq!((p.talk, p.listen), (Some(true), Some(true)), "{p:?}");
     }
 }
 
-/// Adds a participant through the section's add-participant form.
-async fn add_participant(browser: &Browser, name: &str, start_conf_on_enter: bool) {
-    let form = format!("{SECTION} form.add-participant");
-    let input = browser
-        .wait_for_css(&format!("{form} input[name=name]"))
-        .await;
-    input.clear().await.expect("clear the name field");
-    input.send_keys(name).await.expect("type the name");
-    browser
-        .set_checkbox(
-            &format!("{form} input[name=startConfOnEnter]"),
-            start_conf_on_enter,
-        )
-        .await;
-    browser
-        .button(&form, "Add participant")
-        .await
-        .click()
-        .await
-        .expect("click Add participant");
-}
-
-async fn remove_participant(browser: &Browser, name: &str) {
-    let scope = format!(r#"{SECTION} li.participant[data-name="{name}"]"#);
-    browser
-        .button(&scope, "Remove")
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click Remove {name}: {e}"));
-}
-
-/// create → add Alice without startConfOnEnter (populated) → add Bob with it (inProgress) → remove both (empty) →
-/// Terminate (terminated), checking what the page shows at each step, the event list, and the console.
+/// FreeClimb's conference lifecycle by clicks, on the simulated FreeClimb: a phone dials the Conference line and
+/// the app's PerCL creates `demo` (empty) and adds the caller (populated); a second phone dials the Host line and
+/// joins with startConfOnEnter (inProgress); Terminate sends REST `status=terminated` (empty, then terminated).
+/// The cards show each status, the log every webhook with its requestType and the API call with its status (an
+/// update answers 204 No Content, as FreeClimb's does).
 #[tokio::test]
 #[ignore = "needs dist/ and Chromium: run by ./x test"]
 async fn conference_lifecycle() {
     let browser = Browser::start("conference-lifecycle").await;
     browser.open("/").await;
-    browser.wait_for_css("form#create-conference").await;
-
+    browser.wait_for_css("#phones").await;
     assert_eq!(
         browser.client.title().await.expect("read the title"),
         "conflab"
@@ -324,132 +301,207 @@ async fn conference_lifecycle() {
         .find(Locator::Css("h1"))
         .await
         .expect("an <h1>");
-    let heading = h1.text().await.expect("read the <h1>");
-    assert!(heading.contains("conflab"), "<h1> is {heading:?}");
-
-    // The create form: alias, playBeep, record, and its submit button.
-    let create = "form#create-conference";
-    let find = async |css: String| {
-        browser
-            .client
-            .find(Locator::Css(&css))
-            .await
-            .unwrap_or_else(|e| panic!("find `{css}`: {e}"))
-    };
-    let alias = find(format!("{create} input#alias")).await;
-    assert_eq!(
-        find(format!("{create} select#play-beep"))
-            .await
-            .tag_name()
-            .await
-            .expect("tag"),
-        "select"
-    );
-    let record = find(format!("{create} input#record")).await;
-    assert_eq!(
-        record.attr("type").await.expect("type").as_deref(),
-        Some("checkbox"),
-        "input#record"
-    );
-    let submit = browser.button(create, "Create conference").await;
-    assert_eq!(
-        submit.prop("type").await.expect("type").as_deref(),
-        Some("submit"),
-        "Create conference button"
+    assert!(h1.text().await.expect("read the <h1>").contains("conflab"));
+    // The clock runs in real time from the start, and the hint says what to do.
+    browser
+        .wait_until("the clock to run", async || {
+            let v = browser
+                .js("const t = document.querySelector('#clock-time'); return [t.dataset.ms, document.querySelector('#clock').dataset.playing]")
+                .await;
+            let ms: u64 = v[0].as_str().and_then(|m| m.parse().ok()).unwrap_or(0);
+            if ms > 0 && v[1] == "true" {
+                Ok(())
+            } else {
+                Err(format!("{v}"))
+            }
+        })
+        .await;
+    let hint = browser
+        .js("return document.querySelector('#clock').textContent")
+        .await;
+    assert!(
+        hint.as_str().unwrap_or("").contains(
+            "Dial +15550100000 (Conference line) from a phone, then the Host line from another"
+        ),
+        "{hint}"
     );
 
-    alias.clear().await.expect("clear alias");
-    alias.send_keys(ALIAS).await.expect("type the alias");
-    submit.click().await.expect("click Create conference");
-    let page = expect_state(&browser, "empty", &[]).await;
-    let created = page.conference(ALIAS).expect("the conference");
-    check_conference(created, "empty");
-    assert_eq!(
-        created.add_button, "enabled",
-        "Add participant on a new conference"
+    // A phone dials the Conference line: the app says welcome, creates demo and adds the caller.
+    browser.dial(TONE_PHONE, CONFERENCE_LINE).await;
+    let page = expect_state(&browser, "populated", &[TONE_PHONE]).await;
+    let demo = page.conference(ALIAS).expect("demo");
+    check_conference(demo, "populated");
+    assert!(
+        !demo.participants[0].starter,
+        "added with startConfOnEnter=false"
     );
+    assert_eq!(demo.terminate_button, "enabled");
+    let id = demo.id.clone().expect("an id");
     assert_eq!(
-        created.terminate_button, "enabled",
-        "Terminate on a new conference"
+        page.statuses_of(&id),
+        ["empty", "populated"],
+        "created empty, then populated; events {:?}",
+        page.events
     );
-    let conference_id = created.id.clone();
-
-    // The add-participant form starts with FreeClimb's defaults: startConfOnEnter, talk and listen all true.
-    let form = format!("{SECTION} form.add-participant");
-    for flag in ["startConfOnEnter", "talk", "listen"] {
-        let checkbox = find(format!("{form} input[name={flag}]")).await;
-        assert_eq!(
-            checkbox.attr("type").await.expect("type").as_deref(),
-            Some("checkbox"),
-            "{flag}"
-        );
+    let hooks = page.webhooks();
+    for expected in ["inboundCall", "createConference", "conferenceStatus"] {
         assert!(
-            checkbox.is_selected().await.expect("checked"),
-            "{flag} must be checked by default"
+            hooks.contains(&expected),
+            "no {expected} webhook in {hooks:?}"
         );
     }
 
-    add_participant(&browser, "Alice", false).await;
-    let page = expect_state(&browser, "populated", &["Alice"]).await;
-    check_conference(page.conference(ALIAS).expect("the conference"), "populated");
+    // A second phone dials the Host line: it joins demo with startConfOnEnter, which starts it.
+    browser.dial(TALKER_PHONE, HOST_LINE).await;
+    let page = expect_state(&browser, "inProgress", &[TONE_PHONE, TALKER_PHONE]).await;
+    let demo = page.conference(ALIAS).expect("demo");
+    check_conference(demo, "inProgress");
+    assert_eq!(demo.id.as_deref(), Some(id.as_str()), "the same conference");
+    assert!(demo.participants[1].starter, "the host is a starter");
+    assert_ne!(demo.participants[0].call_id, demo.participants[1].call_id);
 
-    add_participant(&browser, "Bob", true).await;
-    let page = expect_state(&browser, "inProgress", &["Alice", "Bob"]).await;
-    let conference = page.conference(ALIAS).expect("the conference");
-    check_conference(conference, "inProgress");
-    assert_eq!(
-        conference.id, conference_id,
-        "the conference id must not change"
-    );
-    let call_ids: Vec<_> = conference
-        .participants
-        .iter()
-        .map(|p| p.call_id.clone())
-        .collect();
-    assert_ne!(
-        call_ids[0], call_ids[1],
-        "each participant has its own call id"
-    );
-
-    remove_participant(&browser, "Alice").await;
-    expect_state(&browser, "inProgress", &["Bob"]).await;
-    remove_participant(&browser, "Bob").await;
-    let page = expect_state(&browser, "empty", &[]).await;
-    check_conference(page.conference(ALIAS).expect("the conference"), "empty");
-
+    // talk=false by REST (POST /Conferences/{id}/Participants/{callId}): the engine's participant changes, and
+    // the checkbox shows what the engine reports, not what was clicked.
     browser
-        .button(SECTION, "Terminate")
+        .set_checkbox(
+            &format!(r#"li.participant[data-phone="{TONE_PHONE}"] input[name=talk]"#),
+            false,
+        )
+        .await;
+    browser
+        .wait_until("the participant update's API line", async || {
+            let page = Page::read(&browser).await?;
+            page.events
+                .iter()
+                .find(|e| {
+                    e.kind.as_deref() == Some("api")
+                        && e.text.contains("/Participants/")
+                        && e.http_status.as_deref() == Some("200")
+                })
+                .map(|_| ())
+                .ok_or(format!("{:?}", page.events))
+        })
+        .await;
+    let page = Page::read(&browser).await.expect("the page");
+    assert_eq!(
+        page.conference(ALIAS).expect("demo").participants[0].talk,
+        Some(false)
+    );
+    assert_eq!(
+        page.conference(ALIAS).expect("demo").status.as_deref(),
+        Some("inProgress"),
+        "a privilege change never changes the status"
+    );
+
+    // Terminate: REST POST /Conferences/{id} {"status":"terminated"}; everyone is hung up.
+    browser
+        .button(r#"section.conference[data-alias="demo"]"#, "Terminate")
         .await
         .click()
         .await
         .expect("click Terminate");
     let page = expect_state(&browser, "terminated", &[]).await;
-    let conference = page.conference(ALIAS).expect("the conference");
-    check_conference(conference, "terminated");
-    assert_ne!(
-        conference.add_button, "enabled",
-        "Add participant must be gone or disabled once terminated"
-    );
-
+    let demo = page.conference(ALIAS).expect("demo");
+    check_conference(demo, "terminated");
+    assert_eq!(demo.terminate_button, "absent", "terminated is final");
     assert_eq!(
-        page.transitions(),
+        page.statuses_of(&id),
         ["empty", "populated", "inProgress", "empty", "terminated"],
-        "transitions in ol#events; events: {:?}",
+        "events {:?}",
         page.events
     );
-    for event in page
+    let api: Vec<(&str, &str)> = page
         .events
         .iter()
-        .filter(|e| e.kind.as_deref() == Some("transition"))
-    {
-        assert!(
-            !event.text.is_empty(),
-            "a transition event with no text: {event:?}"
-        );
-    }
+        .filter(|e| e.kind.as_deref() == Some("api"))
+        .map(|e| (e.text.as_str(), e.http_status.as_deref().unwrap_or("")))
+        .collect();
+    assert!(
+        api.iter().any(|(text, status)| text.contains("POST")
+            && text.contains(&format!("/Conferences/{id}"))
+            && *status == "204"),
+        "the terminate request and FreeClimb's 204 No Content: {api:?}"
+    );
+    // The calls ended: both phones are idle again, and the log has a callStatus webhook for each.
+    browser
+        .wait_until("both phones to be idle", async || {
+            let v = browser
+                .js("return [...document.querySelectorAll('li.phone')].filter(li => li.dataset.callId).length")
+                .await;
+            if v == 0 { Ok(()) } else { Err(format!("{v} phone(s) on a call")) }
+        })
+        .await;
+    let page = Page::read(&browser).await.expect("the page");
+    let ended = page
+        .webhooks()
+        .iter()
+        .filter(|t| **t == "callStatus")
+        .count();
+    assert!(
+        ended >= 2,
+        "a callStatus webhook per ended call: {:?}",
+        page.webhooks()
+    );
 
     browser.assert_no_console_problems().await;
     browser.screenshot("conference-lifecycle").await;
+    browser.finish().await;
+}
+
+/// A refused REST request shows its 4xx next to the control that sent it: creating a conference without a
+/// statusCallbackUrl (required) is refused by the simulated API, and nothing is created.
+#[tokio::test]
+#[ignore = "needs dist/ and Chromium: run by ./x test"]
+async fn a_refused_request_shows_its_error_near_the_control() {
+    let browser = Browser::start("api-refusal").await;
+    browser.open("/").await;
+    browser.wait_for_css("form#create-conference").await;
+    let url = browser
+        .client
+        .find(Locator::Css("#status-callback"))
+        .await
+        .expect("the statusCallbackUrl field");
+    url.clear().await.expect("clear statusCallbackUrl");
+    browser
+        .button("form#create-conference", "Create conference")
+        .await
+        .click()
+        .await
+        .expect("click Create conference");
+    let alert = browser
+        .wait_for_css("form#create-conference .api-error")
+        .await;
+    let status = alert.attr("data-status").await.expect("data-status");
+    assert!(
+        status.as_deref().is_some_and(|s| s.starts_with('4')),
+        "a 4xx: {status:?}"
+    );
+    let text = alert.text().await.expect("the alert's text");
+    assert!(
+        text.contains("POST") && text.contains("/Conferences"),
+        "{text}"
+    );
+    let cards = browser
+        .js("return document.querySelectorAll('section.conference').length")
+        .await;
+    assert_eq!(cards, 0, "nothing was created");
+
+    // With the URL back, the same form creates a conference and the error goes.
+    url.send_keys("https://app.test/conference-status")
+        .await
+        .expect("type the URL");
+    browser
+        .button("form#create-conference", "Create conference")
+        .await
+        .click()
+        .await
+        .expect("click Create conference again");
+    browser.wait_for_css("section.conference").await;
+    let alerts = browser
+        .js("return document.querySelectorAll('form#create-conference .api-error').length")
+        .await;
+    assert_eq!(alerts, 0);
+    browser.assert_no_console_problems().await;
     browser.finish().await;
 }
 

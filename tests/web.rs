@@ -47,50 +47,93 @@ fn input(root: &Element, selector: &str) -> HtmlInputElement {
     find(root, selector).dyn_into().unwrap()
 }
 
-fn status(root: &Element) -> String {
-    find(root, "section.conference .status")
-        .get_attribute("data-status")
+/// The status of the `demo` card (the conference the default world's Conference line creates).
+fn status(root: &Element) -> Option<String> {
+    root.query_selector(r#"section.conference[data-alias="demo"] .status"#)
         .unwrap()
+        .and_then(|e| e.get_attribute("data-status"))
 }
 
-async fn add_participant(root: &Element, name: &str, start: bool) {
-    input(root, "form.add-participant input[name=name]").set_value(name);
-    input(root, "form.add-participant input[name=startConfOnEnter]").set_checked(start);
-    click(root, "form.add-participant button[type=submit]");
+/// Stops the clock, so the test moves it with "Next event" only.
+async fn pause(root: &Element) {
+    settle().await;
+    if find(root, "#clock")
+        .get_attribute("data-playing")
+        .as_deref()
+        == Some("true")
+    {
+        click(root, "#play");
+        settle().await;
+    }
+    assert_eq!(
+        find(root, "#clock")
+            .get_attribute("data-playing")
+            .as_deref(),
+        Some("false")
+    );
+}
+
+/// Dials `number` from `phone` in the Phones panel.
+async fn dial(root: &Element, phone: &str, number: &str) {
+    let row = format!(r#"li.phone[data-phone="{phone}"]"#);
+    let select: web_sys::HtmlSelectElement =
+        find(root, &format!("{row} select")).dyn_into().unwrap();
+    select.set_value(number);
+    click(root, &format!("{row} button"));
     settle().await;
 }
+
+/// Clicks "Next event" until the `demo` card shows `status` (at most 20 events).
+async fn until_status(root: &Element, status: &str) {
+    for _ in 0..20 {
+        if self::status(root).as_deref() == Some(status) {
+            return;
+        }
+        click(root, "#next-event");
+        settle().await;
+    }
+    panic!("demo never became {status}; it is {:?}", self::status(root));
+}
+
+/// The `data-to` of the log's conference lines.
+fn conference_lines(root: &Element) -> Vec<String> {
+    let lines = root
+        .query_selector_all("li.event[data-kind=conference]")
+        .unwrap();
+    (0..lines.length())
+        .map(|i| {
+            lines
+                .item(i)
+                .unwrap()
+                .dyn_into::<Element>()
+                .unwrap()
+                .get_attribute("data-to")
+                .unwrap()
+        })
+        .collect()
+}
+
+const CONFERENCE_LINE: &str = "+15550100000";
+const HOST_LINE: &str = "+15550100001";
 
 #[wasm_bindgen_test]
 async fn a_conference_goes_through_its_whole_lifecycle() {
     let root = mount();
-    settle().await;
+    pause(&root).await;
     assert_eq!(all_text(&root, "h1"), ["conflab"]);
-    input(&root, "#alias").set_value("standup");
-    click(&root, "#create-conference button[type=submit]");
-    settle().await;
+    dial(&root, "+15550133333", CONFERENCE_LINE).await;
+    until_status(&root, "populated").await;
+    dial(&root, "+15550111111", HOST_LINE).await;
+    until_status(&root, "inProgress").await;
     assert_eq!(
-        find(&root, "section.conference")
-            .get_attribute("data-alias")
-            .as_deref(),
-        Some("standup")
+        all_text(
+            &root,
+            r#"section.conference[data-alias="demo"] li.participant .name"#
+        ),
+        ["+15550133333", "+15550111111"]
     );
-    assert_eq!(status(&root), "empty");
-
-    add_participant(&root, "Alice", false).await;
-    assert_eq!(status(&root), "populated");
-    add_participant(&root, "Bob", true).await;
-    assert_eq!(status(&root), "inProgress");
-    assert_eq!(all_text(&root, "li.participant .name"), ["Alice", "Bob"]);
-
-    click(&root, "li.participant[data-name=Alice] button");
-    settle().await;
-    assert_eq!(status(&root), "inProgress", "Bob is still there");
-    click(&root, "li.participant[data-name=Bob] button");
-    settle().await;
-    assert_eq!(status(&root), "empty");
-
     let terminate = root
-        .query_selector_all("section.conference .actions button")
+        .query_selector_all(r#"section.conference[data-alias="demo"] .actions button"#)
         .unwrap();
     let terminate = (0..terminate.length())
         .map(|i| {
@@ -104,58 +147,44 @@ async fn a_conference_goes_through_its_whole_lifecycle() {
         .expect("a Terminate button");
     terminate.click();
     settle().await;
-    assert_eq!(status(&root), "terminated");
+    assert_eq!(status(&root).as_deref(), Some("terminated"));
     assert!(
-        root.query_selector("form.add-participant")
+        root.query_selector(r#"section.conference[data-alias="demo"] .actions"#)
             .unwrap()
             .is_none(),
-        "a terminated conference takes no one"
+        "a terminated conference offers no controls"
     );
-
-    let transitions = root
-        .query_selector_all("li.event[data-kind=transition]")
-        .unwrap();
-    let to: Vec<String> = (0..transitions.length())
-        .map(|i| {
-            transitions
-                .item(i)
-                .unwrap()
-                .dyn_into::<Element>()
-                .unwrap()
-                .get_attribute("data-to")
-                .unwrap()
-        })
-        .collect();
     assert_eq!(
-        to,
+        conference_lines(&root),
         ["empty", "populated", "inProgress", "empty", "terminated"]
     );
-    let log = all_text(&root, "li.event .text");
+    // The terminate went out as REST and FreeClimb answered 204.
+    let api = all_text(&root, "li.event[data-kind=api]");
     assert!(
-        log.iter()
-            .any(|t| t == "Bob joined with startConfOnEnter=true, so the conference started"),
-        "{log:?}"
+        api.iter()
+            .any(|t| t.contains("POST") && t.contains("/Conferences/CF") && t.contains("204")),
+        "{api:?}"
     );
 }
 
 #[wasm_bindgen_test]
 async fn a_starter_joining_an_empty_conference_reports_both_statuses_as_a_sandbox_choice() {
     let root = mount();
-    settle().await;
+    pause(&root).await;
+    // POST /Conferences by the form: demo, empty.
+    input(&root, "#alias").set_value("demo");
     click(&root, "#create-conference button[type=submit]");
     settle().await;
-    add_participant(&root, "Carol", true).await;
-    assert_eq!(status(&root), "inProgress");
-    let to = root
-        .query_selector_all("li.event[data-kind=transition]")
-        .unwrap();
+    assert_eq!(status(&root).as_deref(), Some("empty"));
+    // The Host line adds its caller to the newest demo with startConfOnEnter.
+    dial(&root, "+15550144444", HOST_LINE).await;
+    until_status(&root, "inProgress").await;
     assert_eq!(
-        to.length(),
-        3,
-        "created empty, then populated and inProgress from one join"
+        conference_lines(&root),
+        ["empty", "populated", "inProgress"]
     );
     assert_eq!(
-        all_text(&root, "li.event .choice").len(),
+        all_text(&root, "li.event[data-kind=conference] .choice").len(),
         2,
         "both steps of the double transition are marked"
     );
@@ -164,20 +193,24 @@ async fn a_starter_joining_an_empty_conference_reports_both_statuses_as_a_sandbo
 #[wasm_bindgen_test]
 async fn talk_and_listen_switches_change_the_participant_and_not_the_status() {
     let root = mount();
-    settle().await;
-    click(&root, "#create-conference button[type=submit]");
-    settle().await;
-    add_participant(&root, "Dan", false).await;
-    let talk = input(&root, "li.participant[data-name=Dan] input[name=talk]");
+    pause(&root).await;
+    dial(&root, "+15550122222", CONFERENCE_LINE).await;
+    until_status(&root, "populated").await;
+    let css = r#"li.participant[data-phone="+15550122222"] input[name=talk]"#;
+    let talk = input(&root, css);
     assert!(talk.checked());
     talk.click();
     settle().await;
-    assert!(!input(&root, "li.participant[data-name=Dan] input[name=talk]").checked());
-    assert_eq!(status(&root), "populated");
-    let notes = all_text(&root, "li.event[data-kind=note] .text");
-    assert_eq!(
-        notes.last().map(String::as_str),
-        Some("Dan now has talk=false; participant changes never change the status")
+    assert!(
+        !input(&root, css).checked(),
+        "the engine reports talk=false"
+    );
+    assert_eq!(status(&root).as_deref(), Some("populated"));
+    let api = all_text(&root, "li.event[data-kind=api]");
+    assert!(
+        api.last()
+            .is_some_and(|t| t.contains("/Participants/CA") && t.contains("200")),
+        "{api:?}"
     );
 }
 

@@ -12,6 +12,7 @@
 pub mod chime;
 pub mod cues;
 pub mod files;
+pub mod live;
 pub mod render;
 pub mod score;
 pub mod translate;
@@ -20,7 +21,7 @@ pub mod wav;
 
 pub use files::MediaFiles;
 pub use render::{RenderError, Rendered, render};
-pub use score::{LegSelection, RecordingSpan, RecordingTarget, Score, Segment};
+pub use score::{LegSelection, RecordingSpan, RecordingTarget, Score, ScoreBuilder, Segment};
 pub use translate::Translator;
 
 /// The sample rate `conflab run` renders at unless `--sample-rate` says otherwise: 16 kHz ("wideband" telephony)

@@ -154,6 +154,37 @@ impl Score {
             .iter()
             .map(|(id, phone)| (id.as_str(), phone.as_str()))
             .collect();
+        let (mut builder, mut commands) = ScoreBuilder::new(scenario, files, sample_rate);
+        for line in log {
+            commands.extend(builder.line(line, |call| phone_of.get(call).copied()));
+        }
+        builder.finish(commands)
+    }
+}
+
+/// A score built line by line as a log grows: what [`Score::from_log`] does for a finished run, and what the
+/// browser does for its live sandbox (it feeds each new line as it appears and sends the commands on at once).
+#[derive(Clone, Debug)]
+pub struct ScoreBuilder {
+    t: Translator,
+    /// Which leg each phone used, for the segments that ended.
+    phones: BTreeMap<String, LegSelection>,
+    /// Open segments per call: call id → (phone, start frame).
+    open: BTreeMap<String, (String, u64)>,
+    /// Calls whose leg has started.
+    started: BTreeSet<String>,
+    /// The time of the latest line.
+    end_ms: u64,
+}
+
+impl ScoreBuilder {
+    /// A builder for `scenario` at `sample_rate`, with its phones' voices set; also returns the commands that load
+    /// `files` (the decoded WAVs of the phones' `file` media).
+    pub fn new(
+        scenario: &Scenario,
+        files: &MediaFiles,
+        sample_rate: u32,
+    ) -> (ScoreBuilder, Vec<(u64, Command)>) {
         let mut t = Translator::new(sample_rate, scenario.seed);
         let mut commands: Vec<(u64, Command)> = Vec::new();
         for (key, clip) in files.iter() {
@@ -164,50 +195,83 @@ impl Score {
             let spec = voice::phone_voice(&p.media, scenario.seed, phone, &t);
             t.set_voice(phone, spec);
         }
-        // Open segments per call: call id → (phone, start frame).
-        let mut phones: BTreeMap<String, LegSelection> = BTreeMap::new();
-        let mut open: BTreeMap<String, (String, u64)> = BTreeMap::new();
-        let mut started: BTreeSet<String> = BTreeSet::new();
-        let mut end_ms = 0;
-        for line in log {
-            end_ms = end_ms.max(line.at);
-            match &line.entry {
-                Entry::Call {
-                    call_id, status, ..
-                } => {
-                    let call_id = call_id.as_str();
-                    // A call's first status line starts its leg (a media change that came earlier has given it a
-                    // silent one already) and the phone's segment.
-                    if started.insert(call_id.to_owned()) {
-                        let phone = phone_of.get(call_id).copied().unwrap_or("");
-                        commands.extend(t.call_started(line.at, call_id, phone));
-                        if !phone.is_empty() {
-                            open.insert(
-                                call_id.to_owned(),
-                                (phone.to_owned(), t.frame_of(line.at)),
-                            );
-                        }
+        let builder = ScoreBuilder {
+            t,
+            phones: BTreeMap::new(),
+            open: BTreeMap::new(),
+            started: BTreeSet::new(),
+            end_ms: 0,
+        };
+        (builder, commands)
+    }
+
+    /// The translator (leg and room ids, recordings seen).
+    pub fn translator(&self) -> &Translator {
+        &self.t
+    }
+
+    /// The translator, to set a voice (the browser's microphone phone speaks through an external source).
+    pub fn translator_mut(&mut self) -> &mut Translator {
+        &mut self.t
+    }
+
+    /// The commands that make one more line of the log audible. `phone_of` names the phone of a call id (the
+    /// log's call lines do not).
+    pub fn line<'a>(
+        &mut self,
+        line: &LogLine,
+        phone_of: impl Fn(&str) -> Option<&'a str>,
+    ) -> Vec<(u64, Command)> {
+        self.end_ms = self.end_ms.max(line.at);
+        let t = &mut self.t;
+        let mut commands = Vec::new();
+        match &line.entry {
+            Entry::Call {
+                call_id, status, ..
+            } => {
+                let call_id = call_id.as_str();
+                // A call's first status line starts its leg (a media change that came earlier has given it a
+                // silent one already) and the phone's segment.
+                if self.started.insert(call_id.to_owned()) {
+                    let phone = phone_of(call_id).unwrap_or("");
+                    commands.extend(t.call_started(line.at, call_id, phone));
+                    if !phone.is_empty() {
+                        self.open
+                            .insert(call_id.to_owned(), (phone.to_owned(), t.frame_of(line.at)));
                     }
-                    if status.is_final() {
-                        commands.extend(t.call_ended(line.at, call_id));
-                        if let (Some((phone, start)), Some(leg)) =
-                            (open.remove(call_id), t.leg_of(call_id))
-                        {
-                            phones.entry(phone).or_default().segments.push(Segment {
+                }
+                if status.is_final() {
+                    commands.extend(t.call_ended(line.at, call_id));
+                    if let (Some((phone, start)), Some(leg)) =
+                        (self.open.remove(call_id), t.leg_of(call_id))
+                    {
+                        self.phones
+                            .entry(phone)
+                            .or_default()
+                            .segments
+                            .push(Segment {
                                 leg,
                                 start,
                                 end: t.frame_of(line.at),
                             });
-                        }
                     }
                 }
-                Entry::Media(change) => commands.extend(t.media(line.at, change)),
-                _ => {}
             }
+            Entry::Media(change) => commands.extend(t.media(line.at, change)),
+            _ => {}
         }
+        commands
+    }
+
+    /// Ends the score at the latest line's time: `commands` (everything [`ScoreBuilder::new`] and
+    /// [`ScoreBuilder::line`] returned, in order) with the prompt stops due by then.
+    pub fn finish(mut self, mut commands: Vec<(u64, Command)>) -> Score {
+        let t = &mut self.t;
+        let end_ms = self.end_ms;
         commands.extend(t.advance(end_ms));
         let end_frame = t.frame_of(end_ms);
-        for (call_id, (phone, start)) in open {
+        let mut phones = self.phones;
+        for (call_id, (phone, start)) in self.open {
             if let Some(leg) = t.leg_of(&call_id) {
                 phones.entry(phone).or_default().segments.push(Segment {
                     leg,
@@ -230,7 +294,7 @@ impl Score {
             })
             .collect();
         Score {
-            sample_rate,
+            sample_rate: t.sample_rate(),
             commands,
             phones,
             recordings,

@@ -170,6 +170,50 @@ impl Translator {
         &self.recordings
     }
 
+    /// The leg the next call will get (a driver that must route something to a leg before the call exists, such
+    /// as the browser's microphone, attaches it here and checks once the call has started).
+    pub fn next_leg(&self) -> LegId {
+        LegId(self.legs.len() as u32)
+    }
+
+    /// Silences everything this translator started, so that another translator can start over on the same mixer:
+    /// every live leg is removed, every room's wait music and recording sink stop. The ids stay taken.
+    pub fn teardown(&mut self) -> Vec<(u64, Command)> {
+        let f = self.now;
+        let mut out = Vec::new();
+        for (i, leg) in self.legs.iter_mut().enumerate() {
+            leg.prompt_end = None;
+            if leg.alive {
+                leg.alive = false;
+                leg.room = None;
+                out.push((
+                    f,
+                    Command::RemoveLeg {
+                        leg: LegId(i as u32),
+                    },
+                ));
+            }
+        }
+        self.stops.clear();
+        for &room in self.room_ids.values() {
+            out.push((
+                f,
+                Command::WaitMusic {
+                    room,
+                    source: SourceSpec::Silence,
+                    on: false,
+                },
+            ));
+        }
+        for r in &mut self.recordings {
+            if let (RecordingTarget::Room(room), None) = (r.target, r.end) {
+                r.end = Some(f);
+                out.push((f, Command::Record { room, on: false }));
+            }
+        }
+        out
+    }
+
     /// Call `call_id` of `phone` begins (its first status): its leg appears, saying the phone's voice. A call
     /// already known only moves the clock.
     pub fn call_started(&mut self, at_ms: u64, call_id: &str, phone: &str) -> Vec<(u64, Command)> {

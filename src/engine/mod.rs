@@ -635,6 +635,17 @@ impl Engine {
         self.recordings.get(rec)
     }
 
+    /// Conference `id`'s current alias (REST may change it after creation).
+    pub fn conference_alias(&self, id: &str) -> Option<&str> {
+        self.conf_meta.get(id)?.alias.as_deref()
+    }
+
+    /// Call `id`.
+    pub fn call(&self, id: &str) -> Option<&Call> {
+        let &ix = self.call_index.get(id)?;
+        self.calls.get(ix).map(|c| &c.call)
+    }
+
     /// The id of the most recent conference with this alias.
     pub fn conference_by_alias(&self, alias: &str) -> Option<String> {
         self.conferences

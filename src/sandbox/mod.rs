@@ -34,6 +34,11 @@ use std::fmt;
 /// it (the host line), and four outside phones with voices. `docs/sandbox.md` walks through it.
 pub const DEFAULT_WORLD: &str = include_str!("default_world.json");
 
+/// The phone the page's learner speaks through ("Join with my microphone"): it dials like any outside phone,
+/// and the browser feeds its calls from the microphone. Not in any scenario's `phones`, so its calls are silent
+/// natively.
+pub const MICROPHONE_PHONE: &str = "+15550199999";
+
 /// The default world as a scenario.
 pub fn default_world() -> Scenario {
     // The file is tested to parse (sandbox::tests); a parse error here would be a build defect.

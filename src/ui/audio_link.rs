@@ -1,36 +1,36 @@
-//! The live audio behind the page: the session's media changes go through [`Translator`] into the mixer
-//! worklet ([`AudioHandle::send`]), and the worklet's meters, recordings and state come back as an
-//! [`AudioView`] the components render.
+//! The live audio behind the page: the sandbox's log is followed through [`LiveScore`] (the same line-by-line
+//! translation `conflab run --hear` renders) into the mixer worklet ([`AudioHandle::send`]), and the worklet's
+//! meters, recordings and state come back: meters into [`Meters`] (each meter re-renders alone), the rest as an
+//! [`AudioView`] the panel renders.
 //!
-//! The session is the source of truth; this module only follows it. Each time the session records new media
-//! changes, [`Shared::sync`] translates them (a participant's leg is created, with its [`Voice`], the first time
-//! a mix names it; a leg that stops hearing because it left is removed). Audio can start late: what happened before
-//! it started is replayed without its beeps and without recordings that already ended, so the mixer reaches the
-//! present state silently.
+//! The sandbox is the source of truth; this module only follows it. After every change of the sandbox,
+//! [`Shared::sync`] sends the commands for the new log lines. When the log was rebuilt (a load, the clock going
+//! back) or audio starts late, [`LiveScore`] replays it silently, so the mixer reaches the present state without
+//! replaying past beeps, prompts or recordings.
+//!
+//! "Join with my microphone" makes the learner a phone ([`MICROPHONE_PHONE`]) that dials a number: the microphone
+//! is attached to the leg its call will get, and re-attached if the call got another one.
 //!
 //! Every command is sent stamped with frame 0, "at the next block": the page clock and the worklet's frame
 //! clock start at different moments, and a live conference has nothing to schedule ahead.
 //!
-//! `window.conflabAudio` mirrors the view for tests and curious learners (state, meters by call id, who is
-//! heard, recordings).
+//! `window.conflabAudio` mirrors the view for tests and curious learners (state, microphone and its call, meters
+//! by call id, who is heard, recordings).
 
-use crate::audio::Translator;
-use crate::audio::voice::talker_voice;
-use crate::engine::media::{MediaChange, Sound};
-use crate::scenario::Talker;
-use crate::session::{Command, Session, Voice, talker_seed};
+use super::live::{Live, LiveAction};
+use super::meter::Meters;
+use crate::audio::live::{HearAs, LiveScore, hearing, my_call};
+use crate::sandbox::{MICROPHONE_PHONE, Sandbox};
+use crate::scenario::Action;
 use crate::web_audio::{
     AudioEvent, AudioHandle, ContextState, Device, DeviceKind, MicError, Subscription,
 };
-use conflab_mixer::{Command as MixerCommand, LegId, Meter, SourceSpec};
+use conflab_mixer::{Command as MixerCommand, LegId, Meter};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
-
-/// The seed of the translator (it seeds the procedural wait music per conference).
-const MUSIC_SEED: u64 = 0x00C0_FFEE;
 
 /// What the microphone is doing.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -40,11 +40,8 @@ pub enum Mic {
     Off,
     /// Waiting for the browser's permission.
     Asking,
-    /// Joined as `call_id`.
-    On {
-        /// The learner's call.
-        call_id: String,
-    },
+    /// Attached: the microphone phone is (or is about to be) on a call.
+    On,
     /// The last attempt failed.
     Failed(MicError),
 }
@@ -55,23 +52,13 @@ impl Mic {
         match self {
             Mic::Off => "off",
             Mic::Asking => "asking",
-            Mic::On { .. } => "on",
+            Mic::On => "on",
             Mic::Failed(MicError::Denied) => "denied",
             Mic::Failed(MicError::Unsupported) => "unsupported",
             Mic::Failed(MicError::NoDevice) => "no-device",
             Mic::Failed(MicError::Other(_)) => "error",
         }
     }
-}
-
-/// Whose ears the speakers play.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum HearAs {
-    /// You when joined, otherwise the first participant of the selected conference.
-    #[default]
-    Auto,
-    /// This call.
-    Call(String),
 }
 
 /// A finished recording, offered as a `blob:` URL.
@@ -85,7 +72,7 @@ pub struct RecordingFile {
     pub bytes: usize,
 }
 
-/// Everything the audio components show.
+/// Everything the audio panel shows (meters live apart, in [`Meters`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AudioView {
     /// The context's state; `None` until "Start audio".
@@ -96,16 +83,12 @@ pub struct AudioView {
     pub error: Option<String>,
     /// The microphone.
     pub mic: Mic,
-    /// The latest meter of each call's voice, by call id.
-    pub meters: Rc<BTreeMap<String, Meter>>,
     /// Finished recordings, oldest first.
     pub recordings: Vec<RecordingFile>,
     /// Render quanta the worklet missed.
     pub underruns: u32,
     /// The Hear-as choice.
     pub hear_as: HearAs,
-    /// The conference the panel acts on (joins, Hear as).
-    pub conference: Option<String>,
     /// Audio inputs and outputs the browser lists.
     pub devices: Vec<Device>,
     /// The chosen microphone (`""`: the default).
@@ -125,60 +108,6 @@ impl AudioView {
             (None, false) => "not started",
         }
     }
-
-    /// The conference the panel acts on: the chosen one while it is live, otherwise the newest live one.
-    pub fn selected(&self, session: &Session) -> Option<String> {
-        let live = |c: &crate::conference::Conference| {
-            c.status() != crate::conference::ConferenceStatus::Terminated
-        };
-        let chosen = self
-            .conference
-            .as_deref()
-            .and_then(|id| session.conferences().get(id).ok())
-            .filter(|c| live(c));
-        chosen
-            .or_else(|| session.conferences().iter().rfind(|c| live(c)))
-            .map(|c| c.id().to_owned())
-    }
-
-    /// The call whose ears the speakers play, given the session: the choice, or for "auto" You when joined,
-    /// else the first participant of the selected conference.
-    pub fn hearing(&self, session: &Session) -> Option<String> {
-        let present = |call: &str| {
-            session
-                .conferences()
-                .iter()
-                .any(|c| c.participant(call).is_some())
-        };
-        match &self.hear_as {
-            HearAs::Call(call) if present(call) => Some(call.clone()),
-            _ => match session.microphone_call() {
-                Some((_, call)) => Some(call.to_owned()),
-                None => self
-                    .selected(session)
-                    .and_then(|id| session.conferences().get(&id).ok())
-                    .and_then(|c| c.participants().first())
-                    .map(|p| p.call_id.clone()),
-            },
-        }
-    }
-
-    /// The text being said to the heard call right now, if any (the caption).
-    pub fn caption(session: &Session, hearing: Option<&str>, now_ms: u64) -> Option<String> {
-        let hearing = hearing?;
-        session.media().iter().rev().find_map(|m| match &m.change {
-            MediaChange::Play {
-                call_id,
-                sound: Sound::Say { text, .. },
-                duration_ms,
-            } if call_id == hearing
-                && duration_ms.is_none_or(|d| m.at_ms.saturating_add(d) > now_ms) =>
-            {
-                Some(text.clone())
-            }
-            _ => None,
-        })
-    }
 }
 
 /// A change to the view.
@@ -196,8 +125,6 @@ pub enum AudioAction {
     Error(String),
     /// The context changed state.
     State(ContextState),
-    /// New meters by call id.
-    Meters(BTreeMap<String, Meter>),
     /// A recording finished.
     Recording(RecordingFile),
     /// The worklet's missed-quantum count.
@@ -206,8 +133,6 @@ pub enum AudioAction {
     Mic(Mic),
     /// The Hear-as choice.
     HearAs(HearAs),
-    /// The conference the panel acts on.
-    Select(Option<String>),
     /// The device list.
     Devices(Vec<Device>),
     /// The chosen microphone.
@@ -220,12 +145,6 @@ impl Reducible for AudioView {
     type Action = AudioAction;
 
     fn reduce(self: Rc<Self>, action: AudioAction) -> Rc<Self> {
-        // Meters arrive every 50 ms: an unchanged picture keeps the same value, so nothing re-renders.
-        if let AudioAction::Meters(meters) = &action
-            && *self.meters == *meters
-        {
-            return self;
-        }
         let mut next = (*self).clone();
         match action {
             AudioAction::Starting => {
@@ -245,17 +164,15 @@ impl Reducible for AudioView {
                 next.error = Some(e);
             }
             AudioAction::State(state) => next.context = Some(state),
-            AudioAction::Meters(meters) => next.meters = Rc::new(meters),
             AudioAction::Recording(file) => next.recordings.push(file),
             AudioAction::Underruns(n) => next.underruns = n,
             AudioAction::Mic(mic) => {
-                if matches!(mic, Mic::On { .. }) {
+                if matches!(mic, Mic::On) {
                     next.error = None;
                 }
                 next.mic = mic;
             }
             AudioAction::HearAs(h) => next.hear_as = h,
-            AudioAction::Select(c) => next.conference = c,
             AudioAction::Devices(d) => next.devices = d,
             AudioAction::Input(i) => next.input = i,
             AudioAction::Output(o) => next.output = o,
@@ -264,14 +181,10 @@ impl Reducible for AudioView {
     }
 }
 
-/// The running graph and the translator that feeds it.
+/// The running graph and the score that feeds it.
 struct Link {
     handle: AudioHandle,
-    translator: Translator,
-    /// Media entries of the session already sent.
-    handled: usize,
-    /// When audio started (page clock): older media changes are history, replayed without beeps.
-    since_ms: u64,
+    score: LiveScore,
     /// The leg the microphone feeds.
     mic_leg: Option<LegId>,
     /// The leg the speakers play.
@@ -283,19 +196,6 @@ struct Link {
 #[derive(Default)]
 pub struct Shared {
     link: Option<Link>,
-    /// The id the next participant will get (from the latest session), for the microphone's leg.
-    next_call_id: String,
-}
-
-/// What a leg sends for `voice`.
-fn voice_spec(voice: Option<Voice>, call_id: &str) -> SourceSpec {
-    match voice {
-        // The scenario's defaults (2 s of talk, 2 s of silence, noise syllables).
-        Some(Voice::Talker) => talker_voice(&Talker::default(), talker_seed(call_id)),
-        Some(Voice::Tone { hz }) => SourceSpec::Tone { hz: hz as f32 },
-        Some(Voice::Microphone) => SourceSpec::External,
-        Some(Voice::Silence) | None => SourceSpec::Silence,
-    }
 }
 
 /// Every command "at the next block" (see the module docs).
@@ -304,59 +204,33 @@ fn now_block(commands: Vec<(u64, MixerCommand)>) -> Vec<(u64, MixerCommand)> {
 }
 
 impl Shared {
-    /// Sends the session's new media changes to the mixer and points the speakers at `hearing`. Returns a leg
-    /// that the microphone must be re-attached to (the learner's call got another id than the one prepared).
-    fn sync(&mut self, session: &Session, hearing: Option<&str>) -> Option<LegId> {
-        self.next_call_id = session.next_call_id();
+    /// Sends the sandbox's new log lines to the mixer and points the speakers at `hearing`. Returns a leg the
+    /// microphone must be re-attached to (the learner's call got another leg than the one prepared).
+    fn sync(&mut self, sandbox: &Sandbox, hearing: Option<&str>) -> Option<LegId> {
         let link = self.link.as_mut()?;
-        let mut out = Vec::new();
-        for entry in session.media().iter().skip(link.handled) {
-            let at = entry.at_ms;
-            let catching_up = at < link.since_ms;
-            if let MediaChange::Bridge { members, .. } = &entry.change {
-                for m in members {
-                    if link.translator.leg_of(&m.call_id).is_none() {
-                        let spec = voice_spec(session.voice(&m.call_id), &m.call_id);
-                        link.translator.set_voice(&m.call_id, spec);
-                        out.extend(link.translator.call_started(at, &m.call_id, &m.call_id));
-                    }
-                }
-            }
-            let skip = catching_up
-                && match &entry.change {
-                    MediaChange::Beep { .. } => true,
-                    MediaChange::Recording { recording_id, .. } => session
-                        .recordings()
-                        .iter()
-                        .any(|r| &r.id == recording_id && r.stopped_ms.is_some()),
-                    _ => false,
-                };
-            if !skip {
-                out.extend(link.translator.media(at, &entry.change));
-            }
-            // The session stops a call's audio only when it leaves: the sandbox's call ends with it.
-            if let MediaChange::Stop { call_id } = &entry.change {
-                out.extend(link.translator.call_ended(at, call_id));
-            }
+        let commands = link.score.follow(sandbox);
+        if !commands.is_empty() {
+            link.handle.send(&now_block(commands));
         }
-        link.handled = session.media().len();
-        link.handle.send(&now_block(out));
-        let heard = hearing.and_then(|call| link.translator.leg_of(call));
+        let translator = link.score.translator();
+        let heard = hearing.and_then(|call| translator.leg_of(call));
         if heard != link.heard {
             link.heard = heard;
             link.handle.hear_as(heard);
         }
-        let mic = session
-            .microphone_call()
-            .and_then(|(_, call)| link.translator.leg_of(call));
-        match (mic, link.mic_leg) {
+        let mine = my_call(sandbox.engine()).and_then(|call| translator.leg_of(&call));
+        match (mine, link.mic_leg) {
             (Some(leg), Some(attached)) if leg != attached => Some(leg),
-            (None, Some(_)) => {
-                link.mic_leg = None;
-                link.handle.detach_microphone();
-                None
-            }
             _ => None,
+        }
+    }
+
+    /// Stops the microphone (the learner's call ended).
+    fn detach(&mut self) {
+        if let Some(link) = self.link.as_mut()
+            && link.mic_leg.take().is_some()
+        {
+            link.handle.detach_microphone();
         }
     }
 
@@ -365,38 +239,51 @@ impl Shared {
     }
 }
 
-/// The page's audio: its view and the actions its controls take.
+/// The page's audio: its view, the meters, and the actions its controls take.
 #[derive(Clone)]
 pub struct Audio {
     /// What to render.
     pub view: UseReducerHandle<AudioView>,
+    /// The level meters by call id.
+    pub meters: Meters,
     shared: Rc<RefCell<Shared>>,
-    on_command: Callback<Command>,
+    live: Live,
+    on_action: Callback<LiveAction>,
 }
 
 impl PartialEq for Audio {
     fn eq(&self, other: &Self) -> bool {
-        self.view == other.view && Rc::ptr_eq(&self.shared, &other.shared)
+        self.view == other.view
+            && Rc::ptr_eq(&self.shared, &other.shared)
+            && self.meters == other.meters
+            && self.live == other.live
     }
 }
 
-/// The page's audio, following `session` (commands the panel issues go to `on_command`).
+/// The page's audio, following `live` (steps the panel takes go to `on_action`).
 #[hook]
-pub fn use_audio(session: Rc<Session>, on_command: Callback<Command>) -> Audio {
+pub fn use_audio(live: Live, on_action: Callback<LiveAction>) -> Audio {
     let view = use_reducer(AudioView::default);
     let shared = use_mut_ref(Shared::default);
-    let hearing = view.hearing(&session);
+    let meters = use_memo((), |_| Meters::default());
+    let meters: Meters = (*meters).clone();
+    let (heard, mine) = {
+        let sandbox = live.borrow();
+        (
+            hearing(sandbox.engine(), &view.hear_as),
+            my_call(sandbox.engine()),
+        )
+    };
     {
-        let (shared, view_handle, hearing) = (shared.clone(), view.clone(), hearing.clone());
-        let deps = (
-            session.media().len(),
-            view.context.is_some(),
-            hearing.clone(),
-        );
+        let (shared, view_handle, heard, live) =
+            (shared.clone(), view.clone(), heard.clone(), live.clone());
+        let deps = (live.version, view.context.is_some(), heard.clone());
         use_effect_with(deps, move |_| {
-            let reattach = shared.borrow_mut().sync(&session, hearing.as_deref());
-            // The learner's call left (removed, emptied or terminated): the microphone is off again.
-            if matches!(view_handle.mic, Mic::On { .. }) && session.microphone_call().is_none() {
+            let reattach = shared.borrow_mut().sync(&live.borrow(), heard.as_deref());
+            // The learner's call ended (hung up, removed, terminated): the microphone is off again.
+            let mine = my_call(live.borrow().engine());
+            if mine.is_none() && matches!(view_handle.mic, Mic::On) {
+                shared.borrow_mut().detach();
                 view_handle.dispatch(AudioAction::Mic(Mic::Off));
             }
             if let Some(leg) = reattach {
@@ -404,13 +291,26 @@ pub fn use_audio(session: Rc<Session>, on_command: Callback<Command>) -> Audio {
             }
         });
     }
-    use_effect_with(((*view).clone(), hearing), |(view, hearing)| {
-        publish(view, hearing.as_deref())
-    });
+    {
+        let meters = meters.clone();
+        let hear_as = view.hear_as.clone();
+        use_effect_with(
+            ((*view).clone(), heard, mine, hear_as),
+            move |(view, heard, mine, hear_as)| {
+                let phone = match hear_as {
+                    HearAs::Phone(p) => Some(p.as_str()),
+                    HearAs::Auto => None,
+                };
+                publish(view, heard.as_deref(), mine.as_deref(), phone, &meters);
+            },
+        );
+    }
     Audio {
         view,
+        meters,
         shared,
-        on_command,
+        live,
+        on_action,
     }
 }
 
@@ -435,47 +335,37 @@ fn attach(shared: Rc<RefCell<Shared>>, view: UseReducerHandle<AudioView>, leg: L
 impl Audio {
     /// Starts the audio graph, or resumes it (from a click, which browsers require).
     pub fn start(&self) {
-        let (shared, view) = (self.shared.clone(), self.view.clone());
+        let (shared, view, live) = (self.shared.clone(), self.view.clone(), self.live.clone());
+        let meters = self.meters.clone();
         yew::platform::spawn_local(async move {
-            ensure_started(&shared, &view).await;
+            ensure_started(&shared, &view, &live, &meters).await;
         });
     }
 
-    /// Joins `conference_id` as "You", speaking through the microphone.
-    pub fn join_with_microphone(&self, conference_id: Option<String>, start_conf_on_enter: bool) {
-        let Some(conference_id) = conference_id else {
-            self.view.dispatch(AudioAction::Error(
-                "create a conference first: the microphone joins the conference selected in the audio panel"
-                    .to_owned(),
-            ));
-            return;
-        };
-        let (shared, view, on_command) = (
+    /// Makes the learner a phone: the microphone phone dials `number`, speaking through the microphone. The
+    /// microphone is asked for first, so a refusal dials nothing.
+    pub fn join_with_microphone(&self, number: String) {
+        let (shared, view, live, on_action, meters) = (
             self.shared.clone(),
             self.view.clone(),
-            self.on_command.clone(),
+            self.live.clone(),
+            self.on_action.clone(),
+            self.meters.clone(),
         );
         let device = Some(self.view.input.clone()).filter(|d| !d.is_empty());
         yew::platform::spawn_local(async move {
-            if !ensure_started(&shared, &view).await {
+            if !ensure_started(&shared, &view, &live, &meters).await {
                 return;
             }
             view.dispatch(AudioAction::Mic(Mic::Asking));
-            // The leg is prepared under the id the join will give, so the microphone is attached (and its
-            // permission settled) before the conference sees a participant.
-            let prepared = {
-                let mut shared = shared.borrow_mut();
-                let call_id = shared.next_call_id.clone();
-                shared.link.as_mut().and_then(|link| {
-                    link.translator.set_voice(&call_id, SourceSpec::External);
-                    let at = super::now_ms();
-                    let commands = link.translator.call_started(at, &call_id, &call_id);
-                    link.handle.send(&now_block(commands));
-                    let leg = link.translator.leg_of(&call_id)?;
-                    Some((call_id, leg, link.handle.clone()))
-                })
-            };
-            let Some((call_id, leg, handle)) = prepared else {
+            // The microphone goes to the leg the next call will get; the sync re-attaches it if another call took
+            // that leg first.
+            let prepared = shared
+                .borrow()
+                .link
+                .as_ref()
+                .map(|l| (l.score.translator().next_leg(), l.handle.clone()));
+            let Some((leg, handle)) = prepared else {
                 return;
             };
             match handle.attach_microphone(leg, device).await {
@@ -483,25 +373,16 @@ impl Audio {
                     if let Some(link) = shared.borrow_mut().link.as_mut() {
                         link.mic_leg = Some(leg);
                     }
-                    on_command.emit(Command::AddParticipant {
-                        conference_id,
-                        name: "You".to_owned(),
-                        flags: crate::conference::ParticipantFlags {
-                            start_conf_on_enter,
-                            ..Default::default()
-                        },
-                        voice: Voice::Microphone,
-                    });
-                    view.dispatch(AudioAction::Mic(Mic::On { call_id }));
+                    // Dial first: the view turns "on" only once the call exists (an "on" microphone without a call
+                    // is turned off by the sync).
+                    on_action.emit(LiveAction::Step(Action::Dial {
+                        from: MICROPHONE_PHONE.to_owned(),
+                        to: number,
+                    }));
+                    view.dispatch(AudioAction::Mic(Mic::On));
                     refresh_devices(&handle, &view).await;
                 }
-                Err(e) => {
-                    if let Some(link) = shared.borrow_mut().link.as_mut() {
-                        let commands = link.translator.call_ended(super::now_ms(), &call_id);
-                        link.handle.send(&now_block(commands));
-                    }
-                    view.dispatch(AudioAction::Mic(Mic::Failed(e)));
-                }
+                Err(e) => view.dispatch(AudioAction::Mic(Mic::Failed(e))),
             }
         });
     }
@@ -537,14 +418,19 @@ impl Audio {
         });
     }
 
-    /// Sends a command for the panel (mute, leave).
-    pub fn command(&self, command: Command) {
-        self.on_command.emit(command);
+    /// Takes a step for the panel (mute by REST, hang up).
+    pub fn step(&self, action: Action) {
+        self.on_action.emit(LiveAction::Step(action));
     }
 }
 
 /// Starts (or resumes) the graph; `false` when it failed (the view says why).
-async fn ensure_started(shared: &Rc<RefCell<Shared>>, view: &UseReducerHandle<AudioView>) -> bool {
+async fn ensure_started(
+    shared: &Rc<RefCell<Shared>>,
+    view: &UseReducerHandle<AudioView>,
+    live: &Live,
+    meters: &Meters,
+) -> bool {
     let existing = shared.borrow().handle();
     let handle = match existing {
         Some(handle) => handle,
@@ -557,16 +443,17 @@ async fn ensure_started(shared: &Rc<RefCell<Shared>>, view: &UseReducerHandle<Au
                     return false;
                 }
             };
-            let translator = Translator::new(handle.sample_rate() as u32, MUSIC_SEED);
+            // Whatever happened before audio started is replayed silently (see LiveScore).
+            let (score, commands) =
+                LiveScore::new(&live.handle().borrow(), handle.sample_rate() as u32);
+            handle.send(&now_block(commands));
             let subscription = handle.subscribe({
-                let (shared, view) = (Rc::downgrade(shared), view.clone());
-                move |event| on_event(&shared, &view, event)
+                let (shared, view, meters) = (Rc::downgrade(shared), view.clone(), meters.clone());
+                move |event| on_event(&shared, &view, &meters, event)
             });
             shared.borrow_mut().link = Some(Link {
                 handle: handle.clone(),
-                translator,
-                handled: 0,
-                since_ms: super::now_ms(),
+                score,
                 mic_leg: None,
                 heard: None,
                 _subscription: subscription,
@@ -596,6 +483,7 @@ async fn refresh_devices(handle: &AudioHandle, view: &UseReducerHandle<AudioView
 fn on_event(
     shared: &std::rc::Weak<RefCell<Shared>>,
     view: &UseReducerHandle<AudioView>,
+    meters: &Meters,
     event: &AudioEvent,
 ) {
     let Some(shared) = shared.upgrade() else {
@@ -607,12 +495,13 @@ fn on_event(
     let Some(link) = shared.link.as_ref() else {
         return;
     };
+    let translator = link.score.translator();
     match event {
-        AudioEvent::Meters(meters) => {
-            let by_call = meters
+        AudioEvent::Meters(readings) => {
+            let by_call: BTreeMap<String, Meter> = readings
                 .iter()
                 .filter_map(|(leg, meter)| {
-                    let call = link.translator.call_of(*leg)?;
+                    let call = translator.call_of(*leg)?;
                     // Three decimals are plenty for a meter, and let an unchanged picture compare equal.
                     let round = |v: f32| (v * 1000.0).round() / 1000.0;
                     let meter = Meter {
@@ -623,7 +512,8 @@ fn on_event(
                     Some((call.to_owned(), meter))
                 })
                 .collect();
-            view.dispatch(AudioAction::Meters(by_call));
+            publish_meters(&by_call);
+            meters.set(by_call);
         }
         AudioEvent::Underruns(n) => view.dispatch(AudioAction::Underruns(*n)),
         AudioEvent::State(state) => view.dispatch(AudioAction::State(*state)),
@@ -631,8 +521,7 @@ fn on_event(
             view.dispatch(AudioAction::Error(format!("the audio worklet: {e}")))
         }
         AudioEvent::Recording { room, wav } => {
-            let id = link
-                .translator
+            let id = translator
                 .recordings()
                 .iter()
                 .rev()
@@ -663,35 +552,59 @@ fn blob_url(wav: &[u8]) -> Result<String, String> {
     web_sys::Url::create_object_url_with_blob(&blob).map_err(describe)
 }
 
-/// Writes `window.conflabAudio`: the view as plain data, and the call whose ears the speakers play.
-fn publish(view: &AudioView, hearing: Option<&str>) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let object = js_sys::Object::new();
-    let set = |target: &js_sys::Object, key: &str, value: JsValue| {
-        let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), &value);
-    };
-    set(&object, "state", view.state_word().into());
-    set(&object, "mic", view.mic.word().into());
-    if let Mic::On { call_id } = &view.mic {
-        set(&object, "micCall", call_id.as_str().into());
+fn set(target: &js_sys::Object, key: &str, value: JsValue) {
+    let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), &value);
+}
+
+/// `window.conflabAudio`, created if missing.
+fn mirror() -> Option<js_sys::Object> {
+    let window = web_sys::window()?;
+    let existing = js_sys::Reflect::get(&window, &JsValue::from_str("conflabAudio")).ok();
+    match existing.filter(|v| v.is_object()) {
+        Some(object) => Some(object.into()),
+        None => {
+            let object = js_sys::Object::new();
+            set(&window, "conflabAudio", object.clone().into());
+            Some(object)
+        }
     }
-    set(&object, "underruns", view.underruns.into());
-    set(
-        &object,
-        "hearing",
-        hearing.map_or(JsValue::NULL, JsValue::from_str),
-    );
-    let meters = js_sys::Object::new();
-    for (call, meter) in view.meters.iter() {
+}
+
+/// Writes the meters into `window.conflabAudio.meters` (at every meter event: the page's view does not carry
+/// them).
+fn publish_meters(meters: &BTreeMap<String, Meter>) {
+    let Some(object) = mirror() else { return };
+    let all = js_sys::Object::new();
+    for (call, meter) in meters {
         let m = js_sys::Object::new();
         set(&m, "rms", meter.rms.into());
         set(&m, "peak", meter.peak.into());
         set(&m, "talking", meter.talking.into());
-        set(&meters, call, m.into());
+        set(&all, call, m.into());
     }
-    set(&object, "meters", meters.into());
+    set(&object, "meters", all.into());
+}
+
+/// Writes `window.conflabAudio`: the view as plain data, the call whose ears the speakers play (and the phone
+/// chosen, if one was), and the learner's call.
+fn publish(
+    view: &AudioView,
+    hearing: Option<&str>,
+    mine: Option<&str>,
+    phone: Option<&str>,
+    meters: &Meters,
+) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let object = js_sys::Object::new();
+    let text = |v: Option<&str>| v.map_or(JsValue::NULL, JsValue::from_str);
+    set(&object, "state", view.state_word().into());
+    set(&object, "mic", view.mic.word().into());
+    set(&object, "micCall", text(mine));
+    set(&object, "underruns", view.underruns.into());
+    set(&object, "hearing", text(hearing));
+    set(&object, "hearAs", text(phone));
     let recordings: js_sys::Array = view
         .recordings
         .iter()
@@ -708,6 +621,7 @@ fn publish(view: &AudioView, hearing: Option<&str>) {
         set(&object, "error", e.as_str().into());
     }
     set(&window, "conflabAudio", object.into());
+    publish_meters(&meters.all());
 }
 
 /// The inputs (or outputs) of `devices`.

@@ -1,12 +1,16 @@
-//! The "Audio" panel: start the audio, join the selected conference with the microphone, mute, pick devices,
-//! choose whose ears to hear with, read the caption, and play or download each recording.
+//! The "Audio" panel: start the audio, join with the microphone (the learner becomes a phone that dials one of
+//! the account's numbers), mute (REST `talk=false`), hang up, pick devices, choose whose ears to hear with, read
+//! the caption of what is said to them, and play or download each recording.
 
-use super::audio_link::{Audio, AudioAction, AudioView, HearAs, Mic, devices_of};
-use crate::conference::{ConferenceStatus, ParticipantUpdate};
-use crate::session::{Command, Session};
+use super::audio_link::{Audio, AudioAction, AudioView, Mic, devices_of};
+use super::live::Live;
+use crate::audio::cues::{caption_at, cues};
+use crate::audio::live::{HearAs, hearing, my_call};
+use crate::page::{Privilege, call_name, phone_name, phones, set_privilege};
+use crate::sandbox::{MICROPHONE_PHONE, Sandbox};
+use crate::scenario::Action;
 use crate::web_audio::DeviceKind;
-use std::rc::Rc;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 /// Properties of [`AudioPanel`].
@@ -14,36 +18,36 @@ use yew::prelude::*;
 pub struct Props {
     /// The page's audio.
     pub audio: Audio,
-    /// The session (conferences and participants to choose from).
-    pub session: Rc<Session>,
+    /// The page's sandbox.
+    pub live: Live,
 }
 
 /// What the microphone line says.
 fn mic_text(mic: &Mic) -> String {
     match mic {
-        Mic::Off => "Microphone off: you are not in a conference.".to_owned(),
+        Mic::Off => "Microphone off: you are not on a call.".to_owned(),
         Mic::Asking => "Asking the browser for the microphone…".to_owned(),
-        Mic::On { .. } => "Microphone on: you are in the conference as \"You\".".to_owned(),
+        Mic::On => format!("Microphone on: you are the phone {MICROPHONE_PHONE} (\"You\")."),
         Mic::Failed(e) => format!("Microphone not available: {e}"),
     }
 }
 
-/// What a recording is: its conference, how long it ran on the session clock, and the file's size.
-fn recording_note(session: &Session, id: &str, bytes: usize) -> String {
+/// What a recording is: its conference, how long it ran on the virtual clock, and the file's size.
+fn recording_note(sandbox: &Sandbox, id: &str, bytes: usize) -> String {
     let size = format!("{} KB", bytes.div_ceil(1000));
-    let Some(info) = session.recordings().iter().find(|r| r.id == id) else {
+    let engine = sandbox.engine();
+    let Some(info) = engine.recordings().iter().find(|r| r.id == id) else {
         return format!("({size})");
     };
-    let conference = session
-        .conferences()
-        .get(&info.conference_id)
-        .ok()
-        .and_then(|c| c.settings().alias.clone())
-        .unwrap_or_else(|| "conference".to_owned());
-    match info.stopped_ms {
+    let conference = info
+        .conference_id
+        .as_deref()
+        .and_then(|c| engine.conference_alias(c))
+        .unwrap_or("conference");
+    match info.stopped_at {
         Some(stopped) => format!(
             "({conference}, {:.1} s in progress, {size})",
-            stopped.saturating_sub(info.started_ms) as f64 / 1000.0
+            stopped.saturating_sub(info.started_at) as f64 / 1000.0
         ),
         None => format!("({conference}, {size})"),
     }
@@ -59,52 +63,35 @@ fn select_value(e: &Event) -> String {
 pub fn AudioPanel(props: &Props) -> Html {
     let audio = &props.audio;
     let view: &AudioView = &audio.view;
-    let session = &props.session;
-    let start_conf = use_node_ref();
-    let selected = view.selected(session);
-    let live: Vec<_> = session
-        .conferences()
-        .iter()
-        .filter(|c| c.status() != ConferenceStatus::Terminated)
-        .collect();
-    let me = session.microphone_call();
-    let me_participant = me.and_then(|(conference, call)| {
-        session
+    let number = use_node_ref();
+    let sandbox = props.live.borrow();
+    let engine = sandbox.engine();
+    let me = my_call(engine);
+    let my_participant = me.as_deref().and_then(|call| {
+        let conference = engine.conference_of_call(call)?;
+        let p = engine
             .conferences()
             .get(conference)
             .ok()?
-            .participant(call)
-            .cloned()
-            .map(|p| (conference.to_owned(), p))
+            .participant(call)?;
+        Some((conference.to_owned(), call.to_owned(), p.flags.talk))
     });
-    let hearing = view.hearing(session);
-    let name_of = |call: &str| {
-        session
-            .conferences()
-            .iter()
-            .find_map(|c| c.participant(call).map(|p| p.label.clone()))
-    };
+    let heard = hearing(engine, &view.hear_as);
+    let on_call: Vec<String> = phones(&sandbox)
+        .into_iter()
+        .filter(|p| engine.current_call_of(p).is_some())
+        .collect();
 
     let on_start = {
         let audio = audio.clone();
         Callback::from(move |_: MouseEvent| audio.start())
     };
     let on_join = {
-        let (audio, start_conf, selected) = (audio.clone(), start_conf.clone(), selected.clone());
+        let (audio, number) = (audio.clone(), number.clone());
         Callback::from(move |_: MouseEvent| {
-            let start = start_conf
-                .cast::<HtmlInputElement>()
-                .is_none_or(|i| i.checked());
-            audio.join_with_microphone(selected.clone(), start);
-        })
-    };
-    let on_select = {
-        let audio = audio.clone();
-        Callback::from(move |e: Event| {
-            let id = select_value(&e);
-            audio
-                .view
-                .dispatch(AudioAction::Select((!id.is_empty()).then_some(id)));
+            if let Some(select) = number.cast::<HtmlSelectElement>() {
+                audio.join_with_microphone(select.value());
+            }
         })
     };
     let on_hear_as = {
@@ -116,7 +103,7 @@ pub fn AudioPanel(props: &Props) -> Html {
                 .dispatch(AudioAction::HearAs(if value.is_empty() {
                     HearAs::Auto
                 } else {
-                    HearAs::Call(value)
+                    HearAs::Phone(value)
                 }));
         })
     };
@@ -128,31 +115,25 @@ pub fn AudioPanel(props: &Props) -> Html {
         let audio = audio.clone();
         Callback::from(move |e: Event| audio.choose_output(select_value(&e)))
     };
-    let mute = me_participant.as_ref().map(|(conference_id, p)| {
-        let (audio, conference_id, call_id, talk) = (
-            audio.clone(),
-            conference_id.clone(),
-            p.call_id.clone(),
-            p.flags.talk,
-        );
-        Callback::from(move |_: MouseEvent| {
-            audio.command(Command::UpdateParticipant {
-                conference_id: conference_id.clone(),
-                call_id: call_id.clone(),
-                update: ParticipantUpdate {
-                    talk: Some(!talk),
-                    ..ParticipantUpdate::default()
-                },
+    let mute = my_participant
+        .as_ref()
+        .map(|(conference_id, call_id, talk)| {
+            let (audio, conference_id, call_id, talk) =
+                (audio.clone(), conference_id.clone(), call_id.clone(), *talk);
+            Callback::from(move |_: MouseEvent| {
+                audio.step(set_privilege(
+                    &conference_id,
+                    &call_id,
+                    Privilege::Talk,
+                    !talk,
+                ))
             })
-        })
-    });
-    let leave = me.map(|(conference_id, call_id)| {
-        let (audio, conference_id, call_id) =
-            (audio.clone(), conference_id.to_owned(), call_id.to_owned());
+        });
+    let hang_up = me.as_ref().map(|_| {
+        let audio = audio.clone();
         Callback::from(move |_: MouseEvent| {
-            audio.command(Command::RemoveParticipant {
-                conference_id: conference_id.clone(),
-                call_id: call_id.clone(),
+            audio.step(Action::Hangup {
+                phone: MICROPHONE_PHONE.to_owned(),
             })
         })
     });
@@ -161,17 +142,21 @@ pub fn AudioPanel(props: &Props) -> Html {
     let joined = me.is_some();
     let inputs = devices_of(&view.devices, DeviceKind::Input);
     let outputs = devices_of(&view.devices, DeviceKind::Output);
-    let caption = AudioView::caption(session, hearing.as_deref(), super::now_ms());
-    // The session decides whether you are in: a refused join or a removal reads "off" whatever the view says.
+    // The sandbox decides whether you are on a call: a refused dial or a hang-up reads "off" whatever the view says.
     let mic_word = match (&view.mic, joined) {
         (_, true) => "on",
-        (Mic::On { .. }, false) => "off",
+        (Mic::On, false) => "off",
         (mic, false) => mic.word(),
     };
     let mic_line = match (&view.mic, joined) {
-        (Mic::On { .. }, false) => mic_text(&Mic::Off),
-        (mic, _) => mic_text(mic),
+        (Mic::On, false) => mic_text(&Mic::Off),
+        (_, true) => mic_text(&Mic::On),
+        (mic, false) => mic_text(mic),
     };
+    let heard_phone = heard
+        .as_deref()
+        .and_then(|c| engine.call(c))
+        .map(|c| c.phone.clone());
     html! {
         <section id="audio-panel" class="card audio" aria-labelledby="audio-title">
             <h2 id="audio-title">{"Audio"}</h2>
@@ -190,30 +175,26 @@ pub fn AudioPanel(props: &Props) -> Html {
                 <p class="alert" role="alert">{error}</p>
             }
             <div class="audio-row">
-                <label class="field">{"Conference"}
-                    <select id="audio-conference" aria-label="Conference for the microphone and Hear as"
-                            onchange={on_select} disabled={live.is_empty()}>
-                        if live.is_empty() { <option value="">{"(create one first)"}</option> }
-                        { for live.iter().map(|c| {
-                            let title = c.settings().alias.clone().unwrap_or_else(|| "Conference".to_owned());
-                            let text = format!("{title} ({})", c.status().as_str());
-                            html! { <option value={c.id().to_owned()}
-                                            selected={selected.as_deref() == Some(c.id())}>{text}</option> }
+                <label class="field">{"Your phone dials"}
+                    <select id="mic-number" ref={number} aria-label="Number your microphone phone dials" disabled={joined}>
+                        { for sandbox.scenario().numbers.iter().map(|(n, cfg)| html! {
+                            <option value={n.clone()}>{match &cfg.alias {
+                                Some(alias) => format!("{n} ({alias})"),
+                                None => n.clone(),
+                            }}</option>
                         }) }
                     </select>
                 </label>
-                <label class="check" title="Your joining starts the conference (populated → inProgress)">
-                    <input type="checkbox" id="mic-start-conf" ref={start_conf} checked=true />{"startConfOnEnter"}</label>
-                <button type="button" id="join-mic" disabled={busy || joined || selected.is_none()}
+                <button type="button" id="join-mic" disabled={busy || joined}
                         onclick={on_join}>{"Join with my microphone"}</button>
                 if let Some(mute) = mute {
                     // A toggle keeps its name; aria-pressed carries the state (talk=false while pressed).
-                    <button type="button" id="mute" aria-pressed={me_participant.as_ref().is_some_and(|(_, p)| !p.flags.talk).to_string()}
-                            title="talk=false for your leg: nobody hears you" onclick={mute}>{"Mute"}</button>
+                    <button type="button" id="mute" aria-pressed={my_participant.as_ref().is_some_and(|(_, _, talk)| !talk).to_string()}
+                            title="REST talk=false for your participant: nobody hears you" onclick={mute}>{"Mute"}</button>
                 }
-                if let Some(leave) = leave {
-                    <button type="button" id="leave-mic" class="small" aria-label="Leave the conference (hang up You)"
-                            onclick={leave}>{"Leave"}</button>
+                if let Some(hang_up) = hang_up {
+                    <button type="button" id="leave-mic" class="small" aria-label="Hang up your call (You)"
+                            onclick={hang_up}>{"Hang up"}</button>
                 }
             </div>
             <p id="mic-state" class="mic-state" data-mic={mic_word} role="status">{mic_line}</p>
@@ -244,26 +225,23 @@ pub fn AudioPanel(props: &Props) -> Html {
                     <select id="hear-as" aria-label="Hear as" onchange={on_hear_as}>
                         <option value="" selected={view.hear_as == HearAs::Auto}>
                             {"Automatic (You, or the first participant)"}</option>
-                        { for live.iter().flat_map(|c| {
-                            let title = c.settings().alias.clone().unwrap_or_else(|| "Conference".to_owned());
-                            c.participants().iter().map(move |p| (p.clone(), title.clone()))
-                        }).map(|(p, title)| html! {
-                            <option value={p.call_id.clone()}
-                                    selected={view.hear_as == HearAs::Call(p.call_id.clone())}>
-                                {format!("{} ({title})", p.label)}
+                        { for on_call.iter().map(|p| html! {
+                            <option value={p.clone()} selected={view.hear_as == HearAs::Phone(p.clone())}>
+                                {phone_name(p)}
                             </option>
                         }) }
                     </select>
                 </label>
             </div>
-            <p id="hearing" class="hearing" data-call-id={hearing.clone().unwrap_or_default()}>
-                { match hearing.as_deref().and_then(name_of) {
-                    Some(name) => format!("Hearing what {name} hears."),
-                    None => "Hearing nobody: add a participant or join.".to_owned(),
+            <p id="hearing" class="hearing" data-call-id={heard.clone().unwrap_or_default()}
+               data-phone={heard_phone.clone().unwrap_or_default()}>
+                { match heard.as_deref() {
+                    Some(call) => format!("Hearing what {} hears.", call_name(engine, call)),
+                    None => "Hearing nobody: dial from a phone or join.".to_owned(),
                 } }
             </p>
-            if let Some(text) = caption {
-                <p id="caption" class="caption" aria-live="polite">{format!("“{text}”")}</p>
+            if let Some(phone) = heard_phone {
+                <Caption live={props.live.clone()} {phone} />
             }
             if !view.recordings.is_empty() {
                 <h3>{"Recordings"}</h3>
@@ -273,11 +251,58 @@ pub fn AudioPanel(props: &Props) -> Html {
                             <audio controls=true src={r.url.clone()} aria-label={format!("Recording {}", r.id)}></audio>
                             <a href={r.url.clone()} download={format!("{}.wav", r.id)}>
                                 {format!("Download {}.wav", r.id)}</a>
-                            <span class="size">{recording_note(session, &r.id, r.bytes)}</span>
+                            <span class="size">{recording_note(&sandbox, &r.id, r.bytes)}</span>
                         </li>
                     }) }
                 </ul>
             }
         </section>
+    }
+}
+
+#[derive(Clone, PartialEq, Properties)]
+struct CaptionProps {
+    live: Live,
+    phone: String,
+}
+
+/// How often the caption looks at the clock: often enough for 400 ms words.
+const CAPTION_TICK_MS: u32 = 200;
+
+/// What is said (played, beeped) to the heard phone right now, from the log's cues at the virtual time. It ticks
+/// on its own, so the page does not re-render for it.
+#[component]
+fn Caption(props: &CaptionProps) -> Html {
+    let tick = use_state(|| 0u32);
+    {
+        let tick = tick.clone();
+        use_effect_with((), move |_| {
+            let interval = gloo_timers::callback::Interval::new(CAPTION_TICK_MS, move || {
+                tick.set(tick.wrapping_add(1))
+            });
+            move || drop(interval)
+        });
+    }
+    let cue_list = {
+        let live = props.live.clone();
+        use_memo(
+            (props.live.version, props.phone.clone()),
+            move |(_, phone)| {
+                let sandbox = live.borrow();
+                let calls: Vec<(String, String)> = sandbox
+                    .engine()
+                    .calls()
+                    .map(|c| (c.id.clone(), c.phone.clone()))
+                    .collect();
+                cues(sandbox.log(), &calls, phone, u64::MAX)
+            },
+        )
+    };
+    let now = props.live.borrow().now();
+    match caption_at(&cue_list, now) {
+        Some((kind, text)) => html! {
+            <p id="caption" class="caption" data-kind={kind.word()} aria-live="polite">{text}</p>
+        },
+        None => html! {},
     }
 }

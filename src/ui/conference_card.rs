@@ -1,44 +1,53 @@
-//! One conference: its status and what it means, its participants and its controls.
+//! One conference as the engine reports it: status, alias, settings, participants (each with its level meter and
+//! talking badge) and the REST controls FreeClimb offers on it.
 
-use crate::conference::{
-    Conference, ConferenceStatus, Participant, ParticipantFlags, ParticipantUpdate,
+use super::live::{Live, LiveAction};
+use super::meter::{MeterView, Meters};
+use crate::conference::{ConferenceStatus, Participant};
+use crate::page::{
+    Privilege, call_name, empty_conference, last_api_error, remove_participant, set_privilege,
+    terminate_conference,
 };
-use crate::session::{Command, Voice};
-use conflab_mixer::Meter;
-use std::collections::BTreeMap;
-use std::rc::Rc;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use crate::scenario::Action;
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 /// Properties of [`ConferenceCard`].
 #[derive(Clone, PartialEq, Properties)]
 pub struct Props {
-    /// The conference as it is now.
-    pub conference: Conference,
-    /// Receives the commands of the card's controls.
-    pub on_command: Callback<Command>,
-    /// The latest meter of each call's voice (empty until audio runs).
-    #[prop_or_default]
-    pub meters: Rc<BTreeMap<String, Meter>>,
+    /// `CF…`.
+    pub id: String,
+    /// The page's sandbox.
+    pub live: Live,
+    /// Where the REST requests go.
+    pub on_action: Callback<LiveAction>,
+    /// The level meters.
+    pub meters: Meters,
 }
 
 /// A conference card.
 #[component]
 pub fn ConferenceCard(props: &Props) -> Html {
-    let c = &props.conference;
-    let id = c.id().to_owned();
+    let sandbox = props.live.borrow();
+    let engine = sandbox.engine();
+    let Ok(c) = engine.conferences().get(&props.id) else {
+        return html! {};
+    };
+    let id = props.id.clone();
     let status = c.status();
-    let alias = c.settings().alias.clone().unwrap_or_default();
+    let alias = engine.conference_alias(&id).unwrap_or_default().to_owned();
     let title = if alias.is_empty() {
         "Conference".to_owned()
     } else {
         alias.clone()
     };
     let live = status != ConferenceStatus::Terminated;
-    let command = |make: fn(String) -> Command| {
-        let (on_command, id) = (props.on_command.clone(), id.clone());
-        Callback::from(move |_: MouseEvent| on_command.emit(make(id.clone())))
+    let send = |make: fn(&str) -> Action| {
+        let (on_action, id) = (props.on_action.clone(), id.clone());
+        Callback::from(move |_: MouseEvent| on_action.emit(LiveAction::Step(make(&id))))
     };
+    // A refusal of a request about this conference shows here, next to the buttons that sent it.
+    let error = last_api_error(sandbox.log()).filter(|e| e.path.contains(id.as_str()));
     html! {
         <section class={classes!("conference", "card", status.as_str())} data-conference-id={id.clone()}
                  data-alias={alias} aria-label={format!("Conference {title}")}>
@@ -58,25 +67,28 @@ pub fn ConferenceCard(props: &Props) -> Html {
                 <ul class="participants" aria-label="Participants">
                     { for c.participants().iter().map(|p| html! {
                         <ParticipantRow key={p.call_id.clone()} conference_id={id.clone()}
-                                        participant={p.clone()} on_command={props.on_command.clone()}
-                                        meter={props.meters.get(&p.call_id).copied()} />
+                                        name={call_name(engine, &p.call_id)}
+                                        phone={engine.call(&p.call_id).map(|c| c.phone.clone()).unwrap_or_default()}
+                                        participant={p.clone()} on_action={props.on_action.clone()}
+                                        meters={props.meters.clone()} />
                     }) }
                 </ul>
             }
             if live {
-                <AddParticipant conference_id={id.clone()} on_command={props.on_command.clone()} />
                 <div class="actions">
                     <button type="button" disabled={c.participants().is_empty()}
-                            title="REST status=empty: unbridge every participant; the conference stays usable"
-                            onclick={command(|conference_id| Command::EmptyConference { conference_id })}>
-                        {"Remove everyone"}
-                    </button>
+                            title="REST POST /Conferences/{id} {\"status\":\"empty\"}: unbridge every participant; the conference stays usable"
+                            onclick={send(empty_conference)}>{"Remove everyone"}</button>
                     <button type="button" class="danger"
-                            title="REST status=terminated: hang up everyone and end the conference for good"
-                            onclick={command(|conference_id| Command::TerminateConference { conference_id })}>
-                        {"Terminate"}
-                    </button>
+                            title="REST POST /Conferences/{id} {\"status\":\"terminated\"}: hang up everyone and end the conference for good"
+                            onclick={send(terminate_conference)}>{"Terminate"}</button>
                 </div>
+            }
+            if let Some(e) = error {
+                <p class="alert api-error" role="alert" data-status={e.status.to_string()}>
+                    {format!("{} {} → {}{}", e.method, e.path, e.status,
+                             if e.message.is_empty() { String::new() } else { format!(": {}", e.message) })}
+                </p>
             }
         </section>
     }
@@ -85,147 +97,58 @@ pub fn ConferenceCard(props: &Props) -> Html {
 #[derive(Clone, PartialEq, Properties)]
 struct RowProps {
     conference_id: String,
+    name: String,
+    phone: String,
     participant: Participant,
-    on_command: Callback<Command>,
-    meter: Option<Meter>,
+    on_action: Callback<LiveAction>,
+    meters: Meters,
 }
 
-/// A meter's position for an RMS level: −60 dBFS (or silence) at 0, full scale at 1, linear in dB, so quiet
-/// speech still moves the bar.
-fn meter_position(rms: f32) -> f64 {
-    if rms <= 0.001 {
-        return 0.0;
-    }
-    let db = 20.0 * f64::from(rms).log10();
-    let position = (db + 60.0) / 60.0;
-    if position > 1.0 { 1.0 } else { position }
-}
-
-/// A participant with its level meter, talking badge, talk/listen switches and a Remove button.
+/// A participant with its level meter, talking badge, talk/listen switches (REST) and a Remove button (REST).
 #[component]
 fn ParticipantRow(props: &RowProps) -> Html {
     let p = &props.participant;
-    let toggle = |make: fn(bool) -> ParticipantUpdate| {
-        let (on_command, conference_id, call_id) = (
-            props.on_command.clone(),
+    let toggle = |privilege: Privilege| {
+        let (on_action, conference_id, call_id) = (
+            props.on_action.clone(),
             props.conference_id.clone(),
             p.call_id.clone(),
         );
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            on_command.emit(Command::UpdateParticipant {
-                conference_id: conference_id.clone(),
-                call_id: call_id.clone(),
-                update: make(input.checked()),
-            });
+            on_action.emit(LiveAction::Step(set_privilege(
+                &conference_id,
+                &call_id,
+                privilege,
+                input.checked(),
+            )));
         })
     };
     let remove = {
-        let (on_command, conference_id, call_id) = (
-            props.on_command.clone(),
+        let (on_action, conference_id, call_id) = (
+            props.on_action.clone(),
             props.conference_id.clone(),
             p.call_id.clone(),
         );
         Callback::from(move |_: MouseEvent| {
-            on_command.emit(Command::RemoveParticipant {
-                conference_id: conference_id.clone(),
-                call_id: call_id.clone(),
-            })
+            on_action.emit(LiveAction::Step(remove_participant(
+                &conference_id,
+                &call_id,
+            )))
         })
     };
-    let meter = props.meter.unwrap_or_default();
-    let talking = props.meter.is_some_and(|m| m.talking);
+    let name = &props.name;
     html! {
-        <li class="participant" data-name={p.label.clone()} data-call-id={p.call_id.clone()}
-            data-talking={talking.to_string()}>
-            <span class="name">{&p.label}</span>
+        <li class="participant" data-name={name.clone()} data-phone={props.phone.clone()}
+            data-call-id={p.call_id.clone()}>
+            <span class="name">{name}</span>
             if p.flags.start_conf_on_enter { <span class="badge" title="joined with startConfOnEnter=true">{"starter"}</span> }
-            <meter class="level" min="0" max="1" low="0.5" high="0.9" value={meter_position(meter.rms).to_string()}
-                   aria-label={format!("Level of {}", p.label)} data-rms={meter.rms.to_string()}
-                   data-peak={meter.peak.to_string()}></meter>
-            <span class={classes!("talking", talking.then_some("on"))} aria-live="off">
-                { if talking { "talking" } else { "quiet" } }</span>
+            <MeterView call_id={p.call_id.clone()} name={name.clone()} meters={props.meters.clone()} />
             <label class="check"><input type="checkbox" name="talk" checked={p.flags.talk}
-                aria-label={format!("talk for {}", p.label)}
-                onchange={toggle(|v| ParticipantUpdate { talk: Some(v), ..Default::default() })} />{"talk"}</label>
+                aria-label={format!("talk for {name}")} onchange={toggle(Privilege::Talk)} />{"talk"}</label>
             <label class="check"><input type="checkbox" name="listen" checked={p.flags.listen}
-                aria-label={format!("listen for {}", p.label)}
-                onchange={toggle(|v| ParticipantUpdate { listen: Some(v), ..Default::default() })} />{"listen"}</label>
-            <button type="button" class="small" aria-label={format!("Remove {}", p.label)} onclick={remove}>{"Remove"}</button>
+                aria-label={format!("listen for {name}")} onchange={toggle(Privilege::Listen)} />{"listen"}</label>
+            <button type="button" class="small" aria-label={format!("Remove {name}")} onclick={remove}>{"Remove"}</button>
         </li>
-    }
-}
-
-#[derive(Clone, PartialEq, Properties)]
-struct AddProps {
-    conference_id: String,
-    on_command: Callback<Command>,
-}
-
-/// The pitch of a simulated participant whose voice is "tone": A4, easy to tell from the 1 kHz beep.
-const TONE_HZ: u32 = 440;
-
-/// The voice picked in the add form (`talker` when the picker is missing or unknown).
-fn picked_voice(select: Option<HtmlSelectElement>) -> Voice {
-    match select.map(|s| s.value()).as_deref() {
-        Some("tone") => Voice::Tone { hz: TONE_HZ },
-        Some("silence") => Voice::Silence,
-        _ => Voice::Talker,
-    }
-}
-
-/// Adds a simulated participant. The checkboxes start at FreeClimb's defaults (all true); its voice is a talker
-/// unless the picker says tone or silence.
-#[component]
-fn AddParticipant(props: &AddProps) -> Html {
-    let refs = [
-        use_node_ref(),
-        use_node_ref(),
-        use_node_ref(),
-        use_node_ref(),
-    ];
-    let voice = use_node_ref();
-    let onsubmit = {
-        let refs = refs.clone();
-        let voice = voice.clone();
-        let (on_command, conference_id) = (props.on_command.clone(), props.conference_id.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let [name, start, talk, listen] = refs.clone().map(|r| r.cast::<HtmlInputElement>());
-            let checked = |i: &Option<HtmlInputElement>| i.as_ref().is_none_or(|i| i.checked());
-            let flags = ParticipantFlags {
-                start_conf_on_enter: checked(&start),
-                talk: checked(&talk),
-                listen: checked(&listen),
-                ..ParticipantFlags::default()
-            };
-            let label = name.as_ref().map(|i| i.value()).unwrap_or_default();
-            on_command.emit(Command::AddParticipant {
-                conference_id: conference_id.clone(),
-                name: label,
-                flags,
-                voice: picked_voice(voice.cast::<HtmlSelectElement>()),
-            });
-            if let Some(input) = name {
-                input.set_value("");
-            }
-        })
-    };
-    let [name, start, talk, listen] = refs;
-    html! {
-        <form class="add-participant" {onsubmit}>
-            <input name="name" ref={name} type="text" placeholder="Participant name" aria-label="Participant name" autocomplete="off" />
-            <label class="check" title="Joining starts the conference (populated → inProgress)">
-                <input type="checkbox" name="startConfOnEnter" ref={start} checked=true />{"startConfOnEnter"}</label>
-            <label class="check"><input type="checkbox" name="talk" ref={talk} checked=true />{"talk"}</label>
-            <label class="check"><input type="checkbox" name="listen" ref={listen} checked=true />{"listen"}</label>
-            <label class="check" title="What this simulated phone sends into the conference">{"voice "}
-                <select name="voice" ref={voice} aria-label="Voice of the new participant">
-                    <option value="talker" selected=true>{"talker"}</option>
-                    <option value="tone">{format!("tone {TONE_HZ} Hz")}</option>
-                    <option value="silence">{"silence"}</option>
-                </select></label>
-            <button type="submit">{"Add participant"}</button>
-        </form>
     }
 }

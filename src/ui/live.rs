@@ -34,12 +34,12 @@ impl PartialEq for Live {
 }
 
 impl Live {
-    /// A page sandbox running `scenario`, paused at time 0.
-    pub fn new(scenario: Scenario) -> Live {
+    /// A page sandbox running `scenario` at time 0, its clock following real time when `playing`.
+    pub fn new(scenario: Scenario, playing: bool) -> Live {
         Live {
             sandbox: Rc::new(RefCell::new(Sandbox::new(scenario))),
             version: 0,
-            playing: false,
+            playing,
             error: None,
         }
     }
@@ -79,6 +79,11 @@ impl Reducible for Live {
     fn reduce(self: Rc<Self>, action: LiveAction) -> Rc<Self> {
         let mut next = (*self).clone();
         next.error = None;
+        let before = {
+            let sandbox = next.sandbox.borrow();
+            (sandbox.generation(), sandbox.log().len())
+        };
+        let ticking = matches!(action, LiveAction::Advance(_));
         {
             let mut sandbox = next.sandbox.borrow_mut();
             match action {
@@ -96,6 +101,15 @@ impl Reducible for Live {
                 LiveAction::Touched => {}
                 LiveAction::Refused(message) => next.error = Some(message),
             }
+        }
+        // The clock advances every animation frame; most frames change nothing a view shows (the clock renders
+        // its own time), so an advance that left the log as it was keeps the version and nothing re-renders.
+        let after = {
+            let sandbox = next.sandbox.borrow();
+            (sandbox.generation(), sandbox.log().len())
+        };
+        if ticking && before == after && self.error.is_none() {
+            return self;
         }
         next.version += 1;
         Rc::new(next)

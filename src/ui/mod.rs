@@ -1,101 +1,85 @@
-//! The browser UI (wasm32 only): a thin Yew driver around the core's [`Session`].
+//! The browser UI (wasm32 only): a thin Yew driver around the page's one [`crate::sandbox::Sandbox`], the
+//! simulated FreeClimb running live ([`live`]).
 //!
-//! Every control dispatches a [`Command`] stamped with the page clock; the session runs it and the page renders
-//! the new state. Nothing here decides conference behaviour.
+//! Every control dispatches a [`live::LiveAction`]: a step FreeClimb would see (a REST request, a phone dialling,
+//! answering, pressing keys, speaking or hanging up) or a move of the clock. The engine decides what happens and
+//! the page renders its state and its log. Nothing here decides FreeClimb behaviour: the requests a control sends
+//! and the page's other choices are made in the core ([`crate::page`], [`crate::audio::live`]).
 
 mod audio_link;
 mod audio_panel;
+mod clock;
 mod conference_card;
 mod create_form;
 mod event_log;
+pub mod live;
+mod meter;
 mod percl_editor;
+mod phones;
 mod scenario_audio;
 mod scenario_runner;
 mod transition_table;
 
-use crate::session::{Command, EntryKind, Session};
-use std::rc::Rc;
+use live::{Live, LiveAction};
 use yew::prelude::*;
-
-/// The seed of the page's ids: fixed, so that the same clicks give the same ids on every load.
-const SEED: u64 = 0x00C0_FFEE;
 
 /// Mounts the app on `<body>`.
 pub fn run() {
     yew::Renderer::<App>::new().render();
 }
 
-/// Milliseconds since the page started: the only clock the UI reads, handed to the core as an input.
-fn now_ms() -> u64 {
+/// Milliseconds since the page started: the real clock, read only to move the virtual one (and by the audio
+/// glue's own timers).
+fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
-        .map_or(0, |p| p.now().max(0.0) as u64)
-}
-
-/// The UI state: the session (shared, so the audio hook follows it without copying) and the last refusal,
-/// shown until the next command succeeds.
-#[derive(Clone, Debug, PartialEq)]
-struct State {
-    session: Rc<Session>,
-    error: Option<String>,
-}
-
-impl Reducible for State {
-    type Action = (u64, Command);
-
-    fn reduce(self: Rc<Self>, (at_ms, command): Self::Action) -> Rc<Self> {
-        let mut session = (*self.session).clone();
-        let error = session.apply(at_ms, command).err().map(|e| e.to_string());
-        Rc::new(State {
-            session: Rc::new(session),
-            error,
-        })
-    }
+        .map_or(0.0, |p| p.now().max(0.0))
 }
 
 /// The whole page.
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(|| State {
-        session: Rc::new(Session::new(SEED)),
-        error: None,
-    });
-    let on_command = {
-        let state = state.clone();
-        Callback::from(move |command: Command| state.dispatch((now_ms(), command)))
+    // The clock runs in real time from the start: the default world is alive as soon as the page is.
+    let live = use_reducer_eq(|| Live::new(crate::sandbox::default_world(), true));
+    let on_action = {
+        let live = live.clone();
+        Callback::from(move |action: LiveAction| live.dispatch(action))
     };
-    let audio = audio_link::use_audio(state.session.clone(), on_command.clone());
-    let meters = audio.view.meters.clone();
-    let conferences = state.session.conferences();
-    let transitions = state
-        .session
-        .log()
+    let snapshot: Live = (*live).clone();
+    let audio = audio_link::use_audio(snapshot.clone(), on_action.clone());
+    let conferences: Vec<String> = snapshot
+        .borrow()
+        .engine()
+        .conferences()
         .iter()
-        .filter(|e| matches!(e.kind, EntryKind::Transition { .. }))
-        .count();
+        .rev()
+        .map(|c| c.id().to_owned())
+        .collect();
     html! {
         <>
             <header class="top">
                 <h1><span class="logo" aria-hidden="true"></span>{"conflab"}</h1>
-                <p class="tagline">{"A FreeClimb conference sandbox: create a conference, add participants and watch every status change."}</p>
+                <p class="tagline">{"A FreeClimb sandbox running live: phones call the account's numbers, the app's PerCL answers, REST changes conferences, and every webhook, API call and status change shows as it happens."}</p>
             </header>
+            <clock::Clock live={snapshot.clone()} on_action={on_action.clone()} />
             <main class="layout">
                 <div class="column">
-                    <create_form::CreateForm on_command={on_command.clone()} />
-                    if let Some(error) = &state.error {
+                    <phones::Phones live={snapshot.clone()} on_action={on_action.clone()} />
+                    <create_form::CreateForm live={snapshot.clone()} on_action={on_action.clone()} />
+                    if let Some(error) = &snapshot.error {
                         <p class="alert" role="alert">{error}</p>
                     }
                     if conferences.is_empty() {
-                        <p class="hint">{"No conferences yet. Create one: it starts empty, like a conference made by REST POST /Conferences."}</p>
+                        <p class="hint">{"No conferences yet. Dial +15550100000 (Conference line) from a phone: the app creates one. Then dial the Host line from another phone to start it."}</p>
                     }
-                    { for conferences.iter().rev().map(|c| html! {
-                        <conference_card::ConferenceCard key={c.id()} conference={c.clone()} on_command={on_command.clone()}
-                                                         meters={meters.clone()} />
+                    { for conferences.into_iter().map(|id| html! {
+                        <conference_card::ConferenceCard key={id.clone()} id={id.clone()} live={snapshot.clone()}
+                                                         on_action={on_action.clone()} meters={audio.meters.clone()} />
                     }) }
                 </div>
                 <div class="column">
-                    <audio_panel::AudioPanel audio={audio.clone()} session={state.session.clone()} />
-                    <event_log::EventLog session={(*state.session).clone()} {transitions} />
+                    <audio_panel::AudioPanel audio={audio.clone()} live={snapshot.clone()} />
+                    <event_log::EventLog live={snapshot.clone()} />
                     <transition_table::TransitionTable />
                 </div>
                 <div class="wide">

@@ -6,8 +6,8 @@
 
 use super::scenario_audio::{RunAudio, ScenarioAudio};
 use crate::engine::log::LogLine;
+use crate::page::format_at;
 use crate::scenario;
-use crate::session::format_at;
 use serde_json::Value;
 use std::rc::Rc;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};

@@ -401,6 +401,33 @@ impl Browser {
         }
     }
 
+    /// Dials `number` (one of the account's numbers) from `phone` in the Phones panel, as a learner would: picks
+    /// the number in the phone's select and clicks its Dial button.
+    pub async fn dial(&self, phone: &str, number: &str) {
+        let row = format!(r#"li.phone[data-phone="{phone}"]"#);
+        self.wait_for_css(&row).await;
+        let picked = self
+            .js(&format!(
+                r#"const s = document.querySelector('{row} select'); s.value = '{number}'; return s.value"#
+            ))
+            .await;
+        assert_eq!(picked, Value::from(number), "{phone} can dial {number}");
+        self.button(&row, "Dial")
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click Dial on {phone}: {e}"));
+        self.wait_until(&format!("{phone} to be on a call"), async || {
+            let v = self
+                .js(&format!(
+                    r#"return document.querySelector('{row}').dataset.callId || null"#
+                ))
+                .await;
+            v.as_str().map(str::to_owned).ok_or(format!("{v}"))
+        })
+        .await;
+    }
+
     /// Fails listing every console error or warning since the last check.
     pub async fn assert_no_console_problems(&self) {
         if let Err(problems) = self.check_console().await {
