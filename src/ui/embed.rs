@@ -19,6 +19,11 @@ fn parent() -> Option<web_sys::Window> {
     (JsValue::from(&parent) != JsValue::from(&window)).then_some(parent)
 }
 
+/// Whether the page runs inside another page's frame (a documentation page, a test's parent page).
+pub fn is_embedded() -> bool {
+    parent().is_some()
+}
+
 /// Posts `reply` to `parent` as an object (`JSON.parse` of its text, so the log line's key order is kept), to any
 /// origin: a session holds nothing secret, and the parent may be anywhere.
 fn post(parent: &web_sys::Window, reply: &Reply) {

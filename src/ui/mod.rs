@@ -11,13 +11,15 @@ mod audio_panel;
 mod clock;
 mod conference_card;
 mod create_form;
+pub mod embed;
 mod event_log;
 pub mod live;
 mod meter;
 mod percl_editor;
+pub mod persist;
 mod phones;
 mod scenario_audio;
-mod scenario_runner;
+pub mod session_panel;
 mod transition_table;
 
 use live::{Live, LiveAction};
@@ -39,8 +41,21 @@ fn now_ms() -> f64 {
 /// The whole page.
 #[component]
 pub fn App() -> Html {
-    // The clock runs in real time from the start: the default world is alive as soon as the page is.
-    let live = use_reducer_eq(|| Live::new(crate::sandbox::default_world(), true));
+    let live = use_reducer_eq(|| {
+        // The session this browser had (or a permalink's); a new visitor gets the default world.
+        let (mut live, problem) = persist::initial_live();
+        live.error = problem;
+        // The clock runs in real time by default: a new visitor's default world is alive as soon as the page is.
+        // A restored, linked or embedded session waits, paused, where it was (a parent page drives its clock).
+        let fresh = {
+            let sandbox = live.borrow();
+            sandbox.now() == 0 && sandbox.scenario().steps.is_empty()
+        };
+        live.playing = fresh && live.error.is_none() && !embed::is_embedded();
+        live
+    });
+    embed::use_embed(live.clone());
+    persist::use_persist(&live);
     let on_action = {
         let live = live.clone();
         Callback::from(move |action: LiveAction| live.dispatch(action))
@@ -86,7 +101,7 @@ pub fn App() -> Html {
                     <percl_editor::PerclEditor />
                 </div>
                 <div class="wide">
-                    <scenario_runner::ScenarioRunner />
+                    <session_panel::SessionPanel live={snapshot.clone()} on_action={on_action.clone()} />
                 </div>
             </main>
         </>

@@ -25,7 +25,7 @@ pub fn initial() -> (Scenario, Option<String>) {
 /// this browser's saved session (so the page shows the log it showed before the reload), and the problem.
 pub fn initial_live() -> (Live, Option<String>) {
     let (scenario, now, problem) = restore();
-    let live = Live::new(scenario);
+    let live = Live::new(scenario, false);
     if now > 0 {
         live.handle().borrow_mut().advance(now);
     }

@@ -26,7 +26,7 @@ const RATE: u32 = audio::DEFAULT_SAMPLE_RATE;
 /// browser tab holds comfortably; longer runs are for `conflab run --hear`, with the machine's memory.
 const MAX_RENDER_MS: u64 = 10 * 60 * 1000;
 
-/// A finished scenario run with what its sound needs: the scenario, its event log and the phone of each call.
+/// The live session as far as it went, with what its sound needs: the scenario, its event log and the phone of each call.
 #[derive(Debug)]
 pub struct RunAudio {
     scenario: Scenario,
@@ -44,21 +44,8 @@ impl PartialEq for RunAudio {
 }
 
 impl RunAudio {
-    /// Runs `scenario` exactly as [`crate::engine::run_scenario`] does (the log is the same, byte for byte),
-    /// noting the phone of every call as it appears.
-    pub fn run(scenario: Scenario) -> RunAudio {
-        let (log, calls) = audio::score::run_with_phones(&scenario, None);
-        RunAudio {
-            scenario,
-            log,
-            calls,
-        }
-    }
-
     /// The live session's sound so far: its scenario, its log up to now and the phone of each of the engine's
     /// calls (the engine keeps them in creation order, the order [`audio::score::run_with_phones`] notes them in).
-    // Until the App mounts the Session panel (ui/mod.rs declares it), only the panel calls this.
-    #[allow(dead_code)]
     pub fn live(sandbox: &crate::sandbox::Sandbox) -> RunAudio {
         RunAudio {
             scenario: sandbox.scenario().clone(),
@@ -69,11 +56,6 @@ impl RunAudio {
                 .map(|c| (c.id.clone(), c.phone.clone()))
                 .collect(),
         }
-    }
-
-    /// The run's event log.
-    pub fn log(&self) -> &[LogLine] {
-        &self.log
     }
 
     /// The phones one can hear as: every phone the scenario names (a key of `phones`, the `from` of a `dial`)
