@@ -7,9 +7,9 @@
 //! times, with `performance.now()`:
 //! * **interactive**: from adding the iframe to the page's `ready` (sent once the app has mounted its controls);
 //! * **step**: with 100 calls live and over 1,000 log lines, from posting a step to the first animation frame
-//!   at which the page shows the new lines (`data-log-lines` on the event log);
+//!   at which the page shows the new lines (`data-lines` on the event log);
 //! * **rewind**: in a 10-minute session with over 2,000 log lines, from posting `advance` to an earlier time
-//!   to the first frame that shows that time (`data-now` on the clock), for ten positions.
+//!   to the first frame that shows that time (`data-ms` on the clock), for ten positions.
 #![cfg(not(target_arch = "wasm32"))]
 
 #[path = "e2e/harness.rs"]
@@ -140,7 +140,7 @@ async fn time_to_frame(browser: &Browser, message: Value, probe: &str) -> f64 {
 
 async fn log_lines(browser: &Browser) -> u64 {
     browser
-        .js("return Number(window.__frame.contentDocument.querySelector('[data-log-lines]').dataset.logLines)")
+        .js("return Number(window.__frame.contentDocument.querySelector('#events').dataset.lines)")
         .await
         .as_u64()
         .expect("data-log-lines")
@@ -180,14 +180,14 @@ async fn bench_page() {
     .await;
     let lines = log_lines(&browser).await;
     let live = browser
-        .js("return window.__frame.contentDocument.querySelectorAll('[data-call-status=\"inProgress\"]').length")
+        .js("return window.__frame.contentDocument.querySelectorAll('.call[data-status=\"inProgress\"]').length")
         .await;
     assert!(lines >= 1000, "only {lines} log lines");
     let mut steps = Vec::new();
     for i in 0..5u64 {
         let before = log_lines(&browser).await;
         let probe = format!(
-            "const e = doc.querySelector('[data-log-lines]'); return e && Number(e.dataset.logLines) > {before};"
+            "const e = doc.querySelector('#events'); return e && Number(e.dataset.lines) > {before};"
         );
         let step = json!({"conflab": "step", "step": {"dial": {"from": phone(500 + i), "to": "+15550100000"}}});
         steps.push(time_to_frame(&browser, step, &probe).await);
@@ -226,7 +226,7 @@ async fn bench_page() {
             600_000 - i * 20_000
         };
         let probe = format!(
-            "const e = doc.querySelector('[data-now]'); return e && e.dataset.now === '{to}';"
+            "const e = doc.querySelector('#clock-time'); return e && e.dataset.ms === '{to}';"
         );
         let ms = time_to_frame(&browser, json!({"conflab": "advance", "to": to}), &probe).await;
         if to < now {
