@@ -31,7 +31,7 @@ use crate::scenario::{Action, Scenario};
 use std::fmt;
 
 /// The world a new page opens on: two numbers whose app creates a conference (the conference line) and starts
-/// it (the host line), and four outside phones with voices. `docs/sandbox.md` walks through it.
+/// it (the host line), and four outside phones with voices. The README walks through it.
 pub const DEFAULT_WORLD: &str = include_str!("default_world.json");
 
 /// The phone the page's learner speaks through ("Join with my microphone"): it dials like any outside phone,
