@@ -9,13 +9,42 @@ use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts a fresh app in its own element of the test page.
-fn mount() -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
+/// A fresh app mounted in its own element of the test page; dropping it unmounts it, so that no earlier test's
+/// app (its clock, its saving to localStorage) runs on into the next test.
+struct Mounted {
+    root: Element,
+    handle: Option<yew::AppHandle<App>>,
+}
+
+impl std::ops::Deref for Mounted {
+    type Target = Element;
+    fn deref(&self) -> &Element {
+        &self.root
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            handle.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+/// Mounts a fresh app on an empty localStorage: the page opens on the default world, not on a session an
+/// earlier test saved.
+fn mount() -> Mounted {
+    let window = web_sys::window().unwrap();
+    window.local_storage().unwrap().unwrap().clear().unwrap();
+    let document = window.document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    root
+    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
+    Mounted {
+        root,
+        handle: Some(handle),
+    }
 }
 
 /// Yew renders asynchronously: give it a turn of the event loop.
@@ -537,7 +566,9 @@ async fn a_broken_import_lists_its_problems_and_keeps_the_session() {
     always_confirm();
     let root = mount();
     settle().await;
-    let before = find(&root, "#session-status").text_content();
+    // The new visitor's clock plays, so the time moves on; the session is its steps and its world.
+    let steps_before = session_status(&root, "steps");
+    let lines_before = session_status(&root, "lines");
     let area: web_sys::HtmlTextAreaElement =
         find(&root, "#session-import-text").dyn_into().unwrap();
     area.set_value("{\"seed\": 1, \"stpes\": []}");
@@ -551,8 +582,20 @@ async fn a_broken_import_lists_its_problems_and_keeps_the_session() {
         "the near miss is suggested: {errors:?}"
     );
     assert_eq!(
-        find(&root, "#session-status").text_content(),
-        before,
-        "the session is kept"
+        session_status(&root, "steps"),
+        steps_before,
+        "the steps are kept"
+    );
+    assert_eq!(
+        session_status(&root, "lines"),
+        lines_before,
+        "the log is kept"
+    );
+    assert!(
+        find(&root, "#phones")
+            .text_content()
+            .unwrap_or_default()
+            .contains("+15550133333"),
+        "the default world's phones are still there"
     );
 }

@@ -57,9 +57,8 @@ fn start(live: &Live, on_action: Callback<LiveAction>, shown: UseStateHandle<u64
         let elapsed = (real - last).max(0.0) as u64;
         // Whole milliseconds move the clock; the fraction waits for the next frame.
         last += elapsed as f64;
-        let now = sandbox.borrow().now();
         if elapsed > 0 {
-            on_action.emit(LiveAction::Advance(now + elapsed));
+            on_action.emit(LiveAction::Tick(elapsed));
         }
         shown.set(sandbox.borrow().now());
         if let Some(tick) = tick_in.upgrade()

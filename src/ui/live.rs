@@ -63,6 +63,9 @@ pub enum LiveAction {
     Step(Action),
     /// Move the clock to this virtual time (ms), forwards or back.
     Advance(u64),
+    /// A frame of the playing clock: this many real milliseconds passed. Applied only while playing, so a frame
+    /// that was already on its way when the clock stopped (a pause, a load) moves nothing.
+    Tick(u64),
     /// Replace the session (an example, an import, a permalink, a reset).
     Load(Scenario),
     /// Let the clock follow real time, or stop it.
@@ -83,7 +86,7 @@ impl Reducible for Live {
             let sandbox = next.sandbox.borrow();
             (sandbox.generation(), sandbox.log().len())
         };
-        let ticking = matches!(action, LiveAction::Advance(_));
+        let ticking = matches!(action, LiveAction::Tick(_));
         {
             let mut sandbox = next.sandbox.borrow_mut();
             match action {
@@ -93,6 +96,12 @@ impl Reducible for Live {
                     }
                 }
                 LiveAction::Advance(to) => sandbox.advance(to),
+                LiveAction::Tick(elapsed) => {
+                    if next.playing {
+                        let to = sandbox.now().saturating_add(elapsed);
+                        sandbox.advance(to);
+                    }
+                }
                 LiveAction::Load(scenario) => {
                     sandbox.load(scenario);
                     next.playing = false;
@@ -102,8 +111,8 @@ impl Reducible for Live {
                 LiveAction::Refused(message) => next.error = Some(message),
             }
         }
-        // The clock advances every animation frame; most frames change nothing a view shows (the clock renders
-        // its own time), so an advance that left the log as it was keeps the version and nothing re-renders.
+        // The clock ticks every animation frame; most frames change nothing a view shows (the clock renders its
+        // own time), so a tick that left the log as it was keeps the version and nothing re-renders.
         let after = {
             let sandbox = next.sandbox.borrow();
             (sandbox.generation(), sandbox.log().len())
