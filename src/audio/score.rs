@@ -7,7 +7,7 @@ use super::translate::Translator;
 use super::voice;
 use crate::engine::log::{Entry, LogLine};
 use crate::engine::run_scenario_inspect;
-use crate::scenario::Scenario;
+use crate::scenario::{Media, Scenario};
 use conflab_mixer::{Command, LegId, RoomId};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -160,6 +160,7 @@ impl Score {
             let samples = clip.resampled(sample_rate);
             commands.extend(t.load_clip(key, samples));
         }
+        // The voices at the start; `world` lines in the log change them as the run goes.
         for (phone, p) in &scenario.phones {
             let spec = voice::phone_voice(&p.media, scenario.seed, phone, &t);
             t.set_voice(phone, spec);
@@ -202,6 +203,15 @@ impl Score {
                     }
                 }
                 Entry::Media(change) => commands.extend(t.media(line.at, change)),
+                // A `set` step changed phones: their new voices go to the legs they start from now on (a leg
+                // keeps the voice it started with, as a call already up keeps its phone's settings).
+                Entry::World(change) => {
+                    for (phone, entry) in &change.phones {
+                        let media = entry.as_ref().map_or(&Media::Silence, |p| &p.media);
+                        let spec = voice::phone_voice(media, scenario.seed, phone, &t);
+                        t.set_voice(phone, spec);
+                    }
+                }
                 _ => {}
             }
         }

@@ -37,4 +37,4 @@ pub use read::{MAX_SOURCE_BYTES, SCENARIO_KEYS, is_e164, parse, parse_bytes, par
 #[allow(unused_imports)]
 // for the message readers that embed steps and scenarios (postMessage, a server)
 pub(crate) use read::{read_scenario_at, read_step_at};
-pub use write::write;
+pub use write::{set_object, write};
