@@ -204,9 +204,55 @@ pub fn next_event(sandbox: &Sandbox) -> Option<u64> {
     sandbox.next_event_at().filter(|&t| t >= sandbox.now())
 }
 
+/// What a `world` line says, for people: which parts of the world a `set` step changed.
+pub fn world_text(change: &crate::scenario::WorldChange) -> String {
+    fn names<T>(
+        what: &str,
+        entries: &std::collections::BTreeMap<String, Option<T>>,
+    ) -> Option<String> {
+        (!entries.is_empty()).then(|| {
+            let items: Vec<String> = entries
+                .iter()
+                .map(|(k, v)| {
+                    if v.is_some() {
+                        k.clone()
+                    } else {
+                        format!("{k} (removed)")
+                    }
+                })
+                .collect();
+            format!("{what} {}", items.join(", "))
+        })
+    }
+    let parts: Vec<String> = [
+        change.account.as_ref().map(|_| "the account".to_owned()),
+        names("number", &change.numbers),
+        names("phone", &change.phones),
+        names("app", &change.app),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    format!("the world changed: {}", parts.join("; "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_world_line_names_what_changed() {
+        let mut change = crate::scenario::WorldChange::default();
+        change.phones.insert("+15550111111".into(), None);
+        change.numbers.insert(
+            "+15550100009".into(),
+            Some(crate::scenario::Number::default()),
+        );
+        assert_eq!(
+            world_text(&change),
+            "the world changed: number +15550100009; phone +15550111111 (removed)"
+        );
+    }
     use crate::conference::ConferenceStatus;
     use crate::sandbox::default_world;
 

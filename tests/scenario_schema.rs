@@ -82,7 +82,12 @@ const EVERY_KEY: &str = r#"{
     {"at": 3, "api": {"method": "POST", "path": "/Calls", "body": {"from": "+15550100000", "to": "+15550000001"}}},
     {"at": 4, "api": {"method": "DELETE", "path": "/Conferences/{{conference:a}}/Participants/{{call:+15550111111}}"}},
     {"at": 5, "api": {"method": "GET", "path": "/"}},
-    {"at": 9, "hangup": {"phone": "+15550111111"}}
+    {"at": 9, "hangup": {"phone": "+15550111111"}},
+    {"at": 10, "set": {"account": {"type": "trial", "verifiedNumbers": ["+15550000001"]},
+      "numbers": {"+15550100001": {"voiceUrl": "https://a.test/v"}, "+15550100000": null},
+      "phones": {"+15550000001": {"answer": "busy", "media": {"tone": 880}}, "+15550000002": null},
+      "app": {"https://a.test/v": [{"Hangup": {}}], "https://a.test/late": {"percl": [], "delayMs": 5},
+        "https://a.test/raw": {"status": 500}, "https://a.test/empty": null}}}
   ]
 }"#;
 
@@ -191,6 +196,34 @@ fn broken() -> Vec<(&'static str, String)> {
             with("/steps/8/hangup/phone", json!("15550111111")),
         ),
         ("until fractional", with("/until", json!(1.5))),
+        ("empty set", with("/steps/9/set", json!({}))),
+        (
+            "set with an unknown section",
+            with("/steps/9/set/apps", json!({})),
+        ),
+        (
+            "set changing the account id",
+            with(
+                "/steps/9/set/account/accountId",
+                json!("AC0123456789abcdef0123456789abcdef01234567"),
+            ),
+        ),
+        (
+            "set changing the signing secret",
+            with("/steps/9/set/account/signingSecret", json!("s")),
+        ),
+        (
+            "set phone with a bad answer",
+            with("/steps/9/set/phones/+15550000001/answer", json!("bussy")),
+        ),
+        (
+            "set app URL not a URL",
+            with("/steps/9/set/app/a.test", json!(null)),
+        ),
+        (
+            "set number entry a string",
+            with("/steps/9/set/numbers/+15550100001", json!("x")),
+        ),
     ]
 }
 

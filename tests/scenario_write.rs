@@ -92,7 +92,8 @@ mod generated {
 
     use super::*;
     use conflab::scenario::{
-        Account, Answer, AppResponse, Fault, Media, Number, Percl, Phone, Step, Talker,
+        Account, AccountChange, Answer, AppResponse, Fault, Media, Number, Percl, Phone, Step,
+        Talker, WorldChange,
     };
     use conflab::wire::AccountType;
     use proptest::prelude::*;
@@ -298,6 +299,40 @@ mod generated {
             })
     }
 
+    /// A `set` step's change: every section, entries replaced or removed (`null`). Its PerCL pointers are
+    /// relative (`""` or `/percl`, for the form) until the step's place is known ([`WorldChange::rebase_pointers`]).
+    fn world_change() -> impl Strategy<Value = WorldChange> {
+        let account = prop::option::of(
+            (
+                prop::option::of(prop::bool::ANY),
+                prop::option::of(prop::collection::vec(outside_phone(), 0..3)),
+            )
+                .prop_map(|(trial, verified)| AccountChange {
+                    kind: trial.map(|t| {
+                        if t {
+                            AccountType::Trial
+                        } else {
+                            AccountType::Full
+                        }
+                    }),
+                    verified_numbers: verified,
+                }),
+        );
+        (
+            account,
+            prop::collection::btree_map(account_number(), prop::option::of(number()), 0..3),
+            prop::collection::btree_map(outside_phone(), prop::option::of(phone()), 0..3),
+            prop::collection::btree_map(url(), prop::option::of(response(String::new())), 0..3),
+        )
+            .prop_map(|(account, numbers, phones, app)| WorldChange {
+                account,
+                numbers,
+                phones,
+                app,
+            })
+            .prop_filter("a set changes something", |c| !c.is_empty())
+    }
+
     fn action(numbers: Vec<String>) -> impl Strategy<Value = Action> {
         let dial = (outside_phone(), prop::sample::select(numbers))
             .prop_map(|(from, to)| Action::Dial { from, to });
@@ -309,6 +344,7 @@ mod generated {
             (outside_phone(), "[0-9*#]{1,6}")
                 .prop_map(|(phone, digits)| Action::Digits { phone, digits }),
             (outside_phone(), text()).prop_map(|(phone, text)| Action::Say { phone, text }),
+            world_change().prop_map(Action::Set),
         ]
     }
 
@@ -326,7 +362,7 @@ mod generated {
                 .and_then(|rest| rest.strip_suffix("}}"))
                 .map(|p| vec![p.to_owned()])
                 .unwrap_or_default(),
-            Action::Dial { .. } => Vec::new(),
+            Action::Dial { .. } | Action::Set(_) => Vec::new(),
         }
     }
 
@@ -342,9 +378,13 @@ mod generated {
         ) -> Scenario {
             let mut at = 0;
             let mut steps = Vec::new();
-            for (i, (gap, action)) in gaps_and_actions.into_iter().enumerate() {
+            for (i, (gap, mut action)) in gaps_and_actions.into_iter().enumerate() {
                 at += gap;
-                steps.push(Step { at, action, pointer: format!("/steps/{i}") });
+                let pointer = format!("/steps/{i}");
+                if let Action::Set(change) = &mut action {
+                    change.rebase_pointers(&pointer);
+                }
+                steps.push(Step { at, action, pointer });
             }
             // A dial to a number the account does not have is an error: point it at one it has.
             for step in &mut steps {
@@ -386,6 +426,8 @@ mod step_now {
     //! `parse_step`: one step without `at`, with the file reader's errors placed in the step's own text.
 
     use super::*;
+    use conflab::scenario::{AccountChange, Answer, AppResponse};
+    use conflab::wire::AccountType;
     use serde_json::json;
 
     fn errors(source: &str) -> Vec<(String, usize, usize, String, String)> {
@@ -461,6 +503,81 @@ mod step_now {
     }
 
     #[test]
+    fn a_set_step_reads_now() {
+        let source = r#"{"set": {"account": {"type": "trial", "verifiedNumbers": []},
+            "numbers": {"+15550100009": {"voiceUrl": "https://app.test/in"}, "+15550100000": null},
+            "phones": {"+15550122222": {"answer": "busy"}, "+15550133333": null},
+            "app": {"https://app.test/in": [{"Say": {"text": "{{from}}"}}], "https://app.test/x": null,
+                    "https://app.test/late": {"percl": [], "delayMs": 5}}}}"#;
+        let Ok(Action::Set(change)) = scenario::parse_step(source) else {
+            panic!("{:?}", scenario::parse_step(source));
+        };
+        assert_eq!(
+            change.account,
+            Some(AccountChange {
+                kind: Some(AccountType::Trial),
+                verified_numbers: Some(Vec::new()),
+            })
+        );
+        assert_eq!(change.numbers["+15550100000"], None);
+        assert_eq!(
+            change.numbers["+15550100009"]
+                .as_ref()
+                .unwrap()
+                .voice_url
+                .as_deref(),
+            Some("https://app.test/in")
+        );
+        assert_eq!(
+            change.phones["+15550122222"].as_ref().unwrap().answer,
+            Answer::Busy
+        );
+        assert_eq!(change.phones["+15550133333"], None);
+        assert_eq!(change.app["https://app.test/x"], None);
+        let Some(AppResponse::Percl { percl, .. }) = &change.app["https://app.test/in"] else {
+            panic!("a PerCL answer");
+        };
+        assert_eq!(percl.pointer, "/set/app/https:~1~1app.test~1in");
+        // The writer's form of the object reads back to the same change (the event log's `world` lines).
+        let written = format!("{{\"set\": {}}}", scenario::set_object(&change, Some("")));
+        assert_eq!(scenario::parse_step(&written), Ok(Action::Set(change)));
+    }
+
+    #[test]
+    fn a_set_step_refuses_the_account_identity_and_nothing() {
+        assert_eq!(
+            errors(r#"{"set": {"account": {"type": "trial", "apiKey": "k"}}}"#),
+            one(
+                "/set/account/apiKey",
+                1,
+                39,
+                "\"apiKey\" identifies the account, so a \"set\" step cannot change it (only \"type\" and \"verifiedNumbers\" change during a run)",
+                "remove \"apiKey\" from the step; to run as another account, change \"account\" at the top of the scenario",
+            )
+        );
+        assert_eq!(
+            errors(r#"{"set": {}}"#),
+            one(
+                "/set",
+                1,
+                9,
+                "\"set\" changes nothing: it needs at least one of \"account\", \"numbers\", \"phones\", \"app\"",
+                "add what changes, such as {\"app\": {\"https://app.test/in\": [...]}}, or remove the step",
+            )
+        );
+        assert_eq!(
+            errors(r#"{"set": {"apps": {}}}"#),
+            one(
+                "/set/apps",
+                1,
+                10,
+                "\"set\" has no key \"apps\" (did you mean \"app\"?)",
+                "rename it to \"app\"",
+            )
+        );
+    }
+
+    #[test]
     fn the_world_is_left_to_the_engine() {
         // Alone, a step cannot know the account's numbers or the phones: these are checked at run time.
         let dial = r#"{"dial": {"from": "+15550111111", "to": "+15550199999"}}"#;
@@ -478,7 +595,7 @@ mod step_now {
                 1,
                 2,
                 "a step applied now (it happens at the current virtual time) has no key \"at\"",
-                "remove it; the keys here are \"dial\", \"api\", \"hangup\", \"digits\", \"answer\" or \"say\"",
+                "remove it; the keys here are \"dial\", \"api\", \"hangup\", \"digits\", \"answer\", \"say\" or \"set\"",
             )
         );
     }
@@ -564,7 +681,7 @@ mod step_now {
                 1,
                 1,
                 "the step has no action",
-                "add one of \"dial\", \"api\", \"hangup\", \"digits\", \"answer\", \"say\"",
+                "add one of \"dial\", \"api\", \"hangup\", \"digits\", \"answer\", \"say\", \"set\"",
             )
         );
         assert_eq!(

@@ -7,7 +7,7 @@ use super::translate::Translator;
 use super::voice;
 use crate::engine::log::{Entry, LogLine};
 use crate::engine::run_scenario_inspect;
-use crate::scenario::Scenario;
+use crate::scenario::{Media, Scenario};
 use conflab_mixer::{Command, LegId, RoomId};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -175,6 +175,8 @@ pub struct ScoreBuilder {
     started: BTreeSet<String>,
     /// The time of the latest line.
     end_ms: u64,
+    /// The scenario's seed, which seeds the voices a `set` step gives phones.
+    seed: u64,
 }
 
 impl ScoreBuilder {
@@ -191,6 +193,7 @@ impl ScoreBuilder {
             let samples = clip.resampled(sample_rate);
             commands.extend(t.load_clip(key, samples));
         }
+        // The voices at the start; `world` lines in the log change them as the run goes.
         for (phone, p) in &scenario.phones {
             let spec = voice::phone_voice(&p.media, scenario.seed, phone, &t);
             t.set_voice(phone, spec);
@@ -201,6 +204,7 @@ impl ScoreBuilder {
             open: BTreeMap::new(),
             started: BTreeSet::new(),
             end_ms: 0,
+            seed: scenario.seed,
         };
         (builder, commands)
     }
@@ -258,6 +262,15 @@ impl ScoreBuilder {
                 }
             }
             Entry::Media(change) => commands.extend(t.media(line.at, change)),
+            // A `set` step changed phones: their new voices go to the legs they start from now on (a leg keeps
+            // the voice it started with, as a call already up keeps its phone's settings).
+            Entry::World(change) => {
+                for (phone, entry) in &change.phones {
+                    let media = entry.as_ref().map_or(&Media::Silence, |p| &p.media);
+                    let spec = voice::phone_voice(media, self.seed, phone, t);
+                    t.set_voice(phone, spec);
+                }
+            }
             _ => {}
         }
         commands

@@ -57,6 +57,8 @@ pub enum Entry {
         /// What happened.
         text: String,
     },
+    /// The world changed (a `set` step): written as the step's object, `{"at":T,"kind":"world","change":{…}}`.
+    World(Box<crate::scenario::WorldChange>),
     /// Something the scenario asked for could not be done (a step, a template).
     Error {
         /// The step's JSON pointer in the scenario, when a step failed.
@@ -118,6 +120,7 @@ impl Entry {
             Entry::Media(_) => "media",
             Entry::Note { .. } => "note",
             Entry::Error { .. } => "error",
+            Entry::World(_) => "world",
         }
     }
 }
@@ -230,6 +233,14 @@ impl LogLine {
                     f.push(("step", s.clone().into()));
                 }
                 f.push(("message", message.clone().into()));
+            }
+            Entry::World(change) => {
+                // The scenario writer's form of the `set` object, so the line reads back with `parse_step`.
+                let text = crate::scenario::set_object(change, None);
+                f.push((
+                    "change",
+                    serde_json::from_str(&text).unwrap_or(Value::String(text)),
+                ));
             }
         }
         f

@@ -105,6 +105,16 @@ pub struct NumberConfig {
     pub call_connect_url: Option<String>,
 }
 
+impl From<&crate::scenario::Number> for NumberConfig {
+    fn from(n: &crate::scenario::Number) -> Self {
+        NumberConfig {
+            voice_url: n.voice_url.clone(),
+            status_callback_url: n.status_callback_url.clone(),
+            call_connect_url: n.call_connect_url.clone(),
+        }
+    }
+}
+
 /// How an outside phone answers.
 pub use crate::scenario::Answer;
 
@@ -119,6 +129,17 @@ pub struct PhoneConfig {
     pub says: Option<String>,
     /// Hang up this long after answering.
     pub hangup_after_ms: Option<u64>,
+}
+
+impl From<&crate::scenario::Phone> for PhoneConfig {
+    fn from(p: &crate::scenario::Phone) -> Self {
+        PhoneConfig {
+            answer: p.answer,
+            media: p.media.clone(),
+            says: p.says.clone(),
+            hangup_after_ms: p.hangup_after_ms,
+        }
+    }
 }
 
 /// Everything the engine is created with.
@@ -165,31 +186,12 @@ impl Config {
             numbers: s
                 .numbers
                 .iter()
-                .map(|(n, c)| {
-                    (
-                        n.clone(),
-                        NumberConfig {
-                            voice_url: c.voice_url.clone(),
-                            status_callback_url: c.status_callback_url.clone(),
-                            call_connect_url: c.call_connect_url.clone(),
-                        },
-                    )
-                })
+                .map(|(n, c)| (n.clone(), NumberConfig::from(c)))
                 .collect(),
             phones: s
                 .phones
                 .iter()
-                .map(|(n, p)| {
-                    (
-                        n.clone(),
-                        PhoneConfig {
-                            answer: p.answer,
-                            media: p.media.clone(),
-                            says: p.says.clone(),
-                            hangup_after_ms: p.hangup_after_ms,
-                        },
-                    )
-                })
+                .map(|(n, p)| (n.clone(), PhoneConfig::from(p)))
                 .collect(),
             webhook_timeout_ms: WEBHOOK_TIMEOUT_MS,
         };
@@ -279,6 +281,15 @@ pub enum Input {
         /// What came back.
         result: WebhookResult,
     },
+    /// The world changes (a `set` step): numbers, phones and the account's type and verified numbers, from `at`
+    /// on. Calls already up keep going; the change applies to what happens next. The `app` part is the driver's
+    /// (the engine never sees the app's answers before they arrive), so the engine ignores it.
+    Configure {
+        /// When.
+        at: u64,
+        /// What changes.
+        change: Box<crate::scenario::WorldChange>,
+    },
     /// Time passed; the engine acts on every timer due at `at` or earlier.
     Timeout(u64),
 }
@@ -293,6 +304,7 @@ impl Input {
             | Input::Hangup { at, .. }
             | Input::Digits { at, .. }
             | Input::Say { at, .. }
+            | Input::Configure { at, .. }
             | Input::WebhookResponse { at, .. } => *at,
             Input::Timeout(at) => *at,
         }
@@ -733,6 +745,48 @@ impl Engine {
                 None => self.note(None, format!("{phone} said \"{text}\", but it has no call")),
             },
             Input::WebhookResponse { id, result, .. } => self.webhook_response(id, result),
+            Input::Configure { change, .. } => self.configure(*change),
+        }
+    }
+
+    /// Applies a change of the world (see [`Input::Configure`]). A number configured for the first time gets its
+    /// `PN…` id from the id generator now, in number order, so a replay draws the same ids; a number removed and
+    /// added again keeps its first id. A removed number is no longer the account's: a dial to it does nothing,
+    /// as to any number the account does not own.
+    fn configure(&mut self, change: crate::scenario::WorldChange) {
+        if let Some(account) = change.account {
+            if let Some(kind) = account.kind {
+                self.config.account.kind = kind;
+            }
+            if let Some(verified) = account.verified_numbers {
+                self.config.account.verified_numbers = verified;
+            }
+        }
+        for (number, entry) in change.numbers {
+            match entry {
+                Some(n) => {
+                    if !self.number_ids.contains_key(&number) {
+                        let id = self.ids.next(IdKind::PhoneNumber);
+                        self.number_ids.insert(number.clone(), id);
+                    }
+                    self.config.numbers.insert(number, NumberConfig::from(&n));
+                }
+                None => {
+                    self.config.numbers.remove(&number);
+                }
+            }
+        }
+        // A phone's settings are read when it is dialled (answer), answered (hangupAfterMs) or its call is made
+        // (says), so calls already up keep what they started with.
+        for (phone, entry) in change.phones {
+            match entry {
+                Some(p) => {
+                    self.config.phones.insert(phone, PhoneConfig::from(&p));
+                }
+                None => {
+                    self.config.phones.remove(&phone);
+                }
+            }
         }
     }
 

@@ -15,7 +15,7 @@
 use super::log::{ApiLine, AppReply, Entry, LogLine, WebhookLine};
 use super::{Config, Engine, Event, HttpRequest, Input, Output, WebhookRequest, WebhookResult};
 use crate::scenario::template::{self, Lookup};
-use crate::scenario::{Action, AppAnswer, Scenario, Step};
+use crate::scenario::{Action, AppAnswer, AppResponse, Scenario, Step};
 use serde_json::Value;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -95,6 +95,9 @@ pub enum Progress {
 /// A scenario being run: the engine, the app's answers in flight, the steps not yet fired and the log so far.
 pub struct Run {
     scenario: Scenario,
+    /// What the app answers now: `scenario.app` as the `set` steps fired so far have changed it. Kept here, not
+    /// in `scenario`, so that the scenario stays the session's world plus its steps (what the export writes).
+    app: BTreeMap<String, AppResponse>,
     engine: Engine,
     log: Vec<LogLine>,
     /// Webhook responses to deliver: (time, sequence, webhook id, result).
@@ -122,6 +125,7 @@ impl Run {
         scenario.steps.sort_by_key(|s| s.at);
         Run {
             engine: Engine::with_ids(config, ids),
+            app: scenario.app.clone(),
             scenario,
             log: Vec::new(),
             deliveries: BinaryHeap::new(),
@@ -196,6 +200,10 @@ impl Run {
         );
         for (i, step) in steps.iter_mut().enumerate().skip(index) {
             step.pointer = format!("/steps/{i}");
+            // A `set` step's PerCL pointers are under the step's, as the reader of the exported file sets them.
+            if let Action::Set(change) = &mut step.action {
+                change.rebase_pointers(&step.pointer);
+            }
         }
         index
     }
@@ -278,6 +286,20 @@ impl Run {
                 phone: phone.clone(),
                 text: text.clone(),
             },
+            Action::Set(change) => {
+                for (url, entry) in &change.app {
+                    match entry {
+                        Some(response) => self.app.insert(url.clone(), response.clone()),
+                        None => self.app.remove(url),
+                    };
+                }
+                self.log
+                    .push(LogLine::new(at, Entry::World(Box::new(change.clone()))));
+                Input::Configure {
+                    at,
+                    change: Box::new(change.clone()),
+                }
+            }
             Action::Api(req) => match self.api_request(req) {
                 Ok((request, shown)) => {
                     self.seq += 1;
@@ -408,7 +430,7 @@ impl Run {
 
     /// Logs a webhook and schedules the app's answer.
     fn webhook(&mut self, at: u64, w: WebhookRequest) {
-        let (response, delay, problem) = match self.scenario.respond(&w.url) {
+        let (response, delay, problem) = match crate::scenario::respond(&self.app, &w.url) {
             AppAnswer::Percl { percl, delay_ms } => {
                 match template::expand_value(&percl.value, &w.body, &self.engine) {
                     Ok(v) => (

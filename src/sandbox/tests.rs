@@ -219,6 +219,75 @@ fn previous_event_at_steps_back_line_by_line() {
     assert!(s.previous_event_at().is_none_or(|t| t < back));
 }
 
+/// A `set` step as the page sends it (read alone, so its PerCL pointers are relative to the step).
+fn set(change: &str) -> Action {
+    scenario::parse_step(&format!(r#"{{"set": {change}}}"#)).expect("a valid set step")
+}
+
+/// The default world's inbound answer, and two others: one that hangs up, one whose template cannot resolve
+/// (its error names the PerCL's pointer, which must be the exported file's).
+const INBOUND_ANSWERS: [&str; 3] = [
+    r#"{"app": {"https://app.test/inbound": [{"Say": {"text": "Welcome to the conflab demo"}}, {"CreateConference": {"alias": "demo", "playBeep": "always", "actionUrl": "https://app.test/conference-created", "statusCallbackUrl": "https://app.test/conference-status"}}]}}"#,
+    r#"{"app": {"https://app.test/inbound": [{"Say": {"text": "We are closed, {{from}}"}}, {"Hangup": {}}]}}"#,
+    r#"{"app": {"https://app.test/inbound": {"percl": [{"Say": {"text": "{{nothing}}"}}], "delayMs": 300}}}"#,
+];
+
+#[test]
+fn a_set_step_taken_live_changes_what_follows_and_replays() {
+    let mut s = Sandbox::new(world());
+    s.step(dial("+15550111111", "+15550100000")).unwrap();
+    s.advance(3_000);
+    s.step(set(INBOUND_ANSWERS[1])).unwrap();
+    s.step(set(
+        r#"{"numbers": {"+15550100009": {"voiceUrl": "https://app.test/inbound"}}, "phones": {"+15550144444": {"answer": "busy"}}}"#,
+    ))
+    .unwrap();
+    s.step(dial("+15550122222", "+15550100009")).unwrap();
+    s.advance(6_000);
+    s.step(set(INBOUND_ANSWERS[2])).unwrap();
+    s.step(dial("+15550133333", "+15550100000")).unwrap();
+    s.advance(8_000);
+    let says: Vec<String> = s
+        .log()
+        .iter()
+        .filter_map(|l| match &l.entry {
+            Entry::Media(m) => serde_json::to_value(m).ok()?["text"]
+                .as_str()
+                .map(str::to_owned),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        says,
+        ["Welcome to the conflab demo", "We are closed, +15550122222"]
+    );
+    assert_eq!(
+        s.log().iter().filter(|l| l.kind() == "world").count(),
+        3,
+        "one world line per set step"
+    );
+    let error = s
+        .log()
+        .iter()
+        .find_map(|l| match &l.entry {
+            Entry::Error { message, .. } => Some(message.clone()),
+            _ => None,
+        })
+        .expect("the unresolvable template is logged");
+    assert!(
+        error.ends_with("(in /steps/4/set/app/https:~1~1app.test~1inbound/percl)"),
+        "{error}"
+    );
+    // The world the session was loaded with is untouched: the changes are steps.
+    assert_eq!(s.scenario().app, world().app);
+    assert_eq!(replayed(&s), to_jsonl(s.log()));
+    // Back before the changes, the original app answers again; forwards, they apply again.
+    s.advance(1_000);
+    assert_eq!(replayed(&s), to_jsonl(s.log()));
+    s.advance(8_000);
+    assert_eq!(replayed(&s), to_jsonl(s.log()));
+}
+
 /// What a learner or a parent page can do, on the default world.
 #[derive(Clone, Debug)]
 enum Move {
@@ -239,7 +308,9 @@ fn phone() -> impl Strategy<Value = String> {
 fn action() -> impl Strategy<Value = Action> {
     let number = prop_oneof![
         Just("+15550100000".to_owned()),
-        Just("+15550100001".to_owned())
+        Just("+15550100001".to_owned()),
+        // Only while a `set` has added it.
+        Just("+15550100002".to_owned())
     ];
     let api = |method, path: &str, body: Option<serde_json::Value>| {
         Action::Api(ApiRequest {
@@ -262,6 +333,18 @@ fn action() -> impl Strategy<Value = Action> {
         )),
         1 => Just(api(Method::Get, "/Calls", None)),
         1 => (phone(), "[0-9#*]{1,3}").prop_map(|(phone, digits)| Action::Say { phone, text: digits }),
+        // The world editor: the inbound URL's answer swapped, a number added or removed, a phone's answer and
+        // voice, the account's type.
+        2 => prop::sample::select(INBOUND_ANSWERS.to_vec()).prop_map(set),
+        1 => prop::sample::select(vec![
+            r#"{"numbers": {"+15550100002": {"voiceUrl": "https://app.test/inbound", "statusCallbackUrl": "https://app.test/call-status"}}}"#,
+            r#"{"numbers": {"+15550100002": null}}"#,
+            r#"{"phones": {"+15550144444": {"answer": "busy", "media": {"tone": 880}}}}"#,
+            r#"{"phones": {"+15550144444": null, "+15550111111": {"says": "goodbye"}}}"#,
+            r#"{"account": {"type": "trial", "verifiedNumbers": ["+15550111111"]}}"#,
+            r#"{"account": {"type": "full"}}"#,
+        ])
+        .prop_map(set),
     ]
 }
 
@@ -276,6 +359,14 @@ fn moves() -> impl Strategy<Value = Vec<Move>> {
     )
 }
 
+/// Whether a `set` step of the session adds `+15550100002`.
+fn adds_extra_number(s: &Sandbox) -> bool {
+    s.scenario().steps.iter().any(|step| {
+        matches!(&step.action, Action::Set(change)
+            if matches!(change.numbers.get("+15550100002"), Some(Some(_))))
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
@@ -286,6 +377,9 @@ proptest! {
         let mut s = Sandbox::new(world());
         for m in moves {
             match m {
+                // A file may dial only a number the account has or a `set` adds (the reader checks it); the
+                // session may dial any, so a dial to the extra number waits until a `set` has added it.
+                Move::Act(Action::Dial { to, .. }) if to == "+15550100002" && !adds_extra_number(&s) => {}
                 Move::Act(a) => s.step(a).unwrap(),
                 Move::Forward(ms) => s.advance(s.now() + ms),
                 Move::Back(percent) => s.advance(s.now() * percent / 100),

@@ -160,6 +160,13 @@ pub enum Problem {
     Percl(percl::Problem),
     /// A malformed `{{…}}` template, or one that can never be resolved here.
     Template(TemplateError),
+    /// A `set` step with none of `account`, `numbers`, `phones`, `app`.
+    EmptySet,
+    /// A `set` step that changes what identifies the account (`accountId`, `apiKey`, `signingSecret`).
+    AccountIdentityInSet {
+        /// The key.
+        key: &'static str,
+    },
 }
 
 impl Problem {
@@ -193,6 +200,8 @@ impl Problem {
             PerclWithFault { .. } => "percl-with-fault",
             Percl(_) => "percl",
             Template(t) => t.code(),
+            EmptySet => "empty-set",
+            AccountIdentityInSet { .. } => "account-identity-in-set",
         }
     }
 
@@ -229,7 +238,7 @@ impl Problem {
             }
             NotHttpUrl { .. } => Some("write the URL the webhooks use, such as \"https://app.test/inbound\"".into()),
             ActionCount { found } if found.is_empty() => Some(
-                "add one of \"dial\", \"api\", \"hangup\", \"digits\", \"answer\", \"say\"".into(),
+                "add one of \"dial\", \"api\", \"hangup\", \"digits\", \"answer\", \"say\", \"set\"".into(),
             ),
             ActionCount { .. } => Some("split it into one step per action".into()),
             MediaCount { .. } => Some(
@@ -265,6 +274,12 @@ impl Problem {
             ),
             Percl(p) => p.fix(),
             Template(t) => t.fix(),
+            EmptySet => Some(
+                "add what changes, such as {\"app\": {\"https://app.test/in\": [...]}}, or remove the step".into(),
+            ),
+            AccountIdentityInSet { key } => Some(format!(
+                "remove \"{key}\" from the step; to run as another account, change \"account\" at the top of the scenario"
+            )),
         }
     }
 }
@@ -418,6 +433,13 @@ impl fmt::Display for Problem {
             ),
             Percl(p) => write!(f, "PerCL: {p}"),
             Template(t) => write!(f, "{t}"),
+            EmptySet => f.write_str(
+                "\"set\" changes nothing: it needs at least one of \"account\", \"numbers\", \"phones\", \"app\"",
+            ),
+            AccountIdentityInSet { key } => write!(
+                f,
+                "\"{key}\" identifies the account, so a \"set\" step cannot change it (only \"type\" and \"verifiedNumbers\" change during a run)"
+            ),
         }
     }
 }

@@ -78,7 +78,7 @@ pub struct Number {
 }
 
 /// An outside phone: how it answers, what it sounds like and what it "says".
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Phone {
     /// What happens when this phone is called (`answer`, default: at once).
     pub answer: Answer,
@@ -116,7 +116,7 @@ impl Default for Answer {
 }
 
 /// The audio a phone sends. Parsed and kept for the audio issue; the engine does not interpret it.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Media {
     /// Nothing (`{"silence": true}`; the default).
     #[default]
@@ -162,7 +162,7 @@ impl Default for Talker {
 }
 
 /// What the customer's app answers at one URL.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AppResponse {
     /// HTTP 200 with this PerCL, after `delay_ms` (`[...]` or `{"percl": [...], "delayMs": N}`).
     Percl {
@@ -177,7 +177,7 @@ pub enum AppResponse {
 
 /// A PerCL response as written in the scenario: a JSON array whose strings may hold `{{…}}` templates.
 /// It was checked when the scenario was parsed (see `docs/scenarios.md`, "PerCL responses").
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Percl {
     /// The array.
     pub value: serde_json::Value,
@@ -217,19 +217,24 @@ pub enum AppAnswer<'a> {
 impl Scenario {
     /// What the customer's app answers at `url`. URLs are compared exactly, query string included.
     pub fn respond(&self, url: &str) -> AppAnswer<'_> {
-        match self.app.get(url) {
-            Some(AppResponse::Percl { percl, delay_ms }) => AppAnswer::Percl {
-                percl,
-                delay_ms: *delay_ms,
-            },
-            Some(AppResponse::Fault(fault)) => AppAnswer::Fault(fault),
-            None => AppAnswer::NotFound,
-        }
+        respond(&self.app, url)
     }
 
     /// The phone's settings; a phone without an entry answers at once and is silent.
     pub fn phone(&self, number: &str) -> Phone {
         self.phones.get(number).cloned().unwrap_or_default()
+    }
+}
+
+/// What an app (the scenario's `app`, or the app as `set` steps have changed it) answers at `url`.
+pub fn respond<'a>(app: &'a BTreeMap<String, AppResponse>, url: &str) -> AppAnswer<'a> {
+    match app.get(url) {
+        Some(AppResponse::Percl { percl, delay_ms }) => AppAnswer::Percl {
+            percl,
+            delay_ms: *delay_ms,
+        },
+        Some(AppResponse::Fault(fault)) => AppAnswer::Fault(fault),
+        None => AppAnswer::NotFound,
     }
 }
 
@@ -281,6 +286,63 @@ pub enum Action {
         /// The phrase.
         text: String,
     },
+    /// The world changes from the step's time on (`set`: `{app?, numbers?, phones?, account?}`).
+    Set(WorldChange),
+}
+
+/// A change to the world at one time (a `set` step): each entry replaces that URL's, number's or phone's whole
+/// definition from then on (`Some`), or removes it (`None`, written `null`). Calls already up keep going; what
+/// changed applies to what happens next (a webhook sent, a call placed, a call answered).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WorldChange {
+    /// The account's type and verified numbers (`account`); the account's identity cannot change.
+    pub account: Option<AccountChange>,
+    /// Numbers added, replaced (`Some`) or removed (`None`) (`numbers`).
+    pub numbers: BTreeMap<String, Option<Number>>,
+    /// Phones replaced (`Some`) or back to the default (`None`: answers at once, silent) (`phones`).
+    pub phones: BTreeMap<String, Option<Phone>>,
+    /// App URLs replaced (`Some`) or removed (`None`: the URL answers 404) (`app`).
+    pub app: BTreeMap<String, Option<AppResponse>>,
+}
+
+impl WorldChange {
+    /// Whether the change changes nothing (a `set` must hold at least one section).
+    pub fn is_empty(&self) -> bool {
+        self.account.is_none()
+            && self.numbers.is_empty()
+            && self.phones.is_empty()
+            && self.app.is_empty()
+    }
+
+    /// Points each PerCL response at its place under the step at `step_pointer` (`/steps/4/set/app/URL`, or
+    /// `…/percl` for the object form), as the reader would: a step written into a session moves (its index
+    /// changes), and its PerCL pointers, which reach the log in messages, must be those of the exported file.
+    pub fn rebase_pointers(&mut self, step_pointer: &str) {
+        use crate::percl::diagnostic::{PathSeg, pointer};
+        for (url, response) in &mut self.app {
+            if let Some(AppResponse::Percl { percl, .. }) = response {
+                let object_form = percl.pointer.ends_with("/percl");
+                let mut p = format!(
+                    "{step_pointer}{}",
+                    pointer([PathSeg::Key("set"), PathSeg::Key("app"), PathSeg::Key(url)])
+                );
+                if object_form {
+                    p.push_str("/percl");
+                }
+                percl.pointer = p;
+            }
+        }
+    }
+}
+
+/// What a `set` step changes in the account: only its type and verified numbers (its id, API key and signing
+/// secret identify it, so they are the world's, not a session's).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AccountChange {
+    /// The new type (`type`), if it changes.
+    pub kind: Option<AccountType>,
+    /// The new list of verified numbers (`verifiedNumbers`), replacing the old one, if it changes.
+    pub verified_numbers: Option<Vec<String>>,
 }
 
 /// A REST request. `path` and the strings in `body` may hold `{{conference:ALIAS}}` / `{{call:PHONE}}`.

@@ -52,8 +52,13 @@ const ANSWER_WORDS: &[&str] = &["busy", "noAnswer", "failed", "manual"];
 const MEDIA_KEYS: &[&str] = &["tone", "silence", "file", "speech", "talker"];
 const TALKER_KEYS: &[&str] = &["text", "talkMs", "silenceMs"];
 const RESPONSE_KEYS: &[&str] = &["percl", "delayMs", "status", "body"];
-const ACTIONS: &[&str] = &["dial", "api", "hangup", "digits", "answer", "say"];
-const STEP_KEYS: &[&str] = &["at", "dial", "api", "hangup", "digits", "answer", "say"];
+const ACTIONS: &[&str] = &["dial", "api", "hangup", "digits", "answer", "say", "set"];
+const STEP_KEYS: &[&str] = &[
+    "at", "dial", "api", "hangup", "digits", "answer", "say", "set",
+];
+const SET_KEYS: &[&str] = &["account", "numbers", "phones", "app"];
+/// The account keys a `set` step may not change: they identify the account.
+const ACCOUNT_IDENTITY_KEYS: &[&str] = &["accountId", "apiKey", "signingSecret"];
 const DIAL_KEYS: &[&str] = &["from", "to"];
 const API_KEYS: &[&str] = &["method", "path", "query", "body"];
 const PHONE_STEP_KEYS: &[&str] = &["phone"];
@@ -128,17 +133,24 @@ pub(crate) fn read_step_in(
     pointer_prefix: &str,
     scenario: &Scenario,
 ) -> Result<Action, Vec<ScenarioError>> {
-    let known: BTreeSet<String> = scenario
-        .phones
-        .keys()
-        .cloned()
-        .chain(scenario.steps.iter().filter_map(|s| match &s.action {
-            Action::Dial { from, .. } => Some(from.clone()),
-            _ => None,
-        }))
-        .collect();
+    // As the file reader: the phones in `phones`, those that dial in and those a `set` step defines; the
+    // account's numbers and those a `set` step adds.
+    let mut known: BTreeSet<String> = scenario.phones.keys().cloned().collect();
+    let mut numbers: BTreeSet<String> = scenario.numbers.keys().cloned().collect();
+    for step in &scenario.steps {
+        match &step.action {
+            Action::Dial { from, .. } => {
+                known.insert(from.clone());
+            }
+            Action::Set(change) => {
+                known.extend(change.phones.keys().cloned());
+                numbers.extend(change.numbers.keys().cloned());
+            }
+            _ => {}
+        }
+    }
     let world = World {
-        numbers: &scenario.numbers,
+        numbers: &numbers,
         known: &known,
     };
     let mut r = Reader::new(source, pointer_prefix);
@@ -225,7 +237,8 @@ struct Reader<'s> {
 /// is read without one; those checks are then the engine's, at run time.
 #[derive(Clone, Copy)]
 struct World<'w> {
-    numbers: &'w BTreeMap<String, Number>,
+    /// The account's numbers, and every number a `set` step adds.
+    numbers: &'w BTreeSet<String>,
     known: &'w BTreeSet<String>,
 }
 
@@ -500,10 +513,13 @@ impl<'s> Reader<'s> {
         if let Some((v, p)) = obj.get("numbers") {
             scenario.numbers = self.numbers(v, &p);
         }
+        // The numbers a step may dial: the account's, and those a `set` step adds (whether one is still there
+        // when dialled is the engine's to say, as for a step applied now).
+        let mut numbers: BTreeSet<String> = scenario.numbers.keys().cloned().collect();
         if let Some((v, p)) = obj.get("phones") {
-            scenario.phones = self.phones(v, &p, &scenario.numbers);
+            scenario.phones = self.phones(v, &p, &numbers);
         }
-        // The phones steps may name: those in `phones`, and those that dial in.
+        // The phones steps may name: those in `phones`, those that dial in, and those a `set` step defines.
         let mut known: BTreeSet<String> = scenario.phones.keys().cloned().collect();
         if let Some((
             Value {
@@ -517,6 +533,8 @@ impl<'s> Reader<'s> {
                 if let Some(from) = dial_from(step) {
                     known.insert(from.to_owned());
                 }
+                known.extend(set_keys(step, "phones").map(str::to_owned));
+                numbers.extend(set_keys(step, "numbers").map(str::to_owned));
             }
         }
         if let Some((v, p)) = obj.get("app") {
@@ -527,7 +545,7 @@ impl<'s> Reader<'s> {
                 v,
                 &p,
                 World {
-                    numbers: &scenario.numbers,
+                    numbers: &numbers,
                     known: &known,
                 },
             );
@@ -544,31 +562,12 @@ impl<'s> Reader<'s> {
             return account;
         };
         if let Some((v, p)) = obj.get("type")
-            && let Some(s) = self.string(v, &p, "\"type\"")
+            && let Some(kind) = self.account_type(v, &p)
         {
-            match AccountType::parse(&s) {
-                Some(kind) => account.kind = kind,
-                None => {
-                    let problem = Problem::BadEnum {
-                        what: "\"type\"",
-                        suggestion: closest(&s, ACCOUNT_TYPES.iter().copied()),
-                        value: s,
-                        allowed: ACCOUNT_TYPES,
-                    };
-                    self.report(problem, v.span, p);
-                }
-            }
+            account.kind = kind;
         }
         if let Some((v, p)) = obj.get("verifiedNumbers") {
-            if let Kind::Array(items) = &v.kind {
-                for (i, item) in items.iter().enumerate() {
-                    if let Some(n) = self.e164(item, &index(&p, i), "a verified number") {
-                        account.verified_numbers.push(n);
-                    }
-                }
-            } else {
-                self.wrong_type(v, &p, "\"verifiedNumbers\"", "an array of E.164 numbers");
-            }
+            account.verified_numbers = self.verified_numbers(v, &p);
         }
         if let Some((v, p)) = obj.get("signingSecret")
             && let Some(s) = self.non_empty(v, &p, "signingSecret")
@@ -590,19 +589,65 @@ impl<'s> Reader<'s> {
         account
     }
 
+    /// An account's `type`.
+    fn account_type(&mut self, v: &Value<'_>, p: &str) -> Option<AccountType> {
+        let s = self.string(v, p, "\"type\"")?;
+        let kind = AccountType::parse(&s);
+        if kind.is_none() {
+            let problem = Problem::BadEnum {
+                what: "\"type\"",
+                suggestion: closest(&s, ACCOUNT_TYPES.iter().copied()),
+                value: s,
+                allowed: ACCOUNT_TYPES,
+            };
+            self.report(problem, v.span, p.to_owned());
+        }
+        kind
+    }
+
+    /// An account's `verifiedNumbers` (the valid ones; each invalid one is reported).
+    fn verified_numbers(&mut self, v: &Value<'_>, p: &str) -> Vec<String> {
+        let mut numbers = Vec::new();
+        if let Kind::Array(items) = &v.kind {
+            for (i, item) in items.iter().enumerate() {
+                if let Some(n) = self.e164(item, &index(p, i), "a verified number") {
+                    numbers.push(n);
+                }
+            }
+        } else {
+            self.wrong_type(v, p, "\"verifiedNumbers\"", "an array of E.164 numbers");
+        }
+        numbers
+    }
+
     fn numbers(&mut self, v: &Value<'_>, pointer: &str) -> BTreeMap<String, Number> {
         let mut numbers = BTreeMap::new();
         for m in self.map(v, pointer, "\"numbers\"") {
             let p = child(pointer, &m.key);
-            if !is_e164(&m.key) {
-                let problem = Problem::NotE164 {
-                    value: m.key.to_string(),
-                };
-                self.report(problem, m.key_span, p.clone());
+            self.e164_key(m, &p);
+            if let Some(number) = self.number(&m.value, &p) {
+                numbers.insert(m.key.to_string(), number);
             }
-            let Some(obj) = self.object(&m.value, &p, "a number", "a number", NUMBER_KEYS) else {
-                continue;
+        }
+        numbers
+    }
+
+    /// A map key that must be an E.164 number (`numbers`, `phones`).
+    fn e164_key(&mut self, m: &Member<'_>, p: &str) -> bool {
+        let ok = is_e164(&m.key);
+        if !ok {
+            let problem = Problem::NotE164 {
+                value: m.key.to_string(),
             };
+            self.report(problem, m.key_span, p.to_owned());
+        }
+        ok
+    }
+
+    /// One number's definition (the value of a `numbers` entry).
+    fn number(&mut self, v: &Value<'_>, p: &str) -> Option<Number> {
+        let obj = self.object(v, p, "a number", "a number", NUMBER_KEYS)?;
+        {
             let mut number = Number::default();
             for (key, slot) in [
                 ("voiceUrl", &mut number.voice_url),
@@ -619,34 +664,41 @@ impl<'s> Reader<'s> {
             if let Some((v, p)) = obj.get("alias") {
                 number.alias = self.string(v, &p, "\"alias\"");
             }
-            numbers.insert(m.key.to_string(), number);
+            Some(number)
         }
-        numbers
     }
 
     fn phones(
         &mut self,
         v: &Value<'_>,
         pointer: &str,
-        numbers: &BTreeMap<String, Number>,
+        numbers: &BTreeSet<String>,
     ) -> BTreeMap<String, Phone> {
         let mut phones = BTreeMap::new();
         for m in self.map(v, pointer, "\"phones\"") {
             let p = child(pointer, &m.key);
-            if !is_e164(&m.key) {
-                let problem = Problem::NotE164 {
-                    value: m.key.to_string(),
-                };
-                self.report(problem, m.key_span, p.clone());
-            } else if numbers.contains_key(m.key.as_ref()) {
-                let problem = Problem::PhoneIsAccountNumber {
-                    number: m.key.to_string(),
-                };
-                self.report(problem, m.key_span, p.clone());
+            self.phone_key(m, &p, Some(numbers));
+            if let Some(phone) = self.phone(&m.value, &p) {
+                phones.insert(m.key.to_string(), phone);
             }
-            let Some(obj) = self.object(&m.value, &p, "a phone", "a phone", PHONE_KEYS) else {
-                continue;
+        }
+        phones
+    }
+
+    /// A `phones` key: E.164, and not one of the account's numbers (when they are known).
+    fn phone_key(&mut self, m: &Member<'_>, p: &str, numbers: Option<&BTreeSet<String>>) {
+        if self.e164_key(m, p) && numbers.is_some_and(|n| n.contains(m.key.as_ref())) {
+            let problem = Problem::PhoneIsAccountNumber {
+                number: m.key.to_string(),
             };
+            self.report(problem, m.key_span, p.to_owned());
+        }
+    }
+
+    /// One phone's definition (the value of a `phones` entry).
+    fn phone(&mut self, v: &Value<'_>, p: &str) -> Option<Phone> {
+        let obj = self.object(v, p, "a phone", "a phone", PHONE_KEYS)?;
+        {
             let mut phone = Phone::default();
             if let Some((v, p)) = obj.get("answer") {
                 phone.answer = self.answer(v, &p).unwrap_or_default();
@@ -660,9 +712,8 @@ impl<'s> Reader<'s> {
             if let Some((v, p)) = obj.get("hangupAfterMs") {
                 phone.hangup_after_ms = self.count(v, &p, "hangupAfterMs");
             }
-            phones.insert(m.key.to_string(), phone);
+            Some(phone)
         }
-        phones
     }
 
     fn answer(&mut self, v: &Value<'_>, pointer: &str) -> Option<Answer> {
@@ -772,39 +823,54 @@ impl<'s> Reader<'s> {
         let mut app = BTreeMap::new();
         for m in self.map(v, pointer, "\"app\"") {
             let p = child(pointer, &m.key);
-            if !is_http_url(&m.key) {
-                let problem = Problem::NotHttpUrl {
-                    value: m.key.to_string(),
-                };
-                self.report(problem, m.key_span, p.clone());
-            }
-            let response = match &m.value.kind {
-                Kind::Array(_) => self
-                    .percl(&m.value, &p, known)
-                    .map(|percl| AppResponse::Percl { percl, delay_ms: 0 }),
-                Kind::Object(_) => self.response_object(&m.value, &p, known),
-                _ => {
-                    self.wrong_type(
-                        &m.value,
-                        &p,
-                        "an app response",
-                        "a PerCL array or an object such as {\"status\": 500}",
-                    );
-                    None
-                }
-            };
-            if let Some(response) = response {
+            self.url_key(m, &p);
+            if let Some(response) = self.response(&m.value, &p, Some(known)) {
                 app.insert(m.key.to_string(), response);
             }
         }
         app
     }
 
+    /// An `app` key: an absolute http(s) URL.
+    fn url_key(&mut self, m: &Member<'_>, p: &str) {
+        if !is_http_url(&m.key) {
+            let problem = Problem::NotHttpUrl {
+                value: m.key.to_string(),
+            };
+            self.report(problem, m.key_span, p.to_owned());
+        }
+    }
+
+    /// What one app URL answers (the value of an `app` entry). `known` is `None` for a step read alone, whose
+    /// `{{call:PHONE}}` templates the engine resolves, or not, at run time.
+    fn response(
+        &mut self,
+        v: &Value<'_>,
+        p: &str,
+        known: Option<&BTreeSet<String>>,
+    ) -> Option<AppResponse> {
+        match &v.kind {
+            Kind::Array(_) => self
+                .percl(v, p, known)
+                .map(|percl| AppResponse::Percl { percl, delay_ms: 0 }),
+            Kind::Object(_) => self.response_object(v, p, known),
+            _ => {
+                self.wrong_type(
+                    v,
+                    p,
+                    "an app response",
+                    "a PerCL array or an object such as {\"status\": 500}",
+                );
+                None
+            }
+        }
+    }
+
     fn response_object(
         &mut self,
         v: &Value<'_>,
         pointer: &str,
-        known: &BTreeSet<String>,
+        known: Option<&BTreeSet<String>>,
     ) -> Option<AppResponse> {
         // One command where an array of them belongs is a common slip; say so rather than "unknown key".
         if let Kind::Object(members) = &v.kind
@@ -868,7 +934,12 @@ impl<'s> Reader<'s> {
 
     /// Checks a PerCL response: the PerCL checker on its text (errors only, re-based into the scenario), then
     /// the templates in its strings.
-    fn percl(&mut self, v: &Value<'_>, pointer: &str, known: &BTreeSet<String>) -> Option<Percl> {
+    fn percl(
+        &mut self,
+        v: &Value<'_>,
+        pointer: &str,
+        known: Option<&BTreeSet<String>>,
+    ) -> Option<Percl> {
         let base = v.span.start as usize;
         let text = &self.source[base..v.span.end as usize];
         let report = percl::check(text);
@@ -892,7 +963,7 @@ impl<'s> Reader<'s> {
                 format!("{pointer}{}", d.pointer),
             );
         }
-        self.templates(v, pointer, Context::Webhook, Some(known));
+        self.templates(v, pointer, Context::Webhook, known);
         let value = self.json_value(v, pointer)?;
         (self.problems.len() == before).then(|| Percl {
             value,
@@ -1158,7 +1229,7 @@ impl<'s> Reader<'s> {
                     Some((v, p)) => {
                         let from = self.e164(v, &p, "\"from\"");
                         if let (Some(f), Some(w)) = (&from, world)
-                            && w.numbers.contains_key(f)
+                            && w.numbers.contains(f)
                         {
                             let problem = Problem::PhoneIsAccountNumber { number: f.clone() };
                             self.report(problem, v.span, p);
@@ -1175,7 +1246,7 @@ impl<'s> Reader<'s> {
                     Some((v, p)) => {
                         let to = self.e164(v, &p, "\"to\"");
                         if let (Some(t), Some(w)) = (&to, world)
-                            && !w.numbers.contains_key(t)
+                            && !w.numbers.contains(t)
                         {
                             let problem = Problem::NotAccountNumber { number: t.clone() };
                             self.report(problem, v.span, p);
@@ -1196,6 +1267,7 @@ impl<'s> Reader<'s> {
             "api" => self
                 .api(v, pointer, world.map(|w| w.known))
                 .map(Action::Api),
+            "set" => self.set(v, pointer, world).map(Action::Set),
             "hangup" | "answer" => {
                 let owner = if name == "hangup" {
                     "\"hangup\""
@@ -1260,6 +1332,90 @@ impl<'s> Reader<'s> {
                 })
             }
         }
+    }
+
+    /// A `set` step's change: each section read as the top-level one is, entry by entry, `null` removing one.
+    fn set(
+        &mut self,
+        v: &Value<'_>,
+        pointer: &str,
+        world: Option<World<'_>>,
+    ) -> Option<WorldChange> {
+        let obj = self.object(v, pointer, "\"set\"", "\"set\"", SET_KEYS)?;
+        // A misspelt section was reported as an unknown key already; only a truly empty object is "nothing".
+        if matches!(&v.kind, Kind::Object(all) if all.is_empty()) {
+            self.report(Problem::EmptySet, v.span, pointer.to_owned());
+        }
+        let mut change = WorldChange::default();
+        if let Some((v, p)) = obj.get("account") {
+            change.account = self.account_change(v, &p);
+        }
+        if let Some((v, p)) = obj.get("numbers") {
+            for m in self.map(v, &p, "\"numbers\"") {
+                let mp = child(&p, &m.key);
+                self.e164_key(m, &mp);
+                // An entry with problems is left out (and reported); the others are still read.
+                let entry = match m.value.kind {
+                    Kind::Null => None,
+                    _ => match self.number(&m.value, &mp) {
+                        Some(entry) => Some(entry),
+                        None => continue,
+                    },
+                };
+                change.numbers.insert(m.key.to_string(), entry);
+            }
+        }
+        if let Some((v, p)) = obj.get("phones") {
+            for m in self.map(v, &p, "\"phones\"") {
+                let mp = child(&p, &m.key);
+                self.phone_key(m, &mp, world.map(|w| w.numbers));
+                // An entry with problems is left out (and reported); the others are still read.
+                let entry = match m.value.kind {
+                    Kind::Null => None,
+                    _ => match self.phone(&m.value, &mp) {
+                        Some(entry) => Some(entry),
+                        None => continue,
+                    },
+                };
+                change.phones.insert(m.key.to_string(), entry);
+            }
+        }
+        if let Some((v, p)) = obj.get("app") {
+            for m in self.map(v, &p, "\"app\"") {
+                let mp = child(&p, &m.key);
+                self.url_key(m, &mp);
+                // An entry with problems is left out (and reported); the others are still read.
+                let entry = match m.value.kind {
+                    Kind::Null => None,
+                    _ => match self.response(&m.value, &mp, world.map(|w| w.known)) {
+                        Some(entry) => Some(entry),
+                        None => continue,
+                    },
+                };
+                change.app.insert(m.key.to_string(), entry);
+            }
+        }
+        Some(change)
+    }
+
+    /// The `account` of a `set` step: `type` and `verifiedNumbers`; the keys that identify the account are
+    /// refused (they are the world's).
+    fn account_change(&mut self, v: &Value<'_>, pointer: &str) -> Option<AccountChange> {
+        let obj = self.object(v, pointer, "\"account\"", "the account", ACCOUNT_KEYS)?;
+        for m in &obj.members {
+            if let Some(key) = ACCOUNT_IDENTITY_KEYS.iter().find(|k| **k == m.key) {
+                let problem = Problem::AccountIdentityInSet { key };
+                self.report(problem, m.key_span, child(pointer, &m.key));
+            }
+        }
+        let mut change = AccountChange::default();
+        if let Some((v, p)) = obj.get("type") {
+            change.kind = self.account_type(v, &p);
+        }
+        if let Some((v, p)) = obj.get("verifiedNumbers") {
+            change.verified_numbers = Some(self.verified_numbers(v, &p));
+        }
+        Some(change)
     }
 
     /// The `phone` of a step: E.164, and known (in `phones` or dialling in) when there is a world to know it.
@@ -1409,6 +1565,30 @@ fn dial_from<'v>(step: &'v Value<'_>) -> Option<&'v str> {
         Kind::String(s) => Some(s),
         _ => None,
     }
+}
+
+/// The keys of section `section` (`"phones"`, `"numbers"`) of a `set` step whose entries are not `null`, read
+/// without reporting anything (the full read reports).
+fn set_keys<'v>(step: &'v Value<'_>, section: &str) -> impl Iterator<Item = &'v str> {
+    let entries = match &step.kind {
+        Kind::Object(members) => members
+            .iter()
+            .find(|m| m.key == "set")
+            .and_then(|set| match &set.value.kind {
+                Kind::Object(sections) => sections.iter().find(|m| m.key == section),
+                _ => None,
+            })
+            .and_then(|m| match &m.value.kind {
+                Kind::Object(entries) => Some(entries.as_slice()),
+                _ => None,
+            }),
+        _ => None,
+    };
+    entries
+        .unwrap_or_default()
+        .iter()
+        .filter(|m| !matches!(m.value.kind, Kind::Null))
+        .map(|m| m.key.as_ref())
 }
 
 /// The allowed key a misspelt one was probably meant to be: a near miss, or the one key it is a prefix of

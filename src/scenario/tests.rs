@@ -987,3 +987,148 @@ fn a_scenario_in_a_message_keeps_its_own_pointers() {
         ]
     );
 }
+
+/// A scenario whose steps are four hang-ups of a known phone and then `last` (so `last` is `/steps/4`).
+fn with_fifth_step(last: &str) -> String {
+    let hangup = r#"{"at": 0, "hangup": {"phone": "+15550111111"}}"#;
+    format!(
+        r#"{{{N}, "phones": {{"+15550111111": {{}}}}, "steps": [{hangup}, {hangup}, {hangup}, {hangup}, {last}]}}"#
+    )
+}
+
+#[test]
+fn set_step_errors() {
+    // Each section is read as at the top level, with pointers under the step.
+    let src =
+        with_fifth_step(r#"{"at": 5, "set": {"app": {"https://app.test/in": [{"Say": {}}]}}}"#);
+    one(
+        &src,
+        "/steps/4/set/app/https:~1~1app.test~1in/0/Say",
+        "{}}]",
+        "percl",
+        r#"PerCL: Say needs "text" (a string)"#,
+    );
+    let src = with_fifth_step(
+        r#"{"at": 5, "set": {"app": {"https://app.test/in": {"percl": [{"Pause": {}}]}}}}"#,
+    );
+    one(
+        &src,
+        "/steps/4/set/app/https:~1~1app.test~1in/percl/0/Pause",
+        "{}}]",
+        "percl",
+        r#"PerCL: Pause needs "length" (a whole number of at least 1)"#,
+    );
+    let src = with_fifth_step(
+        r#"{"at": 5, "set": {"app": {"https://app.test/in": [{"Say": {"text": "{{call:+15550199999}}"}}]}}}"#,
+    );
+    one(
+        &src,
+        "/steps/4/set/app/https:~1~1app.test~1in/0/Say/text",
+        "{{call",
+        "unknown-phone",
+        "the phone +15550199999 is not in \"phones\" and no \"dial\" step calls from it",
+    );
+    let src = with_fifth_step(r#"{"at": 5, "set": {"app": {"app.test/in": null}}}"#);
+    one(
+        &src,
+        "/steps/4/set/app/app.test~1in",
+        "\"app.test",
+        "not-http-url",
+        "\"app.test/in\" is not an absolute http(s) URL, so no webhook can request it",
+    );
+    let src = with_fifth_step(r#"{"at": 5, "set": {"app": {"https://a.test/x": 5}}}"#);
+    one(
+        &src,
+        "/steps/4/set/app/https:~1~1a.test~1x",
+        "5}}}",
+        "wrong-type",
+        "an app response must be a PerCL array or an object such as {\"status\": 500}, but this is a number",
+    );
+    let src =
+        with_fifth_step(r#"{"at": 5, "set": {"phones": {"+15550100000": {"answer": "busy"}}}}"#);
+    one(
+        &src,
+        "/steps/4/set/phones/+15550100000",
+        "\"+15550100000\": {\"answer",
+        "phone-is-account-number",
+        "+15550100000 is one of the account's \"numbers\", so it cannot also be an outside phone",
+    );
+    let src =
+        with_fifth_step(r#"{"at": 5, "set": {"phones": {"+15550122222": {"answer": "bussy"}}}}"#);
+    one(
+        &src,
+        "/steps/4/set/phones/+15550122222/answer",
+        "\"bussy",
+        "bad-enum",
+        "\"answer\" cannot be \"bussy\": it is one of \"busy\", \"noAnswer\", \"failed\" or \"manual\" (did you mean \"busy\"?)",
+    );
+    let src = with_fifth_step(r#"{"at": 5, "set": {"numbers": {"5550100001": {}}}}"#);
+    one(
+        &src,
+        "/steps/4/set/numbers/5550100001",
+        "\"5550100001",
+        "not-e164",
+        "\"5550100001\" is not an E.164 phone number (+ and up to 15 digits)",
+    );
+    // The account: its identity is refused, its type is checked.
+    for key in ["accountId", "apiKey", "signingSecret"] {
+        let src = with_fifth_step(&format!(
+            r#"{{"at": 5, "set": {{"account": {{"{key}": "x"}}}}}}"#
+        ));
+        one(
+            &src,
+            &format!("/steps/4/set/account/{key}"),
+            &format!("\"{key}"),
+            "account-identity-in-set",
+            &format!(
+                "\"{key}\" identifies the account, so a \"set\" step cannot change it (only \"type\" and \"verifiedNumbers\" change during a run)"
+            ),
+        );
+    }
+    let src = with_fifth_step(r#"{"at": 5, "set": {"account": {"type": "Trial"}}}"#);
+    one(
+        &src,
+        "/steps/4/set/account/type",
+        "\"Trial",
+        "bad-enum",
+        "\"type\" cannot be \"Trial\": it is one of \"trial\" or \"full\" (did you mean \"trial\"?)",
+    );
+    let src = with_fifth_step(r#"{"at": 5, "set": {}}"#);
+    one(
+        &src,
+        "/steps/4/set",
+        "{}}]",
+        "empty-set",
+        "\"set\" changes nothing: it needs at least one of \"account\", \"numbers\", \"phones\", \"app\"",
+    );
+    let e = parse(&src).unwrap_err();
+    assert_eq!(
+        e.errors[0].problem.fix().as_deref(),
+        Some(
+            "add what changes, such as {\"app\": {\"https://app.test/in\": [...]}}, or remove the step"
+        )
+    );
+}
+
+#[test]
+fn set_steps_add_numbers_to_dial_and_phones_to_name() {
+    // A number a `set` adds may be dialled, and a phone it defines named, anywhere in the file: whether they
+    // exist at that time is the engine's to say (a dial to a number not there yet does nothing, and is logged).
+    let src = r#"{"steps": [
+        {"at": 0, "dial": {"from": "+15550111111", "to": "+15550100009"}},
+        {"at": 1, "set": {"numbers": {"+15550100009": {"voiceUrl": "https://a.test/in"}},
+                          "phones": {"+15550122222": {"answer": "manual"}}, "app": {"https://a.test/in": null}}},
+        {"at": 2, "answer": {"phone": "+15550122222"}}
+    ]}"#;
+    let s = parse(src).unwrap_or_else(|e| panic!("{e}"));
+    let Action::Set(change) = &s.steps[1].action else {
+        panic!("{:?}", s.steps[1]);
+    };
+    assert_eq!(change.app.get("https://a.test/in"), Some(&None));
+    // A number removed (`null`) is not one a dial may name.
+    let src = r#"{"steps": [
+        {"at": 0, "set": {"numbers": {"+15550100009": null}}},
+        {"at": 1, "dial": {"from": "+15550111111", "to": "+15550100009"}}
+    ]}"#;
+    assert_eq!(problems(src)[0].4, "not-account-number");
+}

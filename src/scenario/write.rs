@@ -52,7 +52,10 @@ pub fn write(s: &Scenario) -> String {
         ));
     }
     if !s.app.is_empty() {
-        let entries = s.app.iter().map(|(url, r)| entry(url, response(url, r)));
+        let entries = s.app.iter().map(|(url, r)| {
+            let bare = render_pointer([PathSeg::Key("app"), PathSeg::Key(url)]);
+            entry(url, response(&bare, r))
+        });
         top.push(("app", lines('{', '}', entries)));
     }
     if !s.steps.is_empty() {
@@ -213,12 +216,12 @@ fn phone(p: &Phone) -> String {
     ])
 }
 
-fn response(url: &str, r: &AppResponse) -> String {
+/// An app response; `bare` is the pointer the reader gives its PerCL in the bare-array form (`/app/{url}`).
+fn response(bare: &str, r: &AppResponse) -> String {
     match r {
         AppResponse::Percl { percl, delay_ms } => {
             // The object form when it is needed (a delay), or when the scenario was read from it: the reader
             // points at `/app/{url}/percl` then, and writing the same form keeps that pointer.
-            let bare = render_pointer([PathSeg::Key("app"), PathSeg::Key(url)]);
             if *delay_ms == 0 && percl.pointer == bare {
                 compact(&percl.value)
             } else {
@@ -237,19 +240,79 @@ fn response(url: &str, r: &AppResponse) -> String {
 }
 
 fn step(s: &Step) -> String {
-    let (name, body) = action(&s.action);
+    let (name, body) = action(&s.action, &s.pointer);
     format!("{{\"at\": {}, {}: {body}}}", s.at, string(name))
 }
 
 /// One step applied now, as `parse_step` reads it: `{"dial": {…}}` (for checking a step built in code the way
-/// a file's step is checked).
+/// a file's step is checked; the form of a `set` step's PerCL responses does not matter there).
 pub(crate) fn step_now(a: &Action) -> String {
-    let (name, body) = action(a);
+    let (name, body) = action(a, "");
     format!("{{{}: {body}}}", string(name))
 }
 
-/// An action's key and its object, as in a step (`"dial"`, `{"from": …, "to": …}`).
-fn action(a: &Action) -> (&'static str, String) {
+/// A `set` step's object, compact on one line: `{"account": …, "numbers": …, "phones": …, "app": …}` (the
+/// sections present, in the top level's order; `null` for an entry removed). `step_pointer` is the step's
+/// (`/steps/4`), which keeps the form its PerCL responses were read in (see [`write`]); without one (the event
+/// log's `world` lines) a PerCL response is a bare array unless it has a delay.
+pub fn set_object(change: &WorldChange, step_pointer: Option<&str>) -> String {
+    fn section<T>(
+        entries: &std::collections::BTreeMap<String, Option<T>>,
+        write: impl Fn(&str, &T) -> String,
+    ) -> Option<String> {
+        (!entries.is_empty()).then(|| {
+            let items: Vec<String> = entries
+                .iter()
+                .map(|(k, v)| {
+                    entry(
+                        k,
+                        v.as_ref()
+                            .map_or_else(|| "null".to_owned(), |v| write(k, v)),
+                    )
+                })
+                .collect();
+            format!("{{{}}}", items.join(", "))
+        })
+    }
+    let account = change.account.as_ref().map(|a| {
+        object([
+            ("type", a.kind.map(|k| string(k.as_str()))),
+            (
+                "verifiedNumbers",
+                a.verified_numbers.as_ref().map(|numbers| {
+                    let items: Vec<String> = numbers.iter().map(|n| string(n)).collect();
+                    format!("[{}]", items.join(", "))
+                }),
+            ),
+        ])
+    });
+    object([
+        ("account", account),
+        ("numbers", section(&change.numbers, |_, n| number(n))),
+        ("phones", section(&change.phones, |_, p| phone(p))),
+        (
+            "app",
+            section(&change.app, |url, r| match (step_pointer, r) {
+                (Some(step), _) => {
+                    let bare = format!(
+                        "{step}{}",
+                        render_pointer([
+                            PathSeg::Key("set"),
+                            PathSeg::Key("app"),
+                            PathSeg::Key(url)
+                        ])
+                    );
+                    response(&bare, r)
+                }
+                (None, AppResponse::Percl { percl, .. }) => response(&percl.pointer, r),
+                (None, AppResponse::Fault(_)) => response("", r),
+            }),
+        ),
+    ])
+}
+
+/// An action's key and its object, as in a step (`"dial"`, `{"from": …, "to": …}`); `pointer` is the step's.
+fn action(a: &Action, pointer: &str) -> (&'static str, String) {
     let phone_only = |phone: &str| object([("phone", Some(string(phone)))]);
     match a {
         Action::Dial { from, to } => (
@@ -283,5 +346,6 @@ fn action(a: &Action) -> (&'static str, String) {
             "say",
             object([("phone", Some(string(phone))), ("text", Some(string(text)))]),
         ),
+        Action::Set(change) => ("set", set_object(change, Some(pointer))),
     }
 }

@@ -142,6 +142,9 @@ fn line(l: &LogLine) -> Html {
         Entry::Media(change) => html! { <span class="text">{media_text(change)}</span> },
         Entry::Note { text, .. } => html! { <span class="text">{text.clone()}</span> },
         Entry::Error { message, .. } => html! { <span class="text">{message.clone()}</span> },
+        Entry::World(change) => {
+            html! { <span class="text">{crate::page::world_text(change)}</span> }
+        }
     };
     let (to, request_type, status) = match &l.entry {
         Entry::Conference { status, .. } => (Some(status.as_str()), None, None),

@@ -48,11 +48,13 @@ pub enum Kind {
     Note,
     /// Something the scenario asked for that could not be done.
     Error,
+    /// A change of the world (a `set` step).
+    World,
 }
 
 impl Kind {
     /// Every kind, in the order the log's filter bar lists them.
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::Webhook,
         Kind::Api,
         Kind::Conference,
@@ -60,6 +62,7 @@ impl Kind {
         Kind::Media,
         Kind::Note,
         Kind::Error,
+        Kind::World,
     ];
 
     /// The kind of `entry`.
@@ -72,6 +75,7 @@ impl Kind {
             Entry::Media(_) => Kind::Media,
             Entry::Note { .. } => Kind::Note,
             Entry::Error { .. } => Kind::Error,
+            Entry::World(_) => Kind::World,
         }
     }
 
@@ -85,6 +89,7 @@ impl Kind {
             Kind::Media => "media",
             Kind::Note => "note",
             Kind::Error => "error",
+            Kind::World => "world",
         }
     }
 
@@ -309,7 +314,7 @@ pub fn subjects(line: &LogLine) -> Subjects {
                 s.call(c);
             }
         }
-        Entry::Error { .. } => {}
+        Entry::Error { .. } | Entry::World(_) => {}
     }
     s
 }
@@ -374,6 +379,7 @@ fn line_contains(line: &LogLine, needle: &str) -> bool {
                     || c(text)
             }
             Entry::Error { step, message } => step.as_deref().is_some_and(c) || c(message),
+            Entry::World(change) => c(&crate::scenario::set_object(change, None)),
         }
 }
 
