@@ -476,6 +476,7 @@ const GOLDEN_SCENARIOS: &[(&str, &str, &str)] = &[
     golden!("terminate-rest"),
     golden!("trial-rule"),
     golden!("webhook-faults"),
+    golden!("world-edits"),
 ];
 
 /// The golden log without the closing note a run prints when it stops (a live session never stops by itself), and
