@@ -92,11 +92,11 @@ async fn export(browser: &Browser, n: usize) -> Value {
     send_and_wait(browser, &json!({"conflab": "export"}), "scenario", n).await["scenario"].clone()
 }
 
-#[tokio::test]
-#[ignore = "needs dist/ and Chromium: run by ./x test"]
-async fn a_parent_page_drives_the_sandbox_by_the_postmessage_contract() {
+/// A browser on the parent page with the sandbox embedded, `ready` received and the issue's example loaded
+/// (the first message answered).
+async fn embedded_with_the_issue_example(name: &str) -> Browser {
     write_parent();
-    let browser = Browser::start("session-embed").await;
+    let browser = Browser::start(name).await;
     browser.open(&format!("/{PARENT_FILE}")).await;
     browser
         .wait_for_js(
@@ -113,6 +113,13 @@ async fn a_parent_page_drives_the_sandbox_by_the_postmessage_contract() {
         1,
     )
     .await;
+    browser
+}
+
+#[tokio::test]
+#[ignore = "needs dist/ and Chromium: run by ./x test"]
+async fn a_parent_page_drives_the_sandbox_by_the_postmessage_contract() {
+    let browser = embedded_with_the_issue_example("session-embed").await;
     send_and_wait(
         &browser,
         &json!({"conflab": "advance", "to": 1500}),
@@ -192,24 +199,7 @@ async fn a_parent_page_drives_the_sandbox_by_the_postmessage_contract() {
 #[tokio::test]
 #[ignore = "needs dist/ and Chromium: run by ./x test"]
 async fn a_reload_shows_the_same_log_at_the_same_time() {
-    write_parent();
-    let browser = Browser::start("session-reload").await;
-    browser.open(&format!("/{PARENT_FILE}")).await;
-    browser
-        .wait_for_js(
-            "ready",
-            "return window.received.length > 0 && window.received[0].conflab",
-            json!("ready"),
-        )
-        .await;
-    let scenario: Value = serde_json::from_str(ISSUE).unwrap();
-    send_and_wait(
-        &browser,
-        &json!({"conflab": "load", "scenario": scenario}),
-        "loaded",
-        1,
-    )
-    .await;
+    let browser = embedded_with_the_issue_example("session-reload").await;
     browser
         .js(r#"window.send({conflab: "step", step: {dial: {from: "+15550133333", to: "+15550100000"}}});"#)
         .await;
