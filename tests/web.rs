@@ -112,6 +112,18 @@ async fn dial(root: &Element, phone: &str, number: &str) {
     settle().await;
 }
 
+/// Waits (up to 5 s, in turns of the event loop) until `ready` holds: Yew renders when the browser lets it,
+/// which on a busy machine can take longer than one [`settle`].
+async fn settle_until(what: &str, ready: impl Fn() -> bool) {
+    for _ in 0..250 {
+        if ready() {
+            return;
+        }
+        settle().await;
+    }
+    panic!("waited 5 s for {what}");
+}
+
 /// Clicks "Next event" until the `demo` card shows `status` (at most 20 events).
 async fn until_status(root: &Element, status: &str) {
     for _ in 0..20 {
@@ -551,13 +563,18 @@ async fn the_session_panel_loads_an_example_and_runs_it_to_the_native_log() {
     select
         .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
         .unwrap();
-    settle().await;
-    assert_eq!(session_status(&root, "steps"), "5");
+    settle_until("the example to load", || {
+        session_status(&root, "steps") == "5"
+    })
+    .await;
     assert_eq!(session_status(&root, "now"), "0", "loaded at 0, paused");
     click(&root, "#session-to-end");
-    settle().await;
     let (expected, end) =
         without_closing_note(include_str!("golden/scenarios/issue-example.jsonl"));
+    settle_until("the clock to reach the end", || {
+        session_status(&root, "now") == end.to_string()
+    })
+    .await;
     assert_eq!(session_status(&root, "now"), end.to_string());
     assert_eq!(session_status(&root, "lines"), expected.len().to_string());
 }
@@ -574,7 +591,10 @@ async fn a_broken_import_lists_its_problems_and_keeps_the_session() {
         find(&root, "#session-import-text").dyn_into().unwrap();
     area.set_value("{\"seed\": 1, \"stpes\": []}");
     click(&root, "#session-import");
-    settle().await;
+    settle_until("the import's problems", || {
+        !all_text(&root, "#session-import-errors li").is_empty()
+    })
+    .await;
     let errors = all_text(&root, "#session-import-errors li");
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(errors[0].starts_with("1:13: error: /stpes:"), "{errors:?}");
