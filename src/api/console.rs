@@ -279,6 +279,52 @@ pub fn response<'l>(
     })
 }
 
+/// The request an `api` line of the log at `at` answers, for Copy as on the log: the scenario's `api` step at
+/// that time with that method and logged path (so with its body), else the request rebuilt from the line alone
+/// (method, path and query; no body, which the line does not hold). `None` when the line's path is not under
+/// `/Accounts/{account_id}`.
+pub fn request_of_line(
+    steps: &[crate::scenario::Step],
+    at: u64,
+    line: &ApiLine,
+    account_id: &str,
+) -> Option<ApiRequest> {
+    let step = steps.iter().find_map(|s| match &s.action {
+        crate::scenario::Action::Api(r)
+            if s.at == at
+                && r.method.as_str() == line.method
+                && logged_path(r, account_id) == line.path =>
+        {
+            Some(r.clone())
+        }
+        _ => None,
+    });
+    if step.is_some() {
+        return step;
+    }
+    let method = crate::scenario::Method::ALL
+        .into_iter()
+        .find(|m| m.as_str() == line.method)?;
+    let rest = line
+        .path
+        .strip_prefix("/Accounts/")?
+        .strip_prefix(account_id)?;
+    if !(rest.is_empty() || rest.starts_with('/') || rest.starts_with('?')) {
+        return None;
+    }
+    let path = if rest.is_empty() || rest.starts_with('?') {
+        format!("/{rest}")
+    } else {
+        rest.to_owned()
+    };
+    Some(ApiRequest {
+        method,
+        path,
+        query: Vec::new(),
+        body: None,
+    })
+}
+
 /// A response body for reading: JSON pretty-printed, anything else as it is, `(no body)` for none.
 pub fn pretty_body(body: Option<&str>) -> String {
     match body {
@@ -518,6 +564,64 @@ mod tests {
         assert_eq!(line.method, "POST");
         assert!((200..300).contains(&line.status), "{line:?}");
         assert!(response(s.log(), from, &list, &account).is_none());
+    }
+
+    #[test]
+    fn a_log_line_gives_back_its_request() {
+        let mut s = Sandbox::new(default_world());
+        let account = s.engine().config().account.account_id.clone();
+        let create = request(&Draft {
+            endpoint: create(),
+            path: &[],
+            query: &[],
+            body: create().example_body.unwrap(),
+        })
+        .unwrap();
+        s.advance(1234);
+        s.step(Action::Api(create.clone())).unwrap();
+        let list = ApiRequest {
+            method: Method::Get,
+            path: "/Conferences".into(),
+            query: vec![("alias".into(), "a b".into())],
+            body: None,
+        };
+        s.step(Action::Api(list.clone())).unwrap();
+        let lines: Vec<(u64, &ApiLine)> = s
+            .log()
+            .iter()
+            .filter_map(|l| match &l.entry {
+                Entry::Api(a) => Some((l.at, &**a)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(lines.len(), 2);
+        let steps = &s.scenario().steps;
+        assert_eq!(
+            request_of_line(steps, lines[0].0, lines[0].1, &account),
+            Some(create.clone())
+        );
+        assert_eq!(
+            request_of_line(steps, lines[1].0, lines[1].1, &account),
+            Some(list)
+        );
+        // Without its step (another time), the line alone: no body, the query kept in the path.
+        let alone = request_of_line(steps, 0, lines[1].1, &account).unwrap();
+        assert_eq!(alone.path, "/Conferences?alias=a%20b");
+        assert_eq!(logged_path(&alone, &account), lines[1].1.path);
+        assert_eq!(
+            request_of_line(steps, 0, lines[0].1, &account)
+                .unwrap()
+                .body,
+            None
+        );
+        assert_eq!(request_of_line(steps, 0, lines[0].1, "AC0"), None);
+        let root = ApiLine {
+            method: "GET".into(),
+            path: format!("/Accounts/{account}"),
+            status: 200,
+            response: None,
+        };
+        assert_eq!(request_of_line(&[], 0, &root, &account).unwrap().path, "/");
     }
 
     #[test]
