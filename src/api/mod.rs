@@ -14,6 +14,7 @@
 pub mod auth;
 pub mod body;
 pub mod catalog;
+pub mod console;
 pub mod date;
 pub mod error;
 pub mod page;

@@ -10,6 +10,7 @@ mod audio_link;
 mod audio_panel;
 mod clock;
 mod conference_card;
+mod copy_as;
 mod create_form;
 pub mod embed;
 mod event_log;
@@ -18,6 +19,7 @@ mod meter;
 mod percl_editor;
 pub mod persist;
 mod phones;
+mod rest_console;
 mod scenario_audio;
 pub mod session_panel;
 mod transition_table;
@@ -94,6 +96,7 @@ pub fn App() -> Html {
                 </div>
                 <div class="column">
                     <audio_panel::AudioPanel audio={audio.clone()} live={snapshot.clone()} />
+                    <rest_console::RestConsole live={snapshot.clone()} on_action={on_action.clone()} />
                     <event_log::EventLog live={snapshot.clone()} />
                     <transition_table::TransitionTable />
                 </div>
