@@ -131,21 +131,39 @@ pub fn Timeline(props: &Props) -> Html {
                 if strip.end > now {
                     <div class="known-future" style={format!("left:{now_pct:.3}%;width:{:.3}%", 100.0 - now_pct)}></div>
                 }
-                { marks(&strip, pct) }
+                <div class="marks" style={format!("width:{:.3}%", pct(strip.end))}>
+                    <Marks strip={strip.clone()} />
+                </div>
                 <div class="cursor" style={format!("left:{now_pct:.3}%")}></div>
             </div>
         </section>
     }
 }
 
-fn marks(strip: &Strip, pct: impl Fn(u64) -> f64) -> Html {
+/// Properties of [`Marks`]: the strip as computed at one version of the sandbox.
+#[derive(Clone, Properties)]
+struct MarksProps {
+    strip: Rc<Strip>,
+}
+
+impl PartialEq for MarksProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.strip, &other.strip)
+    }
+}
+
+/// The marks, placed on the strip's span at their last computation (`.marks` is as wide as that span), so that
+/// the frames of the playing clock re-render the cursor only, never the marks.
+#[component]
+fn Marks(props: &MarksProps) -> Html {
+    let strip = &props.strip;
     strip
         .marks
         .iter()
         .map(|m| {
             html! {
                 <span class={classes!("mark", m.kind.as_str(), m.future.then_some("future"))}
-                      style={format!("left:{:.3}%", pct(m.at))} title={m.title.clone()}
+                      style={format!("left:{:.3}%", strip.percent(m.at))} title={m.title.clone()}
                       data-at={m.at.to_string()} data-count={m.count.to_string()}></span>
             }
         })
