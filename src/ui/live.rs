@@ -8,7 +8,7 @@
 
 use crate::sandbox::{Sandbox, SandboxError};
 use crate::scenario::{Action, Scenario};
-use std::cell::{Ref, RefCell};
+use std::cell::{Cell, Ref, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -22,6 +22,11 @@ pub struct Live {
     pub playing: bool,
     /// The last refusal, shown until the next change succeeds.
     pub error: Option<String>,
+    /// How fast the playing clock runs, in quarters of real time ([`crate::page::SPEEDS`]; 4 is 1×).
+    pub speed: u32,
+    /// Quarter-milliseconds of scaled real time not yet moved ([`crate::page::scale_tick`]); shared, since a
+    /// tick that changes nothing a view shows keeps the old state.
+    carry: Rc<Cell<u64>>,
 }
 
 impl PartialEq for Live {
@@ -30,6 +35,7 @@ impl PartialEq for Live {
             && self.version == other.version
             && self.playing == other.playing
             && self.error == other.error
+            && self.speed == other.speed
     }
 }
 
@@ -41,6 +47,8 @@ impl Live {
             version: 0,
             playing,
             error: None,
+            speed: crate::page::SPEED_1X,
+            carry: Rc::new(Cell::new(0)),
         }
     }
 
@@ -63,9 +71,15 @@ pub enum LiveAction {
     Step(Action),
     /// Move the clock to this virtual time (ms), forwards or back.
     Advance(u64),
-    /// A frame of the playing clock: this many real milliseconds passed. Applied only while playing, so a frame
-    /// that was already on its way when the clock stopped (a pause, a load) moves nothing.
+    /// A frame of the playing clock: this many real milliseconds passed (the clock moves them times the speed).
+    /// Applied only while playing, so a frame that was already on its way when the clock stopped (a pause, a
+    /// load) moves nothing.
     Tick(u64),
+    /// Set the playing clock's speed, in quarters of real time ([`crate::page::SPEEDS`]).
+    Speed(u32),
+    /// Fork the session at the current time: drop the steps written for later and the known future (before a
+    /// step in the past, once the person agreed: see [`guarded`]).
+    Fork,
     /// Replace the session (an example, an import, a permalink, a reset).
     Load(Scenario),
     /// Let the clock follow real time, or stop it.
@@ -98,8 +112,13 @@ impl Reducible for Live {
                 LiveAction::Advance(to) => sandbox.advance(to),
                 LiveAction::Tick(elapsed) => {
                     if next.playing {
-                        let to = sandbox.now().saturating_add(elapsed);
-                        sandbox.advance(to);
+                        let (ms, carry) =
+                            crate::page::scale_tick(elapsed, next.speed, next.carry.get());
+                        next.carry.set(carry);
+                        if ms > 0 {
+                            let to = sandbox.now().saturating_add(ms);
+                            sandbox.advance(to);
+                        }
                     }
                 }
                 LiveAction::Load(scenario) => {
@@ -107,6 +126,13 @@ impl Reducible for Live {
                     next.playing = false;
                 }
                 LiveAction::Play(on) => next.playing = on,
+                LiveAction::Speed(speed) => {
+                    next.speed = speed.max(1);
+                    next.carry.set(0);
+                }
+                LiveAction::Fork => {
+                    sandbox.fork();
+                }
                 LiveAction::Touched => {}
                 LiveAction::Refused(message) => next.error = Some(message),
             }
@@ -123,6 +149,27 @@ impl Reducible for Live {
         next.version += 1;
         Rc::new(next)
     }
+}
+
+/// The page's `on_action`: dispatches to `live`, except that a step in the past (one that would drop the steps
+/// written for later, or the known future) first asks, with [`crate::page::fork_question`]'s words; agreed, it
+/// forks the session ([`LiveAction::Fork`]) and then takes the step; cancelled, nothing happens.
+pub fn guarded(live: UseReducerHandle<Live>) -> Callback<LiveAction> {
+    Callback::from(move |action: LiveAction| {
+        if matches!(action, LiveAction::Step(_)) {
+            let question = crate::page::fork_question(&live.borrow());
+            if let Some(question) = question {
+                let agreed = web_sys::window()
+                    .and_then(|w| w.confirm_with_message(&question).ok())
+                    .unwrap_or(false);
+                if !agreed {
+                    return;
+                }
+                live.dispatch(LiveAction::Fork);
+            }
+        }
+        live.dispatch(action);
+    })
 }
 
 /// Why a step was refused, for people.

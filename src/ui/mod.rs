@@ -22,9 +22,10 @@ mod phones;
 mod rest_console;
 mod scenario_audio;
 pub mod session_panel;
+mod timeline;
 mod transition_table;
 
-use live::{Live, LiveAction};
+use live::Live;
 use yew::prelude::*;
 
 /// Mounts the app on `<body>`.
@@ -58,10 +59,7 @@ pub fn App() -> Html {
     });
     embed::use_embed(live.clone());
     persist::use_persist(&live);
-    let on_action = {
-        let live = live.clone();
-        Callback::from(move |action: LiveAction| live.dispatch(action))
-    };
+    let on_action = live::guarded(live.clone());
     let snapshot: Live = (*live).clone();
     let audio = audio_link::use_audio(snapshot.clone(), on_action.clone());
     let conferences: Vec<String> = snapshot
@@ -79,6 +77,7 @@ pub fn App() -> Html {
                 <p class="tagline">{"A FreeClimb sandbox running live: phones call the account's numbers, the app's PerCL answers, REST changes conferences, and every webhook, API call and status change shows as it happens."}</p>
             </header>
             <clock::Clock live={snapshot.clone()} on_action={on_action.clone()} />
+            <timeline::Timeline live={snapshot.clone()} on_action={on_action.clone()} />
             <main class="layout">
                 <div class="column">
                     <phones::Phones live={snapshot.clone()} on_action={on_action.clone()} />
