@@ -188,7 +188,7 @@ impl AnswerMode {
     }
 
     /// The mode of its key.
-    pub fn from_str(key: &str) -> Option<AnswerMode> {
+    pub fn parse(key: &str) -> Option<AnswerMode> {
         AnswerMode::ALL.into_iter().find(|m| m.as_str() == key)
     }
 }
@@ -231,7 +231,7 @@ impl VoiceKind {
     }
 
     /// The kind of its key.
-    pub fn from_str(key: &str) -> Option<VoiceKind> {
+    pub fn parse(key: &str) -> Option<VoiceKind> {
         VoiceKind::ALL.into_iter().find(|m| m.as_str() == key)
     }
 }
