@@ -24,6 +24,7 @@
 
 pub mod message;
 pub mod permalink;
+pub mod world;
 
 use crate::engine::log::LogLine;
 use crate::engine::{Engine, Run};

@@ -34,7 +34,8 @@ mod tests;
 pub use error::{Problem, ScenarioError, ScenarioErrors};
 pub use model::*;
 pub use read::{
-    MAX_SOURCE_BYTES, SCENARIO_KEYS, check_step_in, is_e164, parse, parse_bytes, parse_step,
+    MAX_SOURCE_BYTES, SCENARIO_KEYS, check_app_percl, check_step_in, is_e164, parse, parse_bytes,
+    parse_step,
 };
 #[allow(unused_imports)]
 // for the message readers that embed steps and scenarios (postMessage, a server)

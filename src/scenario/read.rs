@@ -1606,6 +1606,29 @@ fn suggest(written: &str, allowed: &'static [&'static str]) -> Option<&'static s
     })
 }
 
+/// The PerCL checker as the reader runs it on an app response, for an editor of one (the page's world editor):
+/// every problem `percl::check` finds, except those about the content of a string holding a template (its value
+/// is known only at run time; the engine checks it after expansion). The counts are those of what is kept.
+pub fn check_app_percl(text: &str) -> percl::Report {
+    let mut report = percl::check(text);
+    let reported = report.diagnostics.len();
+    report.diagnostics.retain(|d| {
+        !(about_content(&d.problem) && text.get(d.start..d.end).is_some_and(template::has_template))
+    });
+    if report.diagnostics.len() != reported {
+        let count = |severity| {
+            report
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity() == severity)
+                .count()
+        };
+        report.errors = count(percl::Severity::Error);
+        report.warnings = count(percl::Severity::Warning);
+    }
+    report
+}
+
 /// Whether a PerCL problem is about a string's content (which a template decides only at run time), rather
 /// than the script's structure.
 fn about_content(problem: &percl::Problem) -> bool {

@@ -24,6 +24,8 @@ mod scenario_audio;
 pub mod session_panel;
 mod timeline;
 mod transition_table;
+mod world_app;
+mod world_editor;
 
 use live::Live;
 use yew::prelude::*;
@@ -101,6 +103,9 @@ pub fn App() -> Html {
                 </div>
                 <div class="wide">
                     <percl_editor::PerclEditor />
+                </div>
+                <div class="wide">
+                    <world_editor::WorldEditor live={snapshot.clone()} on_action={on_action.clone()} />
                 </div>
                 <div class="wide">
                     <session_panel::SessionPanel live={snapshot.clone()} on_action={on_action.clone()} />

@@ -4,6 +4,9 @@
 //! The checker is the same `percl::check` the CLI runs. Marks are drawn in a backdrop behind a transparent text
 //! area (the text area itself cannot style ranges), and only for the exact text that was checked, so an edit in
 //! flight never shows stale marks at wrong places.
+//!
+//! [`PerclInput`] is the editor itself (text area, marks, problems, example menu, Format) for any script a parent
+//! holds: the page's scratch [`PerclEditor`], and each app URL of the world editor.
 
 use crate::percl::{self, Diagnostic, Report, Severity, examples::EXAMPLES};
 use gloo_timers::callback::Timeout;
@@ -22,9 +25,13 @@ struct Checked {
     millis: f64,
 }
 
-fn check(source: String) -> Rc<Checked> {
+fn check(source: String, templates: bool) -> Rc<Checked> {
     let start = now();
-    let report = percl::check(&source);
+    let report = if templates {
+        crate::scenario::check_app_percl(&source)
+    } else {
+        percl::check(&source)
+    };
     Rc::new(Checked {
         source,
         report,
@@ -38,41 +45,91 @@ fn now() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// The editor.
+/// The page's PerCL editor: a scratch script with the example menu and Format.
 #[component]
 pub fn PerclEditor() -> Html {
-    let first = EXAMPLES[0].script;
-    let source = use_state(|| first.to_owned());
-    let checked = use_state(|| check(first.to_owned()));
+    let source = use_state(|| EXAMPLES[0].script.to_owned());
+    let on_change = {
+        let source = source.clone();
+        Callback::from(move |text: String| source.set(text))
+    };
+    let hint = html! {
+        <p class="hint">{"The script a webhook returns to drive a call. It is checked as you type, exactly as "}<code>{"conflab percl check"}</code>{" does."}</p>
+    };
+    html! {
+        <section class="card percl" aria-labelledby="percl-title">
+            <PerclInput id="percl" value={(*source).clone()} {on_change} label="PerCL script" {hint}>
+                <h2 id="percl-title">{"PerCL editor"}</h2>
+            </PerclInput>
+        </section>
+    }
+}
+
+/// What a [`PerclInput`] edits and how it reports.
+#[derive(Properties, PartialEq)]
+pub struct PerclInputProps {
+    /// The prefix of its elements' ids: `{id}-source`, `{id}-summary`, `{id}-diagnostics`, `{id}-example`,
+    /// `{id}-format`.
+    pub id: AttrValue,
+    /// The script (the parent holds it).
+    pub value: String,
+    /// Every edit: a keystroke, an example chosen, the formatted form.
+    pub on_change: Callback<String>,
+    /// The text area's accessible name.
+    pub label: AttrValue,
+    /// Check it as an app response of a scenario: problems about the content of a string holding a template
+    /// (`{{conferenceId}}`) are left to run time, as the scenario reader does.
+    #[prop_or(false)]
+    pub templates: bool,
+    /// Shown under the head row.
+    #[prop_or_default]
+    pub hint: Html,
+    /// The head row's first items (a title).
+    #[prop_or_default]
+    pub children: Html,
+}
+
+/// A PerCL text area checked as you type (debounced), its problems marked inline and listed with their
+/// line:column, JSON pointer and fix, with the example menu and Format.
+#[component]
+pub fn PerclInput(props: &PerclInputProps) -> Html {
+    let templates = props.templates;
+    let checked = use_state(|| check(props.value.clone(), templates));
     let format_error = use_state(|| None::<String>);
     let pending = use_mut_ref(|| None::<Timeout>);
     let textarea = use_node_ref();
     let backdrop = use_node_ref();
+    let id = |suffix: &str| format!("{}-{suffix}", props.id);
 
+    // Checks the value the parent holds once typing pauses. Dropping the previous timeout cancels it: only the
+    // last pause in typing runs the checker.
+    {
+        let (checked, pending) = (checked.clone(), pending.clone());
+        use_effect_with(props.value.clone(), move |value| {
+            if checked.source != *value {
+                let text = value.clone();
+                *pending.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || {
+                    checked.set(check(text, templates))
+                }));
+            }
+        });
+    }
     // Replaces the whole script (an example, or the formatted form) and checks it at once.
     let replace = {
-        let (source, checked, pending) = (source.clone(), checked.clone(), pending.clone());
+        let (checked, pending, on_change) =
+            (checked.clone(), pending.clone(), props.on_change.clone());
         move |text: String| {
             pending.borrow_mut().take();
-            checked.set(check(text.clone()));
-            source.set(text);
+            checked.set(check(text.clone(), templates));
+            on_change.emit(text);
         }
     };
     let oninput = {
-        let (source, checked, pending, format_error) = (
-            source.clone(),
-            checked.clone(),
-            pending.clone(),
-            format_error.clone(),
-        );
+        let (on_change, format_error) = (props.on_change.clone(), format_error.clone());
         Callback::from(move |e: InputEvent| {
             let text = e.target_unchecked_into::<HtmlTextAreaElement>().value();
-            source.set(text.clone());
             format_error.set(None);
-            let checked = checked.clone();
-            // Dropping the previous timeout cancels it: only the last pause in typing runs the checker.
-            *pending.borrow_mut() =
-                Some(Timeout::new(DEBOUNCE_MS, move || checked.set(check(text))));
+            on_change.emit(text);
         })
     };
     let onscroll = {
@@ -101,7 +158,7 @@ pub fn PerclEditor() -> Html {
         })
     };
     let on_format = {
-        let (source, format_error) = (source.clone(), format_error.clone());
+        let (source, format_error) = (props.value.clone(), format_error.clone());
         Callback::from(move |_: MouseEvent| match percl::format(&source) {
             Ok(text) => {
                 format_error.set(None);
@@ -131,6 +188,7 @@ pub fn PerclEditor() -> Html {
         }
     };
 
+    let source = &props.value;
     let current = *source == checked.source;
     let report = &checked.report;
     let summary = if report.errors == 0 && report.warnings == 0 {
@@ -145,28 +203,28 @@ pub fn PerclEditor() -> Html {
         )
     };
     html! {
-        <section class="card percl" aria-labelledby="percl-title">
+        <>
             <div class="percl-head">
-                <h2 id="percl-title">{"PerCL editor"}</h2>
+                {props.children.clone()}
                 <label class="field inline">{"Example"}
-                    <select id="percl-example" onchange={on_example}>
+                    <select id={id("example")} onchange={on_example}>
                         { for EXAMPLES.iter().enumerate().map(|(i, ex)| html! {
                             <option value={i.to_string()} selected={checked.source == ex.script}>{ex.title}</option>
                         }) }
                     </select>
                 </label>
-                <button type="button" id="percl-format" onclick={on_format}>{"Format"}</button>
+                <button type="button" id={id("format")} onclick={on_format}>{"Format"}</button>
             </div>
-            <p class="hint">{"The script a webhook returns to drive a call. It is checked as you type, exactly as "}<code>{"conflab percl check"}</code>{" does."}</p>
+            {props.hint.clone()}
             <div class="editor">
                 <div class="backdrop" ref={backdrop} aria-hidden="true">
-                    { if current { marks(&checked.source, &report.diagnostics) } else { html! { {format!("{}\n", *source)} } } }
+                    { if current { marks(&checked.source, &report.diagnostics) } else { html! { {format!("{source}\n")} } } }
                 </div>
-                <textarea id="percl-source" ref={textarea} aria-label="PerCL script" spellcheck="false"
+                <textarea id={id("source")} ref={textarea} aria-label={props.label.clone()} spellcheck="false"
                           autocomplete="off" aria-invalid={(current && report.errors > 0).to_string()}
-                          aria-describedby="percl-summary" value={(*source).clone()} {oninput} {onscroll} />
+                          aria-describedby={id("summary")} value={source.clone()} {oninput} {onscroll} />
             </div>
-            <p id="percl-summary" class={classes!("percl-summary", if report.errors > 0 { "bad" } else { "good" })}
+            <p id={id("summary")} class={classes!("percl-summary", if report.errors > 0 { "bad" } else { "good" })}
                role="status" data-errors={report.errors.to_string()} data-warnings={report.warnings.to_string()}
                data-checked-bytes={checked.source.len().to_string()}>
                 {summary}
@@ -174,14 +232,14 @@ pub fn PerclEditor() -> Html {
                 if !current { <span class="timing">{" · checking…"}</span> }
             </p>
             if let Some(message) = &*format_error { <p class="alert" role="alert">{message}</p> }
-            <ul id="percl-diagnostics" aria-label="PerCL problems">
+            <ul id={id("diagnostics")} class="percl-diagnostics" aria-label="PerCL problems">
                 { for report.diagnostics.iter().map(|d| {
                     let select_range = select_range.clone();
                     let (start, end) = (d.start, d.end);
                     diagnostic(d, Callback::from(move |_: MouseEvent| select_range(start, end)))
                 }) }
             </ul>
-        </section>
+        </>
     }
 }
 
