@@ -256,6 +256,9 @@ async fn bench_page() {
         .await;
     assert!(lines >= 1000, "only {lines} log lines");
     let mut steps = Vec::new();
+    browser
+        .js("window.__frame.contentWindow.conflabRenderCost = {}; return 0;")
+        .await;
     for i in 0..5u64 {
         let before = log_lines(&browser).await;
         let probe = format!(
@@ -265,6 +268,22 @@ async fn bench_page() {
         steps.push(time_to_frame(&browser, step, &probe).await);
     }
     let lines_after = log_lines(&browser).await;
+    // Where the time goes, from the page's own User Timing measures: the message handled (the step run by the
+    // engine) and the whole page's render, for the last five steps.
+    let split = browser
+        .js("const p = window.__frame.contentWindow.performance; \
+             const last = (n) => p.getEntriesByName(n).slice(-5).map((e) => Math.round(e.duration * 10) / 10); \
+             return {handled: last('conflab:message handled'), render: last('conflab:render done')};")
+        .await;
+    // Each component's own render time over the five steps (the page's `Timed` guards), in ms.
+    let costs = browser
+        .js("const c = window.__frame.contentWindow.conflabRenderCost || {}; \
+             const r = {}; for (const k of Object.keys(c)) r[k] = Math.round(c[k] / 5 * 10) / 10; return r;")
+        .await;
+    println!(
+        "{{\"bench\":\"page_step_split\",\"handled_ms\":{},\"render_ms\":{},\"component_ms_per_step\":{costs}}}",
+        split["handled"], split["render"]
+    );
     let (frames, doms): (Vec<f64>, Vec<f64>) = steps.into_iter().unzip();
     // `dom`: from the post to the DOM showing the lines (the step's work and the render); `frame`: to the first
     // animation frame that shows them (the DOM time rounded up to the display's frames).

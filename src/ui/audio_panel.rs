@@ -61,6 +61,7 @@ fn select_value(e: &Event) -> String {
 /// The audio panel.
 #[component]
 pub fn AudioPanel(props: &Props) -> Html {
+    let _timed = super::Timed::new("conflab:c:AudioPanel");
     let audio = &props.audio;
     let view: &AudioView = &audio.view;
     let number = use_node_ref();

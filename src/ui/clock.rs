@@ -166,6 +166,7 @@ fn use_shortcuts(
 /// The clock bar.
 #[component]
 pub fn Clock(props: &Props) -> Html {
+    let _timed = super::Timed::new("conflab:c:Clock");
     let time = use_frame_now(&props.live, Some(props.on_action.clone()));
     let jump_input = use_node_ref();
     let jump_error = use_state_eq(|| None::<String>);

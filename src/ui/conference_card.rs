@@ -28,6 +28,7 @@ pub struct Props {
 /// A conference card.
 #[component]
 pub fn ConferenceCard(props: &Props) -> Html {
+    let _timed = super::Timed::new("conflab:c:ConferenceCard");
     let sandbox = props.live.borrow();
     let engine = sandbox.engine();
     let Ok(c) = engine.conferences().get(&props.id) else {
@@ -107,6 +108,7 @@ struct RowProps {
 /// A participant with its level meter, talking badge, talk/listen switches (REST) and a Remove button (REST).
 #[component]
 fn ParticipantRow(props: &RowProps) -> Html {
+    let _timed = super::Timed::new("conflab:c:ParticipantRow");
     let p = &props.participant;
     let toggle = |privilege: Privilege| {
         let (on_action, conference_id, call_id) = (

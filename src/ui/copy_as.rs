@@ -79,6 +79,7 @@ async fn write_clipboard(text: String) -> bool {
 /// The two copy buttons and their texts.
 #[component]
 pub fn CopyAs(props: &Props) -> Html {
+    let _timed = super::Timed::new("conflab:c:CopyAs");
     let copied = use_state(|| None::<Copied>);
     let curl_text = curl(
         &props.request,

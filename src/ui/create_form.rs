@@ -23,6 +23,7 @@ pub struct Props {
 /// Creates a conference by REST.
 #[component]
 pub fn CreateForm(props: &Props) -> Html {
+    let _timed = super::Timed::new("conflab:c:CreateForm");
     let alias = use_node_ref();
     let play_beep = use_node_ref();
     let record = use_node_ref();

@@ -65,6 +65,7 @@ pub fn use_embed(live: UseReducerHandle<Live>) {
                             else {
                                 return; // undefined, a function: nothing conflab could read
                             };
+                            super::mark("conflab:message");
                             let parsed =
                                 message::parse_request_in(&text, sandbox.borrow().scenario());
                             let replies = match parsed {
@@ -77,6 +78,7 @@ pub fn use_embed(live: UseReducerHandle<Live>) {
                                     cursor.handle(&mut sandbox.borrow_mut(), request)
                                 }
                             };
+                            super::measure("conflab:message handled", "conflab:message");
                             // The cursor has these lines: the re-render's drain below posts nothing twice.
                             live.dispatch(LiveAction::Touched);
                             for reply in &replies {

@@ -19,6 +19,7 @@ pub struct Props {
 /// The log, kept scrolled to the newest line.
 #[component]
 pub fn EventLog(props: &Props) -> Html {
+    let _timed = super::Timed::new("conflab:c:EventLog");
     let list = use_node_ref();
     let sandbox = props.live.borrow();
     let log = sandbox.log();

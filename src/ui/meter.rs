@@ -79,6 +79,7 @@ pub struct Props {
 /// A level meter and a talking badge, fed by [`Meters`] directly.
 #[component]
 pub fn MeterView(props: &Props) -> Html {
+    let _timed = super::Timed::new("conflab:c:MeterView");
     let reading = use_state_eq(|| props.meters.get(&props.call_id));
     {
         let (meters, call_id, reading) =

@@ -43,6 +43,60 @@ fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now().max(0.0))
 }
 
+/// A User Timing mark (DevTools' Performance panel and `./x bench page` read them).
+fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
+/// Times a component's own render (its function body, not its children's) when dropped, adding the
+/// milliseconds to `window.conflabRenderCost[NAME]`: `./x bench page` reads it to see where a step's render goes.
+pub(crate) struct Timed {
+    name: &'static str,
+    start: f64,
+}
+
+impl Timed {
+    pub(crate) fn new(name: &'static str) -> Timed {
+        Timed {
+            name,
+            start: now_ms(),
+        }
+    }
+}
+
+impl Drop for Timed {
+    fn drop(&mut self) {
+        use wasm_bindgen::JsValue;
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let key = JsValue::from_str("conflabRenderCost");
+        let costs = js_sys::Reflect::get(&window, &key)
+            .ok()
+            .filter(|v| v.is_object())
+            .unwrap_or_else(|| {
+                let fresh = js_sys::Object::new().into();
+                let _ = js_sys::Reflect::set(&window, &key, &fresh);
+                fresh
+            });
+        let name = JsValue::from_str(self.name);
+        let so_far = js_sys::Reflect::get(&costs, &name)
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0);
+        let _ = js_sys::Reflect::set(&costs, &name, &JsValue::from_f64(so_far + now_ms() - self.start));
+    }
+}
+
+/// A User Timing measure from the mark `start` to now.
+fn measure(name: &str, start: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.measure_with_start_mark(name, start);
+    }
+}
+
 /// The whole page.
 #[component]
 pub fn App() -> Html {
@@ -63,6 +117,9 @@ pub fn App() -> Html {
     persist::use_persist(&live);
     let on_action = live::guarded(live.clone());
     let snapshot: Live = (*live).clone();
+    // How long a render of the whole page takes, to its effects (after every child rendered).
+    mark("conflab:render");
+    use_effect(|| measure("conflab:render done", "conflab:render"));
     let audio = audio_link::use_audio(snapshot.clone(), on_action.clone());
     let conferences: Vec<String> = snapshot
         .borrow()

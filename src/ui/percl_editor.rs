@@ -48,6 +48,7 @@ fn now() -> f64 {
 /// The page's PerCL editor: a scratch script with the example menu and Format.
 #[component]
 pub fn PerclEditor() -> Html {
+    let _timed = super::Timed::new("conflab:c:PerclEditor");
     let source = use_state(|| EXAMPLES[0].script.to_owned());
     let on_change = {
         let source = source.clone();

@@ -20,6 +20,7 @@ pub struct Props {
 /// The phones and the calls.
 #[component]
 pub fn Phones(props: &Props) -> Html {
+    let _timed = super::Timed::new("conflab:c:Phones");
     let sandbox = props.live.borrow();
     let listed = phones(&sandbox);
     let engine = sandbox.engine();
@@ -70,6 +71,7 @@ fn value_of(input: &NodeRef) -> String {
 /// One phone: what it is, its call, and its controls.
 #[component]
 fn PhoneRow(props: &RowProps) -> Html {
+    let _timed = super::Timed::new("conflab:c:PhoneRow");
     let number = use_node_ref();
     let digits = use_node_ref();
     let phrase = use_node_ref();

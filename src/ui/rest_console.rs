@@ -63,6 +63,7 @@ fn datalist_id(kind: IdKind) -> String {
 /// The console card.
 #[component]
 pub fn RestConsole(props: &Props) -> Html {
+    let _timed = super::Timed::new("conflab:c:RestConsole");
     let form = use_state(|| Form::new(console::by_key(FIRST).expect("a catalogued endpoint")));
     let sent = use_state(|| None::<Sent>);
     let sandbox = props.live.borrow();

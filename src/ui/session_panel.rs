@@ -198,6 +198,7 @@ fn copy_to_clipboard(text: &str) -> bool {
 /// The Session panel.
 #[component]
 pub fn SessionPanel(props: &SessionPanelProps) -> Html {
+    let _timed = super::Timed::new("conflab:c:SessionPanel");
     let live = props.live.clone();
     let on_action = props.on_action.clone();
     let import = use_state(|| Import::None);

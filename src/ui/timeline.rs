@@ -24,6 +24,7 @@ pub struct Props {
 /// The strip.
 #[component]
 pub fn Timeline(props: &Props) -> Html {
+    let _timed = super::Timed::new("conflab:c:Timeline");
     let now = super::clock::use_frame_now(&props.live, None);
     let strip = {
         let live = props.live.clone();
@@ -156,6 +157,7 @@ impl PartialEq for MarksProps {
 /// the frames of the playing clock re-render the cursor only, never the marks.
 #[component]
 fn Marks(props: &MarksProps) -> Html {
+    let _timed = super::Timed::new("conflab:c:Marks");
     let strip = &props.strip;
     strip
         .marks

@@ -6,6 +6,7 @@ use yew::prelude::*;
 /// A collapsible table of every transition, straight from [`TABLE`].
 #[component]
 pub fn TransitionTable() -> Html {
+    let _timed = super::Timed::new("conflab:c:TransitionTable");
     html! {
         <details class="card table">
             <summary>{"How the status changes (the state machine's own table)"}</summary>

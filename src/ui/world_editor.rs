@@ -111,6 +111,7 @@ pub(super) fn invalid(problems: &[DraftProblem], field: &str) -> String {
 /// The world editor.
 #[component]
 pub fn WorldEditor(props: &Props) -> Html {
+    let _timed = super::Timed::new("conflab:c:WorldEditor");
     let world = world_now(&props.live.borrow());
     let draft = use_reducer_eq(|| DraftState(Draft::of(&world)));
     // The world the draft was last filled from. While the draft still says just that, it follows the world (a
