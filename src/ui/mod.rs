@@ -13,6 +13,7 @@ mod conference_card;
 mod create_form;
 pub mod embed;
 mod event_log;
+mod lifecycle;
 pub mod live;
 mod meter;
 mod percl_editor;
@@ -96,6 +97,9 @@ pub fn App() -> Html {
                     <audio_panel::AudioPanel audio={audio.clone()} live={snapshot.clone()} />
                     <event_log::EventLog live={snapshot.clone()} />
                     <transition_table::TransitionTable />
+                </div>
+                <div class="wide">
+                    <lifecycle::Lifecycle live={snapshot.clone()} />
                 </div>
                 <div class="wide">
                     <percl_editor::PerclEditor />
