@@ -9,7 +9,11 @@
 //! * **step**: with 100 calls live and over 1,000 log lines, from posting a step to the first animation frame
 //!   at which the page shows the new lines (`data-lines` on the event log);
 //! * **rewind**: in a 10-minute session with over 2,000 log lines, from posting `advance` to an earlier time
-//!   to the first frame that shows that time (`data-ms` on the clock), for ten positions.
+//!   to the first frame that shows that time (`data-ms` on the clock), for ten positions;
+//! * **log scroll**: in a log of over 10,000 lines (1,000 callers), from setting the event log's `scrollTop` to a
+//!   far position to the first frame at which the row there is rendered, for ten positions;
+//! * **log filter**: in that log, from typing a text filter (setting the input's value and its `input` event) to
+//!   the first frame at which the list shows it (`data-filter` on the event log), for five texts.
 #![cfg(not(target_arch = "wasm32"))]
 
 #[path = "e2e/harness.rs"]
@@ -65,6 +69,56 @@ fn ten_minutes() -> Value {
         steps.push(step);
     }
     s
+}
+
+/// 1,000 callers, 500 ms apart, each hanging up 5 s after it dialled: over 12,000 log lines.
+fn thousand_callers() -> Value {
+    let mut s = world();
+    let steps = s["steps"].as_array_mut().unwrap();
+    let mut timeline = Vec::new();
+    for i in 0..1000u64 {
+        timeline.push((
+            1000 + i * 500,
+            json!({"dial": {"from": phone(i), "to": "+15550100000"}}),
+        ));
+        timeline.push((6000 + i * 500, json!({"hangup": {"phone": phone(i)}})));
+    }
+    timeline.sort_by_key(|(at, _)| *at);
+    for (at, mut step) in timeline {
+        step["at"] = json!(at);
+        steps.push(step);
+    }
+    s
+}
+
+/// Runs `action(doc)` in the page and calls back with the time to the first animation frame at which
+/// `probe(doc)` is true.
+const ACT_TO_FRAME: &str = r#"
+const [actionSource, probeSource, done] = arguments;
+const win = window.__frame.contentWindow;
+const doc = win.document;
+const action = new Function('doc', actionSource);
+const probe = new Function('doc', probeSource);
+const t0 = performance.now();
+action(doc);
+const tick = () => {
+  if (probe(doc)) done(performance.now() - t0);
+  else if (performance.now() - t0 > 10000) done(-1);
+  else win.requestAnimationFrame(tick);
+};
+win.requestAnimationFrame(tick);
+"#;
+
+async fn act_to_frame(browser: &Browser, action: &str, probe: &str) -> f64 {
+    let ms = browser
+        .client
+        .execute_async(ACT_TO_FRAME, vec![json!(action), json!(probe)])
+        .await
+        .expect("time an action")
+        .as_f64()
+        .expect("a time");
+    assert!(ms >= 0.0, "the page never showed it ({probe})");
+    ms
 }
 
 /// The parent's side: embeds the page, and keeps every message it sends with its arrival time.
@@ -239,6 +293,58 @@ async fn bench_page() {
         rewinds.len(),
         median(&mut rewinds.clone()),
         rewinds.iter().copied().fold(0.0, f64::max)
+    );
+    // A log of over 10,000 lines: scrolling and filtering.
+    post(
+        &browser,
+        json!({"conflab": "load", "scenario": thousand_callers()}),
+        "loaded",
+    )
+    .await;
+    post(
+        &browser,
+        json!({"conflab": "advance", "to": 520_000}),
+        "advanced",
+    )
+    .await;
+    let lines = log_lines(&browser).await;
+    assert!(lines >= 10_000, "only {lines} log lines with 1,000 callers");
+    let rows_in_dom =
+        "return window.__frame.contentDocument.querySelectorAll('#events li.event').length";
+    let mut scrolls = Vec::new();
+    let mut most_rows = 0;
+    for i in 0..10u64 {
+        // Far jumps, up and down the log, so that every one needs new rows.
+        let line = if i % 2 == 0 {
+            i * lines / 10
+        } else {
+            lines - 1 - i * lines / 12
+        };
+        let action = format!("doc.querySelector('#events').scrollTop = {line} * 24;");
+        let probe =
+            format!("return doc.querySelector('#events li.event[data-line=\"{line}\"]') !== null;");
+        scrolls.push(act_to_frame(&browser, &action, &probe).await);
+        most_rows = most_rows.max(browser.js(rows_in_dom).await.as_u64().unwrap_or(0));
+    }
+    println!(
+        "{{\"bench\":\"log_scroll\",\"log_lines\":{lines},\"positions\":{},\"rows_in_dom_max\":{most_rows},\"median_ms\":{:.1},\"max_ms\":{:.1}}}",
+        scrolls.len(),
+        median(&mut scrolls.clone()),
+        scrolls.iter().copied().fold(0.0, f64::max)
+    );
+    let mut filters = Vec::new();
+    for text in ["conferencestatus", "inprogress", "+15550200999", "beep", ""] {
+        let action = format!(
+            "const i = doc.querySelector('#log-text'); i.value = '{text}'; i.dispatchEvent(new Event('input', {{bubbles: true}}));"
+        );
+        let probe = format!("return doc.querySelector('#events').dataset.filter === '{text}';");
+        filters.push(act_to_frame(&browser, &action, &probe).await);
+    }
+    println!(
+        "{{\"bench\":\"log_filter\",\"log_lines\":{lines},\"filters\":{},\"median_ms\":{:.1},\"max_ms\":{:.1}}}",
+        filters.len(),
+        median(&mut filters.clone()),
+        filters.iter().copied().fold(0.0, f64::max)
     );
     // The parent is a 404 page, so its own console has that error; the page under test must not have panicked.
     let panics: Vec<_> = browser

@@ -413,7 +413,6 @@ pub fn EventLog(props: &Props) -> Html {
         }
     };
     let toggle_line = {
-        let set = set.clone();
         move |key: Key| {
             let f = set(Rc::new(move |ui: &mut Ui| {
                 if !ui.expanded.remove(&key) {

@@ -16,17 +16,17 @@ use yew::prelude::*;
 
 /// The drawing's size (SVG user units; it scales to the card's width).
 const W: f64 = 900.0;
-const H: f64 = 440.0;
+const H: f64 = 480.0;
 /// A state's box: half width, half height.
 const HW: f64 = 58.0;
 const HH: f64 = 17.0;
 /// How far apart edges between the same two states are drawn.
-const LANE: f64 = 30.0;
+const LANE: f64 = 32.0;
 
 /// The centre of a state.
 fn centre(s: &State) -> (f64, f64) {
     let x = [50.0, 230.0, 470.0, 700.0][usize::from(s.cell.col).min(3)];
-    let y = [110.0, 240.0, 370.0][usize::from(s.cell.row).min(2)];
+    let y = [100.0, 250.0, 420.0][usize::from(s.cell.row).min(2)];
     (x, y)
 }
 
@@ -85,30 +85,39 @@ fn geometry(d: &Diagram, e: &Edge) -> Option<(String, (f64, f64, &'static str))>
     let (a, b) = (d.state(e.from)?, d.state(e.to)?);
     let (ca, cb) = (centre(a), centre(b));
     if e.from == e.to {
+        let loops = d
+            .edges
+            .iter()
+            .filter(|o| o.from == e.from && o.to == e.from)
+            .count();
         let (sx, sy) = loop_side(e.from);
         let (hw, hh) = half(e.from);
-        let reach = 34.0 + f64::from(e.lane) * 24.0;
-        let spread = 24.0 + f64::from(e.lane) * 10.0;
-        // Leave and come back on the side (sx, sy): the two ends straddle its middle.
+        let lane = f64::from(e.lane);
+        let reach = |lane: f64| 28.0 + lane * 16.0;
+        let spread = 12.0 + lane * 9.0;
+        // Leave and come back on the side (sx, sy): the two ends straddle its middle; bigger lanes go round the
+        // smaller ones.
         let (px, py) = (-sy, sx);
         let base = (ca.0 + sx * hw, ca.1 + sy * hh);
-        let p0 = (base.0 + px * 10.0, base.1 + py * 10.0);
-        let p1 = (base.0 - px * 10.0, base.1 - py * 10.0);
+        let p0 = (base.0 + px * 8.0, base.1 + py * 8.0);
+        let p1 = (base.0 - px * 8.0, base.1 - py * 8.0);
         let c0 = (
-            base.0 + sx * reach + px * spread,
-            base.1 + sy * reach + py * spread,
+            base.0 + sx * reach(lane) + px * spread,
+            base.1 + sy * reach(lane) + py * spread,
         );
         let c1 = (
-            base.0 + sx * reach - px * spread,
-            base.1 + sy * reach - py * spread,
+            base.0 + sx * reach(lane) - px * spread,
+            base.1 + sy * reach(lane) - py * spread,
         );
-        let tip = (base.0 + sx * reach * 0.75, base.1 + sy * reach * 0.75);
+        // The labels stack beyond the outermost loop, the innermost loop's nearest.
+        let outer = reach(loops as f64 - 1.0) * 0.75;
         let label = if sx > 0.0 {
-            (tip.0 + 6.0, tip.1 + 4.0, "start")
+            let y = ca.1 + (lane - (loops as f64 - 1.0) / 2.0) * 13.0 + 4.0;
+            (base.0 + outer + 8.0, y, "start")
         } else if sy < 0.0 {
-            (tip.0, tip.1 - 4.0, "middle")
+            (base.0, base.1 - outer - 6.0 - lane * 13.0, "middle")
         } else {
-            (tip.0, tip.1 + 12.0, "middle")
+            (base.0, base.1 + outer + 14.0 + lane * 13.0, "middle")
         };
         let path = format!(
             "M{:.1},{:.1} C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}",
@@ -126,7 +135,13 @@ fn geometry(d: &Diagram, e: &Edge) -> Option<(String, (f64, f64, &'static str))>
         .iter()
         .filter(|o| (o.from, o.to) == (e.from, e.to) || (o.from, o.to) == (e.to, e.from))
         .count();
-    let offset = (f64::from(e.lane) - (lanes as f64 - 1.0) / 2.0) * LANE;
+    // Between two states of one row, the first edge runs straight and the others bend below it (above is the
+    // populated state's); elsewhere they spread evenly either side.
+    let offset = if (ca.1 - cb.1).abs() < 1.0 {
+        f64::from(e.lane) * LANE
+    } else {
+        (f64::from(e.lane) - (lanes as f64 - 1.0) / 2.0) * LANE
+    };
     let (dx, dy) = (hi.0 - lo.0, hi.1 - lo.1);
     let len = (dx * dx + dy * dy).sqrt().max(1.0);
     let (px, py) = (-dy / len, dx / len);
@@ -135,11 +150,16 @@ fn geometry(d: &Diagram, e: &Edge) -> Option<(String, (f64, f64, &'static str))>
     let ctrl = (mid.0 + px * offset * 2.0, mid.1 + py * offset * 2.0);
     let p0 = exit(ca, half(e.from), ctrl);
     let p1 = exit(cb, half(e.to), ctrl);
-    let apex = (mid.0 + px * offset, mid.1 + py * offset);
     let path = format!(
         "M{:.1},{:.1} Q{:.1},{:.1} {:.1},{:.1}",
         p0.0, p0.1, ctrl.0, ctrl.1, p1.0, p1.1
     );
+    // A vertical edge crosses the middle row's edges: its label sits beside it, near its end.
+    if dx.abs() < 1.0 && offset.abs() < 1.0 {
+        let t = 0.85;
+        return Some((path, (p0.0 + 6.0, p0.1 + (p1.1 - p0.1) * t, "start")));
+    }
+    let apex = (mid.0 + px * offset, mid.1 + py * offset);
     Some((path, (apex.0, apex.1 - 4.0, "middle")))
 }
 
