@@ -27,8 +27,11 @@ use yew::prelude::*;
 
 /// The height of a collapsed row, in CSS pixels (static/why.css gives `#events > li` this height).
 pub const ROW_H: f64 = 24.0;
-/// Rows rendered beyond the visible ones, above and below.
-const OVERSCAN: usize = 100;
+/// Rows rendered beyond the visible ones, above and below: a jump renders about 90 rows.
+const OVERSCAN: usize = 30;
+/// Rows kept above the visible ones while following the newest line (appending to a keyed list costs only the
+/// new rows, and the newest lines of a short session are all there, as the page showed the newest 200).
+const FOLLOW_ABOVE: usize = 150;
 /// The list's height before it is measured.
 const DEFAULT_VIEWPORT: f64 = 540.0;
 /// The group index of a line in the flat view.
@@ -106,6 +109,8 @@ struct Ui {
     extras: BTreeMap<Key, f64>,
     scroll_top: f64,
     viewport: f64,
+    /// Whether `viewport` was measured.
+    measured: bool,
     /// Kept at the newest line as the log grows (the list is scrolled to its end).
     follow: bool,
     /// A log line to scroll into view after the next render.
@@ -125,6 +130,7 @@ impl Default for Ui {
             extras: BTreeMap::new(),
             scroll_top: 0.0,
             viewport: DEFAULT_VIEWPORT,
+            measured: false,
             follow: true,
             reveal: None,
             window: (0, 0),
@@ -160,7 +166,7 @@ impl Ui {
         } else {
             row_at(self.scroll_top, &open).min(n.saturating_sub(1))
         };
-        let start = first.saturating_sub(OVERSCAN);
+        let start = first.saturating_sub(if self.follow { FOLLOW_ABOVE } else { OVERSCAN });
         let end = (first + visible + OVERSCAN).min(n);
         let offset = |i: usize| {
             i as f64 * ROW_H
@@ -254,6 +260,7 @@ fn rows(
 }
 
 thread_local! {
+
     /// How [`reveal`] reaches the mounted log.
     static REVEAL: RefCell<Option<Callback<usize>>> = const { RefCell::new(None) };
 }
@@ -313,11 +320,20 @@ pub fn EventLog(props: &Props) -> Html {
         use_effect(move || {
             if let Some(el) = list.cast::<Element>() {
                 let mut ui = ui.borrow_mut();
-                let height = f64::from(el.client_height());
-                if height > 0.0 {
-                    ui.viewport = height;
+                // Reading a size forces a layout before the frame's own: the list's height is read once here
+                // (then on each scroll), open rows' only while some are open.
+                if !ui.measured {
+                    let height = f64::from(el.client_height());
+                    if height > 0.0 {
+                        ui.viewport = height;
+                        ui.measured = true;
+                    }
                 }
-                let opened = el.query_selector_all("li.event.open").ok();
+                let opened = if ui.expanded.is_empty() {
+                    None
+                } else {
+                    el.query_selector_all("li.event.open").ok()
+                };
                 for i in 0..opened.as_ref().map_or(0, |o| o.length()) {
                     let li = opened.as_ref().and_then(|o| o.item(i));
                     let Some(li) = li.and_then(|n| n.dyn_into::<HtmlElement>().ok()) else {
@@ -389,6 +405,7 @@ pub fn EventLog(props: &Props) -> Html {
                 ui.scroll_top = top;
                 if height > 0.0 {
                     ui.viewport = height;
+                    ui.measured = true;
                 }
                 ui.follow = follow;
                 let (start, end) = ui.window;
@@ -533,7 +550,7 @@ pub fn EventLog(props: &Props) -> Html {
             Callback::from(move |_: MouseEvent| set_id(id.clone()))
         });
         html! {
-            <li class="group-head" data-group={id.cloned().unwrap_or_default()} data-count={shown.to_string()}>
+            <li key={format!("h{group}")} class="group-head" data-group={id.cloned().unwrap_or_default()} data-count={shown.to_string()}>
                 if let Some(fold) = fold {
                     <button type="button" class="fold" aria-expanded={(!folded).to_string()} onclick={fold}
                             aria-label={format!("Fold {title}")}>{ if folded { "▸" } else { "▾" } }</button>
@@ -741,7 +758,8 @@ fn line(l: &LogLine, key: Key, row: usize, open: bool, toggle: Callback<MouseEve
         </>
     };
     html! {
-        <li class={classes!("event", kind, (row % 2 == 1).then_some("odd"), open.then_some("open"))}
+        <li key={format!("l{}-{}", key.group, key.ix)}
+            class={classes!("event", kind, (row % 2 == 1).then_some("odd"), open.then_some("open"))}
             data-kind={kind} data-to={to} data-request-type={request_type} data-http-status={status}
             data-line={key.ix.to_string()} data-group-ix={key.group.to_string()} data-row={row.to_string()}>
             if expandable {
