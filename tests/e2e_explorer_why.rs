@@ -233,6 +233,10 @@ async fn the_log_groups_by_call_and_filters_by_kind() {
             json!("call"),
         )
         .await;
+    browser
+        .js("document.querySelector('#events').scrollIntoView()")
+        .await;
+    browser.screenshot("explorer-why-by-call").await;
     for (me, other) in [(&calls[0], &calls[1]), (&calls[1], &calls[0])] {
         let g = group_rows(&browser, me).await;
         let rows = g["rows"].as_array().cloned().unwrap_or_default();

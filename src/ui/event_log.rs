@@ -30,8 +30,8 @@ pub const ROW_H: f64 = 24.0;
 /// Rows rendered beyond the visible ones, above and below: a jump renders about 90 rows.
 const OVERSCAN: usize = 30;
 /// Rows kept above the visible ones while following the newest line (appending to a keyed list costs only the
-/// new rows, and the newest lines of a short session are all there, as the page showed the newest 200).
-const FOLLOW_ABOVE: usize = 150;
+/// new rows): with the visible ones, about the newest 85 lines exist.
+const FOLLOW_ABOVE: usize = 60;
 /// The list's height before it is measured.
 const DEFAULT_VIEWPORT: f64 = 540.0;
 /// The group index of a line in the flat view.
@@ -259,6 +259,20 @@ fn rows(
     out
 }
 
+/// Whether the rows for `next` are those of `previous` that also contain `next`'s text: the same flat log and
+/// filter, with a text that contains the previous one.
+fn narrows(previous: &CacheKey, next: &CacheKey) -> bool {
+    let (old, new) = (previous.filter.text_filter(), next.filter.text_filter());
+    previous.view == View::Flat
+        && next.view == View::Flat
+        && (previous.generation, previous.len) == (next.generation, next.len)
+        && previous.filter.kinds == next.filter.kinds
+        && previous.filter.id == next.filter.id
+        && !old.is_empty()
+        && new.len() > old.len()
+        && new.contains(old)
+}
+
 thread_local! {
 
     /// How [`reveal`] reaches the mounted log.
@@ -372,6 +386,23 @@ pub fn EventLog(props: &Props) -> Html {
     };
     let rows = match &state.cache {
         Some((k, rows)) if *k == key => rows.clone(),
+        // Typing on in the flat view only narrows: the new text's lines are among the last result's.
+        Some((k, previous)) if narrows(k, &key) => {
+            let mut base = key.filter.clone();
+            base.id = None;
+            let rows: Rc<Vec<Row>> = Rc::new(
+                previous
+                    .iter()
+                    .copied()
+                    .filter(|r| match r {
+                        Row::Line(k) => log.get(k.ix).is_some_and(|l| base.matches(l)),
+                        Row::Head { .. } => false,
+                    })
+                    .collect(),
+            );
+            state.cache = Some((key, rows.clone()));
+            rows
+        }
         _ => {
             let rows = Rc::new(rows(
                 log,
