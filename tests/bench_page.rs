@@ -12,7 +12,15 @@
 //!   to the first frame that shows that time (`data-ms` on the clock), for ten positions;
 //! * **scrub**: in the same session, through the timeline strip's own input path (pointer events dispatched on
 //!   `#timeline-strip`: ten clicks, then a drag of ten moves), from the event to the first frame at which the
-//!   clock shows the time the strip maps the pointer to.
+//!   clock shows the time the strip maps the pointer to;
+//! * **log scroll**: in a log of over 10,000 lines (1,000 callers), from setting the event log's `scrollTop` to a
+//!   far position to the first frame at which the row there is rendered, for ten positions. Chromium fires the
+//!   `scroll` event of a programmatic scroll at the next frame, so this includes a frame the page cannot use; the
+//!   same jumps are then timed with the `scroll` event dispatched at once, which gives the page's own work
+//!   (`work_ms`: to the end of the render's microtasks) and its frame;
+//! * **log filter**: in that log, from typing a text filter (setting the input's value and its `input` event) to
+//!   the first frame at which the list shows it (`data-filter` on the event log), with the work: five texts
+//!   pasted whole, then a word typed a key at a time.
 #![cfg(not(target_arch = "wasm32"))]
 
 #[path = "e2e/harness.rs"]
@@ -75,6 +83,62 @@ fn ten_minutes() -> Value {
         steps.push(step);
     }
     s
+}
+
+/// 1,000 callers, 500 ms apart, each hanging up 5 s after it dialled: over 12,000 log lines.
+fn thousand_callers() -> Value {
+    let mut s = world();
+    let steps = s["steps"].as_array_mut().unwrap();
+    let mut timeline = Vec::new();
+    for i in 0..1000u64 {
+        timeline.push((
+            1000 + i * 500,
+            json!({"dial": {"from": phone(i), "to": "+15550100000"}}),
+        ));
+        timeline.push((6000 + i * 500, json!({"hangup": {"phone": phone(i)}})));
+    }
+    timeline.sort_by_key(|(at, _)| *at);
+    for (at, mut step) in timeline {
+        step["at"] = json!(at);
+        steps.push(step);
+    }
+    s
+}
+
+/// Runs `action(doc)` in the page and calls back with the time to the first animation frame at which
+/// `probe(doc)` is true.
+const ACT_TO_FRAME: &str = r#"
+const [actionSource, probeSource, done] = arguments;
+const win = window.__frame.contentWindow;
+const doc = win.document;
+const action = new Function('doc', actionSource);
+const probe = new Function('doc', probeSource);
+let work = -1;
+const t0 = performance.now();
+action(doc);
+// Yew renders in a microtask queued by the event; this one runs after it.
+Promise.resolve().then(() => Promise.resolve()).then(() => { work = performance.now() - t0; });
+const tick = () => {
+  if (probe(doc)) done([performance.now() - t0, work]);
+  else if (performance.now() - t0 > 10000) done([-1, work]);
+  else win.requestAnimationFrame(tick);
+};
+win.requestAnimationFrame(tick);
+"#;
+
+/// (time to the first frame that shows it, main-thread work of the action and its render), in ms.
+async fn act_to_frame(browser: &Browser, action: &str, probe: &str) -> (f64, f64) {
+    let v = browser
+        .client
+        .execute_async(ACT_TO_FRAME, vec![json!(action), json!(probe)])
+        .await
+        .expect("time an action");
+    let (frame, work) = (
+        v[0].as_f64().expect("a time"),
+        v[1].as_f64().expect("a time"),
+    );
+    assert!(frame >= 0.0, "the page never showed it ({probe})");
+    (frame, work)
 }
 
 /// The parent's side: embeds the page, and keeps every message it sends with its arrival time.
@@ -354,6 +418,87 @@ async fn bench_page() {
         median(&mut scrubs.clone()),
         scrubs.iter().copied().fold(0.0, f64::max)
     );
+    post(
+        &browser,
+        json!({"conflab": "load", "scenario": thousand_callers()}),
+        "loaded",
+    )
+    .await;
+    post(
+        &browser,
+        json!({"conflab": "advance", "to": 520_000}),
+        "advanced",
+    )
+    .await;
+    let lines = log_lines(&browser).await;
+    assert!(lines >= 10_000, "only {lines} log lines with 1,000 callers");
+    let rows_in_dom =
+        "return window.__frame.contentDocument.querySelectorAll('#events li.event').length";
+    let mut most_rows = 0;
+    for dispatch in [false, true] {
+        let (mut frames, mut works) = (Vec::new(), Vec::new());
+        for i in 0..10u64 {
+            // Far jumps, up and down the log, so that every one needs new rows.
+            let line = if i % 2 == 0 {
+                i * lines / 10
+            } else {
+                lines - 1 - i * lines / 12
+            };
+            let line = if dispatch {
+                line.saturating_sub(37)
+            } else {
+                line
+            };
+            let action = format!(
+                "const l = doc.querySelector('#events'); l.scrollTop = {line} * 24;{}",
+                if dispatch {
+                    " l.dispatchEvent(new Event('scroll'));"
+                } else {
+                    ""
+                }
+            );
+            let probe = format!(
+                "return doc.querySelector('#events li.event[data-line=\"{line}\"]') !== null;"
+            );
+            let (frame, work) = act_to_frame(&browser, &action, &probe).await;
+            frames.push(frame);
+            works.push(work);
+            most_rows = most_rows.max(browser.js(rows_in_dom).await.as_u64().unwrap_or(0));
+        }
+        println!(
+            "{{\"bench\":\"log_scroll\",\"scroll_event\":\"{}\",\"log_lines\":{lines},\"positions\":{},\"rows_in_dom_max\":{most_rows},\"median_ms\":{:.1},\"max_ms\":{:.1},\"work_median_ms\":{:.1},\"work_max_ms\":{:.1}}}",
+            if dispatch { "dispatched" } else { "browser" },
+            frames.len(),
+            median(&mut frames.clone()),
+            frames.iter().copied().fold(0.0, f64::max),
+            median(&mut works.clone()),
+            works.iter().copied().fold(0.0, f64::max)
+        );
+    }
+    // Whole texts pasted in (each filters the whole log), then one typed a key at a time (after the first key, each
+    // narrows the last result).
+    let pasted = ["conferencestatus", "inprogress", "+15550200999", "beep", ""];
+    let typed = ["c", "ca", "cal", "call", "calls", ""];
+    for (input, texts) in [("pasted", &pasted[..]), ("typed", &typed[..])] {
+        let (mut filters, mut works) = (Vec::new(), Vec::new());
+        for text in texts {
+            let action = format!(
+                "const i = doc.querySelector('#log-text'); i.value = '{text}'; i.dispatchEvent(new Event('input', {{bubbles: true}}));"
+            );
+            let probe = format!("return doc.querySelector('#events').dataset.filter === '{text}';");
+            let (frame, work) = act_to_frame(&browser, &action, &probe).await;
+            filters.push(frame);
+            works.push(work);
+        }
+        println!(
+            "{{\"bench\":\"log_filter\",\"input\":\"{input}\",\"log_lines\":{lines},\"filters\":{},\"median_ms\":{:.1},\"max_ms\":{:.1},\"work_median_ms\":{:.1},\"work_max_ms\":{:.1}}}",
+            filters.len(),
+            median(&mut filters.clone()),
+            filters.iter().copied().fold(0.0, f64::max),
+            median(&mut works.clone()),
+            works.iter().copied().fold(0.0, f64::max)
+        );
+    }
     // The parent is a 404 page, so its own console has that error; the page under test must not have panicked.
     let panics: Vec<_> = browser
         .browser_log()

@@ -14,6 +14,7 @@ mod copy_as;
 mod create_form;
 pub mod embed;
 mod event_log;
+mod lifecycle;
 pub mod live;
 mod meter;
 mod percl_editor;
@@ -157,6 +158,9 @@ pub fn App() -> Html {
                     <rest_console::RestConsole live={snapshot.clone()} on_action={on_action.clone()} />
                     <event_log::EventLog live={snapshot.clone()} />
                     <transition_table::TransitionTable />
+                </div>
+                <div class="wide">
+                    <lifecycle::Lifecycle live={snapshot.clone()} />
                 </div>
                 <div class="wide">
                     <percl_editor::PerclEditor />

@@ -1,10 +1,13 @@
 //! The Phones panel: the world's outside phones (and any other that has called), each with its current call,
 //! and what a phone can do: dial one of the account's numbers, answer, press keys, say a phrase, hang up. Each
-//! control sends the step a scenario would take. Below them, every call with its status.
+//! control sends the step a scenario would take. Below them, every call with its status and,
+//! while it lives, the PerCL command it runs and what it waits for ([`crate::why::activity`]).
 
 use super::live::{Live, LiveAction};
 use crate::page::{can_answer, format_at, media_word, phone_name, phones};
 use crate::scenario::Action;
+use crate::why::activity::{CallActivity, call_activity, words};
+use crate::why::groups::Groups;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -21,9 +24,19 @@ pub struct Props {
 #[component]
 pub fn Phones(props: &Props) -> Html {
     let _timed = super::Timed::new("conflab:c:Phones");
+    let groups = use_mut_ref(Groups::new);
     let sandbox = props.live.borrow();
     let listed = phones(&sandbox);
     let engine = sandbox.engine();
+    let log = sandbox.log();
+    groups.borrow_mut().sync(log, sandbox.generation());
+    let index = groups.borrow();
+    // What each live call runs and waits for, in words.
+    let doing = |id: &str| {
+        call_activity(engine, log, &index, id)
+            .filter(|a| !matches!(a, CallActivity::Ended { .. }))
+            .map(|a| words(&a))
+    };
     let calls: Vec<_> = engine.calls().collect();
     html! {
         <section id="phones" class="card phones" aria-labelledby="phones-title">
@@ -45,6 +58,9 @@ pub fn Phones(props: &Props) -> Html {
                             <span class="which">{format!("{} → {}", phone_name(&c.from), c.to)}</span>
                             <span class="status" data-status={c.status.as_str()}>{c.status.as_str()}</span>
                             <time>{format_at(c.created_at)}</time>
+                            if let Some(doing) = doing(&c.id) {
+                                <span class="activity" title="the PerCL command it runs and what it waits for">{doing}</span>
+                            }
                         </li>
                     }) }
                 </ul>
