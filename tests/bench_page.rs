@@ -187,6 +187,7 @@ const observer = new MutationObserver(() => {
 });
 observer.observe(win.document.body, { subtree: true, childList: true, attributes: true, characterData: true });
 const t0 = performance.now();
+window.__postedAt = performance.timeOrigin + t0;
 win.postMessage(message, '*');
 const tick = () => {
   if (probe(win.document)) { observer.disconnect(); done([performance.now() - t0, dom]); }
@@ -339,6 +340,16 @@ async fn bench_page() {
              const last = (n) => p.getEntriesByName(n).slice(-5).map((e) => Math.round(e.duration * 10) / 10); \
              return {handled: last('conflab:message handled'), render: last('conflab:render done')};")
         .await;
+    // The last step's timeline, in ms from its post: the message handler starts, the page's render starts.
+    let phases = browser
+        .js("const w = window.__frame.contentWindow; const p = w.performance; \
+             const at = (n) => { const e = p.getEntriesByName(n); return e.length ? Math.round((p.timeOrigin + e[e.length - 1].startTime - window.__postedAt) * 10) / 10 : null; }; \
+             return {handler: at('conflab:message'), render: at('conflab:render')};")
+        .await;
+    println!(
+        "{{\"bench\":\"page_step_phases\",\"handler_starts_ms\":{},\"render_starts_ms\":{}}}",
+        phases["handler"], phases["render"]
+    );
     // Each component's own render time over the five steps (the page's `Timed` guards), in ms.
     let costs = browser
         .js("const c = window.__frame.contentWindow.conflabRenderCost || {}; \

@@ -87,7 +87,11 @@ impl Drop for Timed {
             .ok()
             .and_then(|v| v.as_f64())
             .unwrap_or(0.0);
-        let _ = js_sys::Reflect::set(&costs, &name, &JsValue::from_f64(so_far + now_ms() - self.start));
+        let _ = js_sys::Reflect::set(
+            &costs,
+            &name,
+            &JsValue::from_f64(so_far + now_ms() - self.start),
+        );
     }
 }
 
@@ -101,6 +105,7 @@ fn measure(name: &str, start: &str) {
 /// The whole page.
 #[component]
 pub fn App() -> Html {
+    let _timed = Timed::new("conflab:c:App");
     let live = use_reducer_eq(|| {
         // The session this browser had (or a permalink's); a new visitor gets the default world.
         let (mut live, problem) = persist::initial_live();
@@ -116,12 +121,21 @@ pub fn App() -> Html {
     });
     embed::use_embed(live.clone());
     persist::use_persist(&live);
-    let on_action = live::guarded(live.clone());
+    // One callback for the page's life: a new one per render would make every row's props differ, and every
+    // row re-render, at each step (the sandbox it reads is the same shared value throughout).
+    let on_action = (*use_memo((), {
+        let live = live.clone();
+        move |_| live::guarded(live)
+    }))
+    .clone();
     let snapshot: Live = (*live).clone();
     // How long a render of the whole page takes, to its effects (after every child rendered).
     mark("conflab:render");
     use_effect(|| measure("conflab:render done", "conflab:render"));
-    let audio = audio_link::use_audio(snapshot.clone(), on_action.clone());
+    let audio = {
+        let _timed = Timed::new("conflab:c:App/use_audio");
+        audio_link::use_audio(snapshot.clone(), on_action.clone())
+    };
     let conferences: Vec<String> = snapshot
         .borrow()
         .engine()

@@ -8,6 +8,8 @@ use crate::page::{can_answer, format_at, media_word, phone_name, phones};
 use crate::scenario::Action;
 use crate::why::activity::{CallActivity, call_activity, words};
 use crate::why::groups::Groups;
+use crate::wire::CallStatus;
+use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -38,12 +40,29 @@ pub fn Phones(props: &Props) -> Html {
             .map(|a| words(&a))
     };
     let calls: Vec<_> = engine.calls().collect();
+    let numbers: Rc<Vec<(String, Option<String>)>> = Rc::new(
+        sandbox
+            .scenario()
+            .numbers
+            .iter()
+            .map(|(n, cfg)| (n.clone(), cfg.alias.clone()))
+            .collect(),
+    );
     html! {
         <section id="phones" class="card phones" aria-labelledby="phones-title">
             <h2 id="phones-title">{"Phones"}</h2>
             <ul class="phone-list">
-                { for listed.into_iter().map(|phone| html! {
-                    <PhoneRow key={phone.clone()} phone={phone.clone()} live={props.live.clone()} on_action={props.on_action.clone()} />
+                { for listed.into_iter().map(|phone| {
+                    let call = engine
+                        .current_call_of(&phone)
+                        .and_then(|id| engine.call(&id))
+                        .map(|c| (c.id.clone(), c.status, c.to.clone()));
+                    let media = sandbox.scenario().phones.get(&phone).map(|p| media_word(&p.media));
+                    let answerable = can_answer(&sandbox, &phone);
+                    html! {
+                        <PhoneRow key={phone.clone()} phone={phone.clone()} {call} {media} {answerable}
+                                  numbers={numbers.clone()} on_action={props.on_action.clone()} />
+                    }
                 }) }
             </ul>
             <h3>{"Calls"}</h3>
@@ -69,10 +88,19 @@ pub fn Phones(props: &Props) -> Html {
     }
 }
 
+/// A phone's row, from plain values: a row whose phone, call and numbers did not change is not re-rendered
+/// when something else in the sandbox did.
 #[derive(Clone, PartialEq, Properties)]
 struct RowProps {
     phone: String,
-    live: Live,
+    /// Its current call: id, status, the number called.
+    call: Option<(String, CallStatus, String)>,
+    /// What it sends, in a word.
+    media: Option<String>,
+    /// Whether it can answer now (a manual phone ringing).
+    answerable: bool,
+    /// The account's numbers and their aliases, to dial.
+    numbers: Rc<Vec<(String, Option<String>)>>,
     on_action: Callback<LiveAction>,
 }
 
@@ -91,18 +119,10 @@ fn PhoneRow(props: &RowProps) -> Html {
     let number = use_node_ref();
     let digits = use_node_ref();
     let phrase = use_node_ref();
-    let sandbox = props.live.borrow();
-    let engine = sandbox.engine();
     let phone = props.phone.clone();
-    let call = engine
-        .current_call_of(&phone)
-        .and_then(|id| engine.call(&id));
-    let media = sandbox
-        .scenario()
-        .phones
-        .get(&phone)
-        .map(|p| media_word(&p.media));
-    let answerable = can_answer(&sandbox, &phone);
+    let call = props.call.as_ref();
+    let media = props.media.clone();
+    let answerable = props.answerable;
     let step = |make: Box<dyn Fn() -> Option<Action>>| {
         let on_action = props.on_action.clone();
         Callback::from(move |_: MouseEvent| {
@@ -160,22 +180,22 @@ fn PhoneRow(props: &RowProps) -> Html {
     let name = phone_name(&phone);
     let on_call = call.is_some();
     html! {
-        <li class="phone" data-phone={phone.clone()} data-call-id={call.map(|c| c.id.clone())}
-            data-call-status={call.map(|c| c.status.as_str())}>
+        <li class="phone" data-phone={phone.clone()} data-call-id={call.map(|c| c.0.clone())}
+            data-call-status={call.map(|c| c.1.as_str())}>
             <div class="phone-head">
                 <strong class="name">{name.clone()}</strong>
                 if name != phone { <span class="number">{phone.clone()}</span> }
                 if let Some(media) = media { <span class="badge" title="what this phone sends">{media}</span> }
                 { match call {
-                    Some(c) => html! { <span class="status" data-status={c.status.as_str()}>
-                        {format!("{} ({})", c.status.as_str(), c.to)}</span> },
+                    Some((_, status, to)) => html! { <span class="status" data-status={status.as_str()}>
+                        {format!("{} ({})", status.as_str(), to)}</span> },
                     None => html! { <span class="idle">{"idle"}</span> },
                 } }
             </div>
             <div class="phone-actions">
                 <select ref={number} aria-label={format!("Number for {name} to dial")} disabled={on_call}>
-                    { for sandbox.scenario().numbers.iter().map(|(n, cfg)| html! {
-                        <option value={n.clone()}>{match &cfg.alias {
+                    { for props.numbers.iter().map(|(n, alias)| html! {
+                        <option value={n.clone()}>{match alias {
                             Some(alias) => format!("{n} ({alias})"),
                             None => n.clone(),
                         }}</option>
