@@ -409,6 +409,8 @@ async fn format_writes_the_canonical_form_and_refuses_broken_scripts() {
 
     let broken = "[{\"Say\": {}}]";
     type_into_editor(&root, broken);
+    // Format reads the editor's state: wait until the typed text is the one checked.
+    checked(&root, broken.len()).await;
     click(&root, "#percl-format");
     settle().await;
     assert_eq!(
