@@ -259,6 +259,20 @@ async fn the_console_checks_sends_and_copies_a_request_that_works() {
         .js("return [...document.querySelectorAll('#rest-console .copy-text')].map(p => [p.dataset.kind, p.textContent])")
         .await;
     assert_eq!(texts, json!([["curl", want_curl], ["python", want_python]]));
+    // The same request opened in the event log offers the same texts (its body comes from the session's step).
+    browser
+        .js(
+            "const api = [...document.querySelectorAll('ol#events li.event[data-kind=api]')]; \
+             api[api.length - 1].querySelector('summary').click(); return 0;",
+        )
+        .await;
+    browser
+        .wait_for_js(
+            "Copy as on the log's api line",
+            "return [...document.querySelectorAll('ol#events li.event[data-kind=api] .copy-text')].map(p => [p.dataset.kind, p.textContent])",
+            json!([["curl", want_curl], ["python", want_python]]),
+        )
+        .await;
     // A refused clipboard shows the text to copy by hand.
     stub_clipboard(&browser, false).await;
     click(&browser, "#rest-console button.copy-curl").await;

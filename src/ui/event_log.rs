@@ -595,6 +595,12 @@ pub fn EventLog(props: &Props) -> Html {
             </li>
         }
     };
+    let account = &sandbox.engine().config().account;
+    let copy = CopyContext {
+        steps: &sandbox.scenario().steps,
+        account_id: &account.account_id,
+        api_key: &account.api_key,
+    };
     html! {
         <section class="card log" aria-labelledby="events-title">
             <h2 id="events-title">{format!("Event log ({} lines, {statuses} conference status changes)", log.len())}</h2>
@@ -621,7 +627,7 @@ pub fn EventLog(props: &Props) -> Html {
                 { for rows[start..end].iter().enumerate().map(|(i, row)| match *row {
                     Row::Head { group, shown, total } => head(group, shown, total),
                     Row::Line(key) => match log.get(key.ix) {
-                        Some(l) => line(l, key, start + i, expanded.contains(&key), toggle_line(key)),
+                        Some(l) => line(l, key, start + i, expanded.contains(&key), toggle_line(key), &copy),
                         None => html! {},
                     },
                 }) }
@@ -682,8 +688,15 @@ fn pretty(body: &str) -> String {
         .unwrap_or_else(|| body.to_owned())
 }
 
+/// What Copy as needs of the session: the steps (an API line's request body is in its step) and the account.
+struct CopyContext<'s> {
+    steps: &'s [crate::scenario::Step],
+    account_id: &'s str,
+    api_key: &'s str,
+}
+
 /// What an open webhook or API line shows.
-fn details(l: &LogLine) -> Html {
+fn details(l: &LogLine, copy: &CopyContext<'_>) -> Html {
     match &l.entry {
         Entry::Webhook(w) => html! {
             <div class="detail">
@@ -707,8 +720,10 @@ fn details(l: &LogLine) -> Html {
         Entry::Api(a) => html! {
             <div class="detail">
                 <p><span class="label">{"Request"}</span><code class="method">{a.method.clone()}</code>{" "}<code class="url">{a.path.clone()}</code></p>
-                // The lead wires the REST console's "copy as" here:
-                // <super::copy_as::CopyAs request={…the ApiLine's request…} />
+                if let Some(request) = crate::api::console::request_of_line(copy.steps, l.at, a, copy.account_id) {
+                    <super::copy_as::CopyAs {request} account_id={copy.account_id.to_owned()}
+                                            api_key={copy.api_key.to_owned()} />
+                }
                 <p class="label">{format!("Response {}", a.status)}</p>
                 <pre class="response" data-status={a.status.to_string()}>
                     { a.response.as_deref().map_or_else(|| "(no body)".to_owned(), pretty) }</pre>
@@ -719,7 +734,14 @@ fn details(l: &LogLine) -> Html {
 }
 
 /// One line: its row `row` in the list, opened or not.
-fn line(l: &LogLine, key: Key, row: usize, open: bool, toggle: Callback<MouseEvent>) -> Html {
+fn line(
+    l: &LogLine,
+    key: Key,
+    row: usize,
+    open: bool,
+    toggle: Callback<MouseEvent>,
+    copy: &CopyContext<'_>,
+) -> Html {
     let kind = l.kind();
     let body = match &l.entry {
         Entry::Webhook(w) => html! {
@@ -797,7 +819,7 @@ fn line(l: &LogLine, key: Key, row: usize, open: bool, toggle: Callback<MouseEve
             if expandable {
                 <details open={open}>
                     <summary onclick={toggle}>{head}</summary>
-                    if open { {details(l)} }
+                    if open { {details(l, copy)} }
                 </details>
             } else {
                 {head}
