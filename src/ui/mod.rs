@@ -30,9 +30,11 @@ mod world_editor;
 use live::Live;
 use yew::prelude::*;
 
-/// Mounts the app on `<body>`.
+/// Mounts the app on `<body>`, once the address bar's permalink (if any) is decoded.
 pub fn run() {
-    yew::Renderer::<App>::new().render();
+    persist::read_permalink_then(|| {
+        yew::Renderer::<App>::new().render();
+    });
 }
 
 /// Milliseconds since the page started: the real clock, read only to move the virtual one (and by the audio
@@ -86,7 +88,11 @@ impl Drop for Timed {
             .ok()
             .and_then(|v| v.as_f64())
             .unwrap_or(0.0);
-        let _ = js_sys::Reflect::set(&costs, &name, &JsValue::from_f64(so_far + now_ms() - self.start));
+        let _ = js_sys::Reflect::set(
+            &costs,
+            &name,
+            &JsValue::from_f64(so_far + now_ms() - self.start),
+        );
     }
 }
 
