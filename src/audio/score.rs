@@ -294,7 +294,7 @@ impl ScoreBuilder {
             }
         }
         for sel in phones.values_mut() {
-            sel.segments.sort_by_key(|s| s.start);
+            crate::sort::sort_by_key(&mut sel.segments, |s| s.start);
         }
         let recordings = t
             .recordings()

@@ -209,7 +209,7 @@ impl LogLine {
                 if let Ok(Value::Object(fields)) = serde_json::to_value(change) {
                     // The serialised fields in key order, "change" first.
                     let mut fields: Vec<(String, Value)> = fields.into_iter().collect();
-                    fields.sort_by_key(|(k, _)| k != "change");
+                    crate::sort::sort_by_key(&mut fields, |(k, _)| u64::from(k != "change"));
                     for (k, v) in fields {
                         f.push((media_key(&k), v));
                     }

@@ -307,7 +307,7 @@ impl<'s> Reader<'s> {
     }
 
     fn finish(mut self) -> ScenarioErrors {
-        self.problems.sort_by_key(|(_, span, _)| span.start);
+        crate::sort::sort_by_key(&mut self.problems, |(_, span, _)| span.start as u64);
         let mut lines = crate::percl::json::LineColumn::default();
         let mut errors = Vec::with_capacity(self.problems.len());
         for (problem, span, pointer) in self.problems {
