@@ -150,10 +150,13 @@ impl Score {
         files: &MediaFiles,
         sample_rate: u32,
     ) -> Score {
-        let phone_of: BTreeMap<&str, &str> = calls
-            .iter()
-            .map(|(id, phone)| (id.as_str(), phone.as_str()))
-            .collect();
+        // extend, not collect: collecting into a BTreeMap compiles another copy of the stable sort (wasm size).
+        let mut phone_of: BTreeMap<&str, &str> = BTreeMap::new();
+        phone_of.extend(
+            calls
+                .iter()
+                .map(|(id, phone)| (id.as_str(), phone.as_str())),
+        );
         let (mut builder, mut commands) = ScoreBuilder::new(scenario, files, sample_rate);
         for line in log {
             commands.extend(builder.line(line, |call| phone_of.get(call).copied()));

@@ -135,8 +135,10 @@ pub(crate) fn read_step_in(
 ) -> Result<Action, Vec<ScenarioError>> {
     // As the file reader: the phones in `phones`, those that dial in and those a `set` step defines; the
     // account's numbers and those a `set` step adds.
-    let mut known: BTreeSet<String> = scenario.phones.keys().cloned().collect();
-    let mut numbers: BTreeSet<String> = scenario.numbers.keys().cloned().collect();
+    let mut known: BTreeSet<String> = BTreeSet::new();
+    known.extend(scenario.phones.keys().cloned());
+    let mut numbers: BTreeSet<String> = BTreeSet::new();
+    numbers.extend(scenario.numbers.keys().cloned());
     for step in &scenario.steps {
         match &step.action {
             Action::Dial { from, .. } => {
@@ -515,12 +517,14 @@ impl<'s> Reader<'s> {
         }
         // The numbers a step may dial: the account's, and those a `set` step adds (whether one is still there
         // when dialled is the engine's to say, as for a step applied now).
-        let mut numbers: BTreeSet<String> = scenario.numbers.keys().cloned().collect();
+        let mut numbers: BTreeSet<String> = BTreeSet::new();
+        numbers.extend(scenario.numbers.keys().cloned());
         if let Some((v, p)) = obj.get("phones") {
             scenario.phones = self.phones(v, &p, &numbers);
         }
         // The phones steps may name: those in `phones`, those that dial in, and those a `set` step defines.
-        let mut known: BTreeSet<String> = scenario.phones.keys().cloned().collect();
+        let mut known: BTreeSet<String> = BTreeSet::new();
+        known.extend(scenario.phones.keys().cloned());
         if let Some((
             Value {
                 kind: Kind::Array(steps),
