@@ -118,14 +118,15 @@ pub fn cues(log: &[LogLine], calls: &[(String, String)], phone: &str, end_ms: u6
                     conference_id,
                     members,
                 }) => {
-                    listening.insert(
-                        conference_id,
+                    // extend, not collect: collecting into a BTreeSet compiles another copy of the stable sort.
+                    let mut heard = BTreeSet::new();
+                    heard.extend(
                         members
                             .into_iter()
                             .filter(|m| m.listen && mine.contains(m.call_id.as_str()))
-                            .map(|m| m.call_id)
-                            .collect(),
+                            .map(|m| m.call_id),
                     );
+                    listening.insert(conference_id, heard);
                 }
                 Some(MediaChange::WaitMusic {
                     conference_id, on, ..
