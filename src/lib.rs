@@ -13,6 +13,7 @@ pub mod page;
 pub mod percl;
 pub mod sandbox;
 pub mod scenario;
+mod sort;
 pub mod webhook;
 pub mod why;
 pub mod wire;

@@ -622,3 +622,78 @@ async fn a_broken_import_lists_its_problems_and_keeps_the_session() {
         "the default world's phones are still there"
     );
 }
+
+/// A link made natively (`conflab::sandbox::permalink::encode`, miniz_oxide at level 9) of
+/// tests/scenarios/redirect-limit.json: the page reads it with the browser's own inflater. (The native tests read
+/// a link the page made.)
+const NATIVE_LINK: &str = "s1.fZAxDsMgDEX3nAKxtmqSgSVrb1CpU5SBEFdFJQGB0yXi7rVJhy6pJ_yB5_-9VULIBDDJTrTqzN2yziPERMImT61SqmkbriK8vTVwj44a-UQMqatrHcIFIWHtvA_yTDzUuKardm7U5nX02tB9kjmXoaQyn47iCNyJfpM3mGwEg8WMNmj98tdNzgMx9xkJIXCsvkyh70xpyO9ktSvAR_Qzs76xS3Eg9D_qvoyciTJUufoA";
+
+#[wasm_bindgen_test]
+async fn a_link_made_natively_opens_in_the_page() {
+    use conflab::sandbox::permalink::browser;
+    assert_eq!(
+        browser::decode(NATIVE_LINK).await.as_deref(),
+        Ok(include_str!("scenarios/redirect-limit.json"))
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_pages_permalink_codec_round_trips_is_bounded_and_refuses_damage() {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use conflab::sandbox::permalink::{PermalinkError, browser};
+    use conflab::scenario::MAX_SOURCE_BYTES;
+
+    let text = include_str!("scenarios/audio_lifecycle.json");
+    let link = browser::encode(text).await.unwrap();
+    assert!(link.starts_with("s1."), "{link}");
+    assert_eq!(browser::decode(&link).await.as_deref(), Ok(text));
+    assert_eq!(
+        browser::decode(&browser::encode("").await.unwrap())
+            .await
+            .as_deref(),
+        Ok("")
+    );
+
+    // Exactly the limit opens; a byte more is refused, the inflater stopped (a 4 MiB run deflates to ~4 KB).
+    let at_limit = browser::encode(&"x".repeat(MAX_SOURCE_BYTES))
+        .await
+        .unwrap();
+    assert_eq!(
+        browser::decode(&at_limit).await.map(|t| t.len()),
+        Ok(MAX_SOURCE_BYTES)
+    );
+    let over = browser::encode(&"x".repeat(MAX_SOURCE_BYTES + 1))
+        .await
+        .unwrap();
+    assert_eq!(
+        browser::decode(&over).await,
+        Err(PermalinkError::TooLarge {
+            limit: MAX_SOURCE_BYTES
+        })
+    );
+
+    // A stream cut in half ends early; reserved block type 3 is corrupt; the tag and base64 are checked as natively.
+    let bytes = URL_SAFE_NO_PAD.decode(&link[3..]).unwrap();
+    let cut = format!("s1.{}", URL_SAFE_NO_PAD.encode(&bytes[..bytes.len() / 2]));
+    assert_eq!(
+        browser::decode(&cut).await,
+        Err(PermalinkError::NotDeflate { truncated: true })
+    );
+    let corrupt = format!("s1.{}", URL_SAFE_NO_PAD.encode([0xff, 0xff, 0xff, 0xff]));
+    assert_eq!(
+        browser::decode(&corrupt).await,
+        Err(PermalinkError::NotDeflate { truncated: false })
+    );
+    assert_eq!(
+        browser::decode("s2.AAAA").await,
+        Err(PermalinkError::UnknownVersion { tag: "s2".into() })
+    );
+    assert!(matches!(
+        browser::decode("s1.AA+A").await,
+        Err(PermalinkError::NotBase64Url {
+            offset: 5,
+            byte: Some(b'+')
+        })
+    ));
+}

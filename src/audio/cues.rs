@@ -48,11 +48,14 @@ pub struct Cue {
 /// The caption cues of `phone`: what its calls were told (`Say`), played, beeped and waited with (music while
 /// one of its calls listens in a conference whose music is on), read from the run's `media` and `call` lines.
 pub fn cues(log: &[LogLine], calls: &[(String, String)], phone: &str, end_ms: u64) -> Vec<Cue> {
-    let mine: BTreeSet<&str> = calls
-        .iter()
-        .filter(|(_, p)| p == phone)
-        .map(|(id, _)| id.as_str())
-        .collect();
+    // extend, not collect: collecting into a BTreeSet compiles another copy of the stable sort (wasm size).
+    let mut mine: BTreeSet<&str> = BTreeSet::new();
+    mine.extend(
+        calls
+            .iter()
+            .filter(|(_, p)| p == phone)
+            .map(|(id, _)| id.as_str()),
+    );
     let mut cues: Vec<Cue> = Vec::new();
     // The prompt playing to each of the phone's calls (an index into `cues`), until it ends, stops or is replaced.
     let mut playing: BTreeMap<String, usize> = BTreeMap::new();
@@ -115,14 +118,15 @@ pub fn cues(log: &[LogLine], calls: &[(String, String)], phone: &str, end_ms: u6
                     conference_id,
                     members,
                 }) => {
-                    listening.insert(
-                        conference_id,
+                    // extend, not collect: collecting into a BTreeSet compiles another copy of the stable sort.
+                    let mut heard = BTreeSet::new();
+                    heard.extend(
                         members
                             .into_iter()
                             .filter(|m| m.listen && mine.contains(m.call_id.as_str()))
-                            .map(|m| m.call_id)
-                            .collect(),
+                            .map(|m| m.call_id),
                     );
+                    listening.insert(conference_id, heard);
                 }
                 Some(MediaChange::WaitMusic {
                     conference_id, on, ..
@@ -176,7 +180,8 @@ pub fn caption_at(cues: &[Cue], ms: u64) -> Option<(CueKind, String)> {
         .iter()
         .filter(|c| c.start_ms <= ms && ms < c.end_ms)
         .collect();
-    now.sort_by_key(|c| c.kind);
+    // CueKind has no explicit discriminants, so `as u64` is its declaration order, the order its derived Ord uses.
+    crate::sort::sort_by_key(&mut now, |c| c.kind as u64);
     let first = now.first()?.kind;
     let text: Vec<String> = now
         .iter()

@@ -150,10 +150,13 @@ impl Score {
         files: &MediaFiles,
         sample_rate: u32,
     ) -> Score {
-        let phone_of: BTreeMap<&str, &str> = calls
-            .iter()
-            .map(|(id, phone)| (id.as_str(), phone.as_str()))
-            .collect();
+        // extend, not collect: collecting into a BTreeMap compiles another copy of the stable sort (wasm size).
+        let mut phone_of: BTreeMap<&str, &str> = BTreeMap::new();
+        phone_of.extend(
+            calls
+                .iter()
+                .map(|(id, phone)| (id.as_str(), phone.as_str())),
+        );
         let (mut builder, mut commands) = ScoreBuilder::new(scenario, files, sample_rate);
         for line in log {
             commands.extend(builder.line(line, |call| phone_of.get(call).copied()));
@@ -294,7 +297,7 @@ impl ScoreBuilder {
             }
         }
         for sel in phones.values_mut() {
-            sel.segments.sort_by_key(|s| s.start);
+            crate::sort::sort_by_key(&mut sel.segments, |s| s.start);
         }
         let recordings = t
             .recordings()

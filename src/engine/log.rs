@@ -153,11 +153,13 @@ impl LogLine {
         let mut f: Vec<(&'static str, Value)> = Vec::with_capacity(8);
         match &self.entry {
             Entry::Webhook(w) => {
-                let headers: serde_json::Map<String, Value> = w
-                    .headers
-                    .iter()
-                    .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                    .collect();
+                // extend, not collect: collecting sorts with another copy of the stable sort (wasm size).
+                let mut headers = serde_json::Map::new();
+                headers.extend(
+                    w.headers
+                        .iter()
+                        .map(|(k, v)| (k.clone(), Value::String(v.clone()))),
+                );
                 let mut shown = serde_json::Map::new();
                 shown.insert("status".into(), w.response.status.into());
                 shown.insert("body".into(), w.response.body.clone().into());
@@ -209,7 +211,7 @@ impl LogLine {
                 if let Ok(Value::Object(fields)) = serde_json::to_value(change) {
                     // The serialised fields in key order, "change" first.
                     let mut fields: Vec<(String, Value)> = fields.into_iter().collect();
-                    fields.sort_by_key(|(k, _)| k != "change");
+                    crate::sort::sort_by_key(&mut fields, |(k, _)| u64::from(k != "change"));
                     for (k, v) in fields {
                         f.push((media_key(&k), v));
                     }

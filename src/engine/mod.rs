@@ -183,16 +183,25 @@ impl Config {
                 kind: s.account.kind,
                 verified_numbers: s.account.verified_numbers.clone(),
             },
-            numbers: s
-                .numbers
-                .iter()
-                .map(|(n, c)| (n.clone(), NumberConfig::from(c)))
-                .collect(),
-            phones: s
-                .phones
-                .iter()
-                .map(|(n, p)| (n.clone(), PhoneConfig::from(p)))
-                .collect(),
+            // extend, not collect: collecting into a BTreeMap compiles another copy of the stable sort (wasm size).
+            numbers: {
+                let mut numbers = BTreeMap::new();
+                numbers.extend(
+                    s.numbers
+                        .iter()
+                        .map(|(n, c)| (n.clone(), NumberConfig::from(c))),
+                );
+                numbers
+            },
+            phones: {
+                let mut phones = BTreeMap::new();
+                phones.extend(
+                    s.phones
+                        .iter()
+                        .map(|(n, p)| (n.clone(), PhoneConfig::from(p))),
+                );
+                phones
+            },
             webhook_timeout_ms: WEBHOOK_TIMEOUT_MS,
         };
         (config, ids)

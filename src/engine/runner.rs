@@ -122,7 +122,7 @@ impl Run {
         let (config, ids) = Config::from_scenario(&scenario);
         // A file's steps are in time order already (the reader requires it); one built in code may not be. The
         // sort is stable, so equal times keep their order, and the pointers stay the file's.
-        scenario.steps.sort_by_key(|s| s.at);
+        crate::sort::sort_by_key(&mut scenario.steps, |s| s.at);
         Run {
             engine: Engine::with_ids(config, ids),
             app: scenario.app.clone(),

@@ -105,7 +105,7 @@ impl<'t> Checker<'t> {
                 column: 0,
             });
         }
-        self.diagnostics.sort_by_key(|d| d.start);
+        crate::sort::sort_by_key(&mut self.diagnostics, |d| d.start as u64);
         diagnostic::place(source, &mut self.diagnostics);
         Report {
             errors: self.errors,

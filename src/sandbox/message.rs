@@ -211,7 +211,7 @@ impl<'t> Found<'t> {
             });
         }
         let mut errors = self.errors;
-        errors.sort_by_key(|e| e.start);
+        crate::sort::sort_by_key(&mut errors, |e| e.start as u64);
         let mut lines = LineColumn::default();
         for e in &mut errors {
             // The readers of the scenario and the step placed theirs already; the same offsets give the same places.

@@ -15,9 +15,15 @@
 //! allocates without bound: inflating stops at [`crate::scenario::MAX_SOURCE_BYTES`], the largest scenario conflab
 //! reads anyway, so a small link that would inflate to gigabytes (a "zip bomb") is refused after at most 4 MiB.
 //! The text it returns is not checked as a scenario: `crate::scenario::parse` does that, with line:column.
+//!
+//! Natively the DEFLATE codec is `miniz_oxide`. The page ([`browser`], wasm32 only) uses the browser's own raw
+//! DEFLATE (`CompressionStream` / `DecompressionStream` with `"deflate-raw"`) instead of compiling an inflater
+//! and a compressor into the app: the format is the same, so a link made by either opens in the other, and the
+//! browser's inflating is bounded the same way (it stops reading past the limit).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+#[cfg(not(target_arch = "wasm32"))]
 use miniz_oxide::inflate::TINFLStatus;
 use std::fmt;
 
@@ -28,7 +34,8 @@ pub const VERSION: &str = "s1";
 pub const FRAGMENT_PREFIX: &str = "#s=";
 
 /// DEFLATE's best ratio: a scenario is a few kilobytes, so even the slowest level is quick, and every byte saved
-/// shortens the link.
+/// shortens the link. (The browser's `CompressionStream` has no level: it uses zlib's default.)
+#[cfg(not(target_arch = "wasm32"))]
 const LEVEL: u8 = 9;
 
 /// The longest version tag quoted back in an error message (the tag comes from outside and may be huge).
@@ -131,19 +138,44 @@ fn describe_byte(byte: u8) -> String {
 ///
 /// The page's URL is then `…#s=<this>` ([`FRAGMENT_PREFIX`]). Any text round-trips through [`decode`] as long as
 /// it is at most [`crate::scenario::MAX_SOURCE_BYTES`] long.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn encode(scenario_json: &str) -> String {
-    let compressed = miniz_oxide::deflate::compress_to_vec(scenario_json.as_bytes(), LEVEL);
-    let mut out = String::with_capacity(VERSION.len() + 1 + compressed.len().div_ceil(3) * 4);
-    out.push_str(VERSION);
-    out.push('.');
-    URL_SAFE_NO_PAD.encode_string(&compressed, &mut out);
-    out
+    pack(&miniz_oxide::deflate::compress_to_vec(
+        scenario_json.as_bytes(),
+        LEVEL,
+    ))
 }
 
 /// Unpacks a fragment payload (what follows `#s=`) made by [`encode`] back into the scenario's JSON text.
 ///
 /// Never panics, and never allocates more than [`crate::scenario::MAX_SOURCE_BYTES`] of inflated output.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn decode(fragment_payload: &str) -> Result<String, PermalinkError> {
+    let compressed = unpack(fragment_payload)?;
+    let limit = crate::scenario::MAX_SOURCE_BYTES;
+    let inflated = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, limit).map_err(
+        |error| match error.status {
+            TINFLStatus::HasMoreOutput => PermalinkError::TooLarge { limit },
+            TINFLStatus::NeedsMoreInput | TINFLStatus::FailedCannotMakeProgress => {
+                PermalinkError::NotDeflate { truncated: true }
+            }
+            _ => PermalinkError::NotDeflate { truncated: false },
+        },
+    )?;
+    text(inflated)
+}
+
+/// The payload for raw DEFLATE data: the version tag, a `.`, and the data as base64url without padding.
+fn pack(compressed: &[u8]) -> String {
+    let mut out = String::with_capacity(VERSION.len() + 1 + compressed.len().div_ceil(3) * 4);
+    out.push_str(VERSION);
+    out.push('.');
+    URL_SAFE_NO_PAD.encode_string(compressed, &mut out);
+    out
+}
+
+/// The raw DEFLATE data of a payload, after checking its version tag and its base64url text.
+fn unpack(fragment_payload: &str) -> Result<Vec<u8>, PermalinkError> {
     let Some((tag, data)) = fragment_payload.split_once('.') else {
         return Err(unknown_version(fragment_payload));
     };
@@ -160,16 +192,11 @@ pub fn decode(fragment_payload: &str) -> Result<String, PermalinkError> {
     if compressed.is_empty() {
         return Err(PermalinkError::NotDeflate { truncated: true });
     }
-    let limit = crate::scenario::MAX_SOURCE_BYTES;
-    let inflated = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, limit).map_err(
-        |error| match error.status {
-            TINFLStatus::HasMoreOutput => PermalinkError::TooLarge { limit },
-            TINFLStatus::NeedsMoreInput | TINFLStatus::FailedCannotMakeProgress => {
-                PermalinkError::NotDeflate { truncated: true }
-            }
-            _ => PermalinkError::NotDeflate { truncated: false },
-        },
-    )?;
+    Ok(compressed)
+}
+
+/// The inflated bytes as text.
+fn text(inflated: Vec<u8>) -> Result<String, PermalinkError> {
     String::from_utf8(inflated).map_err(|error| PermalinkError::NotUtf8 {
         offset: error.utf8_error().valid_up_to(),
     })
@@ -200,6 +227,101 @@ fn base64_error(error: base64::DecodeError, data: &str, base: usize) -> Permalin
     PermalinkError::NotBase64Url {
         offset: base + offset,
         byte,
+    }
+}
+
+/// The page's codec: the same format as [`encode`] and [`decode`], with the browser's own raw DEFLATE
+/// (`CompressionStream` / `DecompressionStream`, `"deflate-raw"`), which is asynchronous.
+#[cfg(target_arch = "wasm32")]
+pub mod browser {
+    use super::{PermalinkError, pack, text, unpack};
+    use js_sys::{Array, Uint8Array};
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen_futures::JsFuture;
+    use web_sys::{
+        Blob, ReadableStream, ReadableStreamDefaultReader, ReadableStreamReadResult,
+        ReadableWritablePair, Response,
+    };
+
+    #[wasm_bindgen]
+    extern "C" {
+        // web-sys has these only behind `web_sys_unstable_apis`; both are a `ReadableWritablePair` for pipeThrough.
+        #[wasm_bindgen(js_name = CompressionStream)]
+        type CompressionStream;
+        #[wasm_bindgen(constructor, catch, js_class = "CompressionStream")]
+        fn new(format: &str) -> Result<CompressionStream, JsValue>;
+
+        #[wasm_bindgen(js_name = DecompressionStream)]
+        type DecompressionStream;
+        #[wasm_bindgen(constructor, catch, js_class = "DecompressionStream")]
+        fn new(format: &str) -> Result<DecompressionStream, JsValue>;
+    }
+
+    /// The browser's name for raw DEFLATE (RFC 1951, no header), what [`super::encode`] writes.
+    const FORMAT: &str = "deflate-raw";
+
+    /// [`super::encode`] in the page: the payload for `#s=`. Fails only when the browser has no raw DEFLATE.
+    pub async fn encode(scenario_json: &str) -> Result<String, JsValue> {
+        let parts = Array::of1(&JsValue::from_str(scenario_json));
+        let stream = Blob::new_with_str_sequence(&parts)?
+            .stream()
+            .pipe_through(CompressionStream::new(FORMAT)?.unchecked_ref::<ReadableWritablePair>());
+        let buffer =
+            JsFuture::from(Response::new_with_opt_readable_stream(Some(&stream))?.array_buffer()?)
+                .await?;
+        Ok(pack(&Uint8Array::new(&buffer).to_vec()))
+    }
+
+    /// [`super::decode`] in the page, with the same errors and the same bound: the inflated stream is read a chunk
+    /// at a time and cancelled as soon as it passes [`crate::scenario::MAX_SOURCE_BYTES`].
+    pub async fn decode(fragment_payload: &str) -> Result<String, PermalinkError> {
+        let compressed = unpack(fragment_payload)?;
+        let limit = crate::scenario::MAX_SOURCE_BYTES;
+        let reader =
+            inflating(&compressed).map_err(|_| PermalinkError::NotDeflate { truncated: false })?;
+        let mut inflated = Vec::new();
+        loop {
+            let chunk: ReadableStreamReadResult = match JsFuture::from(reader.read()).await {
+                Ok(chunk) => chunk.unchecked_into(),
+                Err(error) => return Err(not_deflate(&error)),
+            };
+            if chunk.get_done().unwrap_or(true) {
+                break;
+            }
+            let bytes: Uint8Array = chunk.get_value().unchecked_into();
+            if inflated.len() + bytes.length() as usize > limit {
+                // Stop the inflater: nothing past the limit is produced or kept.
+                let _ = reader.cancel();
+                return Err(PermalinkError::TooLarge { limit });
+            }
+            let at = inflated.len();
+            inflated.resize(at + bytes.length() as usize, 0);
+            bytes.copy_to(&mut inflated[at..]);
+        }
+        text(inflated)
+    }
+
+    /// A reader of `compressed` inflated.
+    fn inflating(compressed: &[u8]) -> Result<ReadableStreamDefaultReader, JsValue> {
+        let parts = Array::of1(&Uint8Array::from(compressed));
+        let stream: ReadableStream = Blob::new_with_u8_array_sequence(&parts)?
+            .stream()
+            .pipe_through(
+                DecompressionStream::new(FORMAT)?.unchecked_ref::<ReadableWritablePair>(),
+            );
+        Ok(stream.get_reader().unchecked_into())
+    }
+
+    /// The browser's refusal of the data as a [`PermalinkError`]: it says "truncated" when the data ends early
+    /// (Chromium: "Compressed input was truncated."), anything else is corrupt data.
+    fn not_deflate(error: &JsValue) -> PermalinkError {
+        let message = error
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_default();
+        PermalinkError::NotDeflate {
+            truncated: message.contains("truncated"),
+        }
     }
 }
 
@@ -273,6 +395,18 @@ mod tests {
             encoded.len()
         );
         assert!(ratio < 0.6, "ratio {ratio}");
+    }
+
+    /// A link the page made (Chromium's `CompressionStream("deflate-raw")`, zlib's default level, not level 9) of
+    /// tests/scenarios/redirect-limit.json. tests/web.rs checks the other way: a link made here opens in the page.
+    const BROWSER_LINK: &str = "s1.fZAxDsMgDEX3nAJ5bdQkA0vW3qBSpyoDIa6KSgICp0vE3WtIhy6pJ_wN7_uzVUJARJygF52sc7es84ghsrDBqZNStl2bqwhvZzTeguUGnkQ-9k2jvD8TRmqscx5q5pGiNV6UtaPSr6PbmucRUiqmrGY-H8URuBf3Da44mYCayjJKk3HL321SGpi5e0RCn2Pdiws_z5SW952MsgX4CG7OrG_sUjkQuR91_4yUmDJUqfoA";
+
+    #[test]
+    fn a_link_made_by_the_browser_opens_natively() {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios/redirect-limit.json");
+        let text = std::fs::read_to_string(path).unwrap();
+        assert_eq!(decode(BROWSER_LINK).as_deref(), Ok(text.as_str()));
     }
 
     #[test]

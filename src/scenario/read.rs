@@ -135,8 +135,10 @@ pub(crate) fn read_step_in(
 ) -> Result<Action, Vec<ScenarioError>> {
     // As the file reader: the phones in `phones`, those that dial in and those a `set` step defines; the
     // account's numbers and those a `set` step adds.
-    let mut known: BTreeSet<String> = scenario.phones.keys().cloned().collect();
-    let mut numbers: BTreeSet<String> = scenario.numbers.keys().cloned().collect();
+    let mut known: BTreeSet<String> = BTreeSet::new();
+    known.extend(scenario.phones.keys().cloned());
+    let mut numbers: BTreeSet<String> = BTreeSet::new();
+    numbers.extend(scenario.numbers.keys().cloned());
     for step in &scenario.steps {
         match &step.action {
             Action::Dial { from, .. } => {
@@ -307,7 +309,7 @@ impl<'s> Reader<'s> {
     }
 
     fn finish(mut self) -> ScenarioErrors {
-        self.problems.sort_by_key(|(_, span, _)| span.start);
+        crate::sort::sort_by_key(&mut self.problems, |(_, span, _)| span.start as u64);
         let mut lines = crate::percl::json::LineColumn::default();
         let mut errors = Vec::with_capacity(self.problems.len());
         for (problem, span, pointer) in self.problems {
@@ -515,12 +517,14 @@ impl<'s> Reader<'s> {
         }
         // The numbers a step may dial: the account's, and those a `set` step adds (whether one is still there
         // when dialled is the engine's to say, as for a step applied now).
-        let mut numbers: BTreeSet<String> = scenario.numbers.keys().cloned().collect();
+        let mut numbers: BTreeSet<String> = BTreeSet::new();
+        numbers.extend(scenario.numbers.keys().cloned());
         if let Some((v, p)) = obj.get("phones") {
             scenario.phones = self.phones(v, &p, &numbers);
         }
         // The phones steps may name: those in `phones`, those that dial in, and those a `set` step defines.
-        let mut known: BTreeSet<String> = scenario.phones.keys().cloned().collect();
+        let mut known: BTreeSet<String> = BTreeSet::new();
+        known.extend(scenario.phones.keys().cloned());
         if let Some((
             Value {
                 kind: Kind::Array(steps),

@@ -498,20 +498,19 @@ fn on_event(
     let translator = link.score.translator();
     match event {
         AudioEvent::Meters(readings) => {
-            let by_call: BTreeMap<String, Meter> = readings
-                .iter()
-                .filter_map(|(leg, meter)| {
-                    let call = translator.call_of(*leg)?;
-                    // Three decimals are plenty for a meter, and let an unchanged picture compare equal.
-                    let round = |v: f32| (v * 1000.0).round() / 1000.0;
-                    let meter = Meter {
-                        rms: round(meter.rms),
-                        peak: round(meter.peak),
-                        talking: meter.talking,
-                    };
-                    Some((call.to_owned(), meter))
-                })
-                .collect();
+            // extend, not collect: collecting into a BTreeMap compiles another copy of the stable sort (wasm size).
+            let mut by_call: BTreeMap<String, Meter> = BTreeMap::new();
+            by_call.extend(readings.iter().filter_map(|(leg, meter)| {
+                let call = translator.call_of(*leg)?;
+                // Three decimals are plenty for a meter, and let an unchanged picture compare equal.
+                let round = |v: f32| (v * 1000.0).round() / 1000.0;
+                let meter = Meter {
+                    rms: round(meter.rms),
+                    peak: round(meter.peak),
+                    talking: meter.talking,
+                };
+                Some((call.to_owned(), meter))
+            }));
             publish_meters(&by_call);
             meters.set(by_call);
         }

@@ -31,9 +31,11 @@ mod world_editor;
 use live::Live;
 use yew::prelude::*;
 
-/// Mounts the app on `<body>`.
+/// Mounts the app on `<body>`, once the address bar's permalink (if any) is decoded.
 pub fn run() {
-    yew::Renderer::<App>::new().render();
+    persist::read_permalink_then(|| {
+        yew::Renderer::<App>::new().render();
+    });
 }
 
 /// Milliseconds since the page started: the real clock, read only to move the virtual one (and by the audio

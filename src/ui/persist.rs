@@ -6,6 +6,7 @@
 use super::live::Live;
 use crate::sandbox::{Sandbox, default_world, permalink};
 use crate::scenario::{self, Scenario};
+use std::cell::RefCell;
 use yew::prelude::*;
 
 /// The localStorage key of the saved session: the scenario text [`Sandbox::export`] writes.
@@ -14,6 +15,24 @@ pub const SESSION_KEY: &str = "conflab.session";
 pub const NOW_KEY: &str = "conflab.now";
 /// While the clock plays, the session is saved at most this often (ms); a pause or a step saves at once.
 const PLAYING_SAVE_MS: f64 = 500.0;
+
+thread_local! {
+    /// The address bar's permalink, decoded by [`read_permalink_then`] before the app mounts.
+    static LINKED: RefCell<Option<Result<String, permalink::PermalinkError>>> = const { RefCell::new(None) };
+}
+
+/// Decodes the address bar's permalink, if there is one, then calls `mount`. The browser inflates asynchronously
+/// ([`permalink::browser`]), so the app mounts a moment later when there is a link; [`initial`] then finds it decoded.
+pub fn read_permalink_then(mount: impl FnOnce() + 'static) {
+    match fragment() {
+        Some(payload) => wasm_bindgen_futures::spawn_local(async move {
+            let decoded = permalink::browser::decode(&payload).await;
+            LINKED.with(|linked| *linked.borrow_mut() = Some(decoded));
+            mount();
+        }),
+        None => mount(),
+    }
+}
 
 /// The session to open with, and a problem to show (a broken permalink or saved session), if any.
 pub fn initial() -> (Scenario, Option<String>) {
@@ -35,8 +54,8 @@ pub fn initial_live() -> (Live, Option<String>) {
 /// The scenario, the virtual time to run it to, and what went wrong on the way.
 fn restore() -> (Scenario, u64, Option<String>) {
     let mut problems = Vec::new();
-    if let Some(payload) = fragment() {
-        match permalink::decode(&payload)
+    if let Some(decoded) = LINKED.with(|linked| linked.borrow_mut().take()) {
+        match decoded
             .map_err(|e| e.to_string())
             .and_then(|text| scenario::parse(&text).map_err(|e| first_problems(&e)))
         {
@@ -162,14 +181,18 @@ pub fn use_persist(live: &Live) {
 }
 
 /// The page's URL with the session as a permalink fragment: opening it shows this session (at time 0, paused).
-pub fn permalink(sandbox: &Sandbox) -> String {
-    let base = web_sys::window()
-        .and_then(|w| w.location().href().ok())
-        .unwrap_or_default();
-    let base = base.split('#').next().unwrap_or_default();
-    format!(
-        "{base}{}{}",
-        permalink::FRAGMENT_PREFIX,
-        permalink::encode(&sandbox.export())
-    )
+/// The session is read now and compressed asynchronously by the browser (so no borrow of it is held while
+/// waiting); this fails only in a browser without raw DEFLATE.
+pub fn permalink(sandbox: &Sandbox) -> impl Future<Output = Result<String, String>> + 'static {
+    let scenario = sandbox.export();
+    async move {
+        let payload = permalink::browser::encode(&scenario)
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        let base = web_sys::window()
+            .and_then(|w| w.location().href().ok())
+            .unwrap_or_default();
+        let base = base.split('#').next().unwrap_or_default();
+        Ok(format!("{base}{}{payload}", permalink::FRAGMENT_PREFIX))
+    }
 }

@@ -61,7 +61,9 @@ impl RunAudio {
     /// The phones one can hear as: every phone the scenario names (a key of `phones`, the `from` of a `dial`)
     /// and every phone that had a call, sorted.
     fn phones(&self) -> Vec<String> {
-        let mut phones: BTreeSet<String> = self.scenario.phones.keys().cloned().collect();
+        // extend, not collect: collecting into a BTreeSet compiles another copy of the stable sort (wasm size).
+        let mut phones = BTreeSet::new();
+        phones.extend(self.scenario.phones.keys().cloned());
         for step in &self.scenario.steps {
             if let Action::Dial { from, .. } = &step.action {
                 phones.insert(from.clone());

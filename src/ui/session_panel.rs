@@ -304,9 +304,21 @@ pub fn SessionPanel(props: &SessionPanelProps) -> Html {
     let on_permalink = {
         let (live, link) = (live.clone(), link.clone());
         Callback::from(move |_: MouseEvent| {
-            let url = persist::permalink(&live.borrow());
-            let copied = copy_to_clipboard(&url);
-            link.set(Some((url, copied)));
+            // The browser compresses asynchronously; the link shows (and is copied) when that is done.
+            let making = persist::permalink(&live.borrow());
+            let link = link.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                link.set(Some(match making.await {
+                    Ok(url) => {
+                        let copied = copy_to_clipboard(&url);
+                        (url, copied)
+                    }
+                    Err(e) => (
+                        format!("(no permalink: this browser cannot compress it: {e})"),
+                        false,
+                    ),
+                }));
+            });
         })
     };
     let on_reset = {
