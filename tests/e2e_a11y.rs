@@ -164,8 +164,21 @@ async fn check(scheme: &str, extra_args: &[&str]) {
     );
 
     if std::env::var_os("CONFLAB_UPDATE_SCREENSHOTS").is_some_and(|v| v == "1") {
+        // A 1280×900 viewport (the window's size includes the browser's frame), scrolled to the work in progress:
+        // the conferences on the left, the log with its open webhook line and the lifecycle diagram on the right.
+        let frame = browser
+            .js("return [outerWidth - innerWidth, outerHeight - innerHeight]")
+            .await;
+        let extra = |i: usize| u32::try_from(frame[i].as_u64().unwrap_or(0)).unwrap_or(0);
         browser
-            .js("document.querySelector('ol#events').scrollTop = 0; window.scrollTo(0, 0);")
+            .client
+            .set_window_size(1280 + extra(0), 900 + extra(1))
+            .await
+            .unwrap_or_else(|e| panic!("resize the window: {e}"));
+        browser
+            .js("document.querySelector('ol#events').scrollTop = 0; \
+                 const log = document.querySelector('section.log').getBoundingClientRect(); \
+                 window.scrollTo(0, window.scrollY + log.top - 16);")
             .await;
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         let png = browser
@@ -178,6 +191,8 @@ async fn check(scheme: &str, extra_args: &[&str]) {
         let path = dir.join(format!("sandbox-{scheme}.png"));
         std::fs::write(&path, &png).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
         eprintln!("wrote {} ({} bytes)", path.display(), png.len());
+        let size = browser.js("return [innerWidth, innerHeight]").await;
+        assert_eq!(size, json!([1280, 900]), "the screenshot's viewport");
     }
 
     let violations = axe_violations(&browser, &axe).await;
