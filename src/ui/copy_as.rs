@@ -142,8 +142,8 @@ pub fn CopyAs(props: &Props) -> Html {
             </div>
             <details class="copy-texts">
                 <summary>{"Show the curl command and the Python script"}</summary>
-                <pre class="copy-text" data-kind="curl">{curl_text}</pre>
-                <pre class="copy-text" data-kind="python">{python_text}</pre>
+                <pre class="copy-text" tabindex="0" data-kind="curl">{curl_text}</pre>
+                <pre class="copy-text" tabindex="0" data-kind="python">{python_text}</pre>
             </details>
         </div>
     }

@@ -710,10 +710,10 @@ fn details(l: &LogLine, copy: &CopyContext<'_>) -> Html {
                     </tbody>
                 </table>
                 <p class="label">{"Body"}</p>
-                <pre class="body">{pretty(w.body.raw())}</pre>
+                <pre class="body" tabindex="0">{pretty(w.body.raw())}</pre>
                 <p class="label">{format!("The app answered {}{}", w.response.status,
                     if w.response.delay_ms > 0 { format!(" after {} ms", w.response.delay_ms) } else { String::new() })}</p>
-                <pre class="answer" data-status={w.response.status.to_string()}>
+                <pre class="answer" tabindex="0" data-status={w.response.status.to_string()}>
                     { if w.response.body.is_empty() { "(no body)".to_owned() } else { pretty(&w.response.body) } }</pre>
             </div>
         },
@@ -725,7 +725,7 @@ fn details(l: &LogLine, copy: &CopyContext<'_>) -> Html {
                                             api_key={copy.api_key.to_owned()} />
                 }
                 <p class="label">{format!("Response {}", a.status)}</p>
-                <pre class="response" data-status={a.status.to_string()}>
+                <pre class="response" tabindex="0" data-status={a.status.to_string()}>
                     { a.response.as_deref().map_or_else(|| "(no body)".to_owned(), pretty) }</pre>
             </div>
         },

@@ -269,7 +269,7 @@ pub fn RestConsole(props: &Props) -> Html {
                 <div id="rc-response" class={classes!("rc-response", (line.status >= 400).then_some("refused"))}
                      data-status={line.status.to_string()}>
                     <h3>{format!("{} {} → {}", line.method, line.path, line.status)}</h3>
-                    <pre id="rc-response-body">{console::pretty_body(line.response.as_deref())}</pre>
+                    <pre id="rc-response-body" tabindex="0">{console::pretty_body(line.response.as_deref())}</pre>
                 </div>
             },
             None => html! {

@@ -148,6 +148,11 @@ impl Browser {
     /// Serves `dist/` (or the folder `CONFLAB_DIST` names, e.g. a private debug build), starts chromedriver and
     /// opens a session. `name` names the screenshots and logs.
     pub async fn start(name: &str) -> Self {
+        Self::start_with(name, &[]).await
+    }
+
+    /// [`Browser::start`] with extra Chromium command-line switches (e.g. a forced dark colour scheme).
+    pub async fn start_with(name: &str, extra_args: &[&str]) -> Self {
         let dist =
             std::env::var_os("CONFLAB_DIST").map_or_else(|| root().join("dist"), PathBuf::from);
         assert!(
@@ -188,7 +193,7 @@ impl Browser {
         let profile = out.join(format!("chrome-profile-{driver_port}"));
         let _ = fs::remove_dir_all(&profile);
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(capabilities(&profile))
+            .capabilities(capabilities(&profile, extra_args))
             .connect(&format!("http://127.0.0.1:{driver_port}"))
             .await
             .unwrap_or_else(|e| {
@@ -437,9 +442,9 @@ impl Browser {
 }
 
 /// WebDriver capabilities for headless Chromium as root on a closed network (see ../shared/toolchain-notes.md §6b).
-fn capabilities(profile: &Path) -> serde_json::Map<String, Value> {
+fn capabilities(profile: &Path, extra_args: &[&str]) -> serde_json::Map<String, Value> {
     let binary = std::env::var("CONFLAB_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let caps = json!({
+    let mut caps = json!({
         "goog:chromeOptions": {
             "binary": binary,
             "args": [
@@ -462,6 +467,9 @@ fn capabilities(profile: &Path) -> serde_json::Map<String, Value> {
         },
         "goog:loggingPrefs": { "browser": "ALL" },
     });
+    if let Some(args) = caps["goog:chromeOptions"]["args"].as_array_mut() {
+        args.extend(extra_args.iter().map(|a| Value::from(*a)));
+    }
     match caps {
         Value::Object(map) => map,
         _ => unreachable!("a JSON object literal"),
