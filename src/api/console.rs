@@ -6,7 +6,6 @@
 //! answers it, and the body check is the router's own ([`super::catalog::check_body`]).
 
 use super::catalog::{ENDPOINTS, Endpoint, PathParam, Problem, check_body};
-use super::query::percent_encode;
 use crate::engine::Engine;
 use crate::engine::log::{ApiLine, Entry, LogLine};
 use crate::ids::IdKind;
@@ -240,28 +239,12 @@ pub fn request(draft: &Draft<'_>) -> Result<ApiRequest, Vec<Blocker>> {
 /// The path an `api` line of the log shows for `request` sent by `account_id`: `/Accounts/AC…/Conferences`,
 /// with the query as sent (the path's own `?query`, then the pairs percent-encoded).
 pub fn logged_path(request: &ApiRequest, account_id: &str) -> String {
-    let (path, own) = request
-        .path
-        .split_once('?')
-        .unwrap_or((request.path.as_str(), ""));
-    let path = if path == "/" { "" } else { path };
-    let mut query: Vec<String> = own
-        .split('&')
-        .filter(|q| !q.is_empty())
-        .map(str::to_owned)
-        .collect();
-    query.extend(
-        request
-            .query
-            .iter()
-            .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v))),
-    );
-    let mut out = format!("/Accounts/{account_id}{path}");
-    if !query.is_empty() {
-        out.push('?');
-        out.push_str(&query.join("&"));
+    let (path, query) = super::snippet::path_and_query(request);
+    if query.is_empty() {
+        format!("/Accounts/{account_id}{path}")
+    } else {
+        format!("/Accounts/{account_id}{path}?{query}")
     }
-    out
 }
 
 /// The `api` line that answers `request` (sent by `account_id` when the log had `from` lines): the first such

@@ -41,7 +41,7 @@ fn api_root(base_url: &str) -> String {
 
 /// The path (relative to the account, starting with `/`, `""` for the account itself) and the whole query
 /// string (the path's own `?query` first, then the pairs, percent-encoded).
-fn path_and_query(request: &Request) -> (String, String) {
+pub(crate) fn path_and_query(request: &Request) -> (String, String) {
     let (path, own) = request
         .path
         .split_once('?')
