@@ -190,7 +190,13 @@ const t0 = performance.now();
 window.__postedAt = performance.timeOrigin + t0;
 win.postMessage(message, '*');
 const tick = () => {
-  if (probe(win.document)) { observer.disconnect(); done([performance.now() - t0, dom]); }
+  // The frame whose callbacks first see the change lays it out and paints it; the next frame's start bounds
+  // when that paint was done.
+  if (probe(win.document)) {
+    observer.disconnect();
+    const frame = performance.now() - t0;
+    win.requestAnimationFrame(() => done([frame, dom, performance.now() - t0]));
+  }
   else if (performance.now() - t0 > 10000) { observer.disconnect(); done([-1, dom]); }
   else win.requestAnimationFrame(tick);
 };
@@ -254,8 +260,14 @@ async fn post(browser: &Browser, message: Value, answer: &str) -> Value {
     reply
 }
 
-/// Posts `message`; returns (ms to the first frame showing the change, ms until the DOM first showed it).
+/// Posts `message`; returns (ms to the first frame showing the change, ms until the DOM first showed it). The
+/// start of the frame after (by which that frame was painted) is printed by the step bench as `painted`.
 async fn time_to_frame(browser: &Browser, message: Value, probe: &str) -> (f64, f64) {
+    time_to_paint(browser, message, probe).await.0
+}
+
+/// [`time_to_frame`]'s two times, and the start of the next frame.
+async fn time_to_paint(browser: &Browser, message: Value, probe: &str) -> ((f64, f64), f64) {
     let times = browser
         .client
         .execute_async(TIME_TO_FRAME, vec![message, json!(probe)])
@@ -263,7 +275,7 @@ async fn time_to_frame(browser: &Browser, message: Value, probe: &str) -> (f64, 
         .expect("time a change");
     let (frame, dom) = (times[0].as_f64().unwrap(), times[1].as_f64().unwrap());
     assert!(frame >= 0.0, "the page never showed the change ({probe})");
-    (frame, dom)
+    ((frame, dom), times[2].as_f64().unwrap_or(-1.0))
 }
 
 /// `"name_median_ms":…,"name_max_ms":…` of `times`.
@@ -321,6 +333,7 @@ async fn bench_page() {
         .await;
     assert!(lines >= 1000, "only {lines} log lines");
     let mut steps = Vec::new();
+    let mut painted = Vec::new();
     browser
         .js("window.__frame.contentWindow.conflabRenderCost = {}; return 0;")
         .await;
@@ -330,7 +343,9 @@ async fn bench_page() {
             "const e = doc.querySelector('#events'); return e && Number(e.dataset.lines) > {before};"
         );
         let step = json!({"conflab": "step", "step": {"dial": {"from": phone(500 + i), "to": "+15550100000"}}});
-        steps.push(time_to_frame(&browser, step, &probe).await);
+        let (times, painted_by) = time_to_paint(&browser, step, &probe).await;
+        steps.push(times);
+        painted.push(painted_by);
     }
     let lines_after = log_lines(&browser).await;
     // Where the time goes, from the page's own User Timing measures: the message handled (the step run by the
@@ -363,9 +378,10 @@ async fn bench_page() {
     // `dom`: from the post to the DOM showing the lines (the step's work and the render); `frame`: to the first
     // animation frame that shows them (the DOM time rounded up to the display's frames).
     println!(
-        "{{\"bench\":\"page_step\",\"calls_live\":{live},\"log_lines\":{lines_after},{},{}}}",
+        "{{\"bench\":\"page_step\",\"calls_live\":{live},\"log_lines\":{lines_after},{},{},{}}}",
         figures("dom", &doms),
-        figures("frame", &frames)
+        figures("frame", &frames),
+        figures("painted_by", &painted)
     );
 
     post(

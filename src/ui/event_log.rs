@@ -371,7 +371,10 @@ pub fn EventLog(props: &Props) -> Html {
                         line.scroll_into_view();
                     }
                 } else if ui.follow {
-                    el.set_scroll_top(el.scroll_height());
+                    // At the next frame, not now: reading the list's height here forced a layout of the whole
+                    // page in the middle of the render (about 10 ms with 100 calls live, `./x bench page`), and
+                    // the frame laid it out again. In a frame callback the one layout serves both.
+                    follow_at_next_frame(el);
                 }
             }
         });
@@ -686,6 +689,17 @@ fn pretty(body: &str) -> String {
         .ok()
         .and_then(|v| serde_json::to_string_pretty(&v).ok())
         .unwrap_or_else(|| body.to_owned())
+}
+
+/// Scrolls `list` to its end at the next animation frame (a scroll position past the end is clamped to it).
+fn follow_at_next_frame(list: Element) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let scroll = wasm_bindgen::closure::Closure::once_into_js(move || {
+        list.set_scroll_top(i32::MAX);
+    });
+    let _ = window.request_animation_frame(scroll.unchecked_ref());
 }
 
 /// What Copy as needs of the session: the steps (an API line's request body is in its step) and the account.
