@@ -8,7 +8,7 @@
 #[allow(dead_code)] // the harness serves every e2e file; this one needs only part of it
 mod harness;
 
-use conflab::engine::log::{Entry, to_jsonl};
+use conflab::engine::log::to_jsonl;
 use harness::Browser;
 use serde_json::{Value, json};
 
@@ -20,9 +20,9 @@ const NEW_TEXT: &str = "Edited welcome from the world editor";
 fn native(exported: &str, now: u64) -> Vec<String> {
     let scenario = conflab::scenario::parse(exported).expect("the export reads back");
     let mut lines = conflab::engine::run_scenario(&scenario, Some(now));
-    if let Some(last) = lines.last()
-        && let Entry::Note { text, .. } = &last.entry
-        && text.starts_with("the run ends with nothing pending")
+    if lines
+        .last()
+        .is_some_and(conflab::engine::runner::is_closing_note)
     {
         lines.pop();
     }

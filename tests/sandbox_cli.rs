@@ -27,7 +27,7 @@ fn run_until(file: &std::path::Path, until: u64) -> String {
     let mut text = String::from_utf8(out.stdout).expect("UTF-8");
     // The closing note of a run with nothing pending is the one line a live session does not have.
     if let Some(start) = text.trim_end().rfind('\n').map(|i| i + 1).or(Some(0))
-        && text[start..].contains("the run ends with nothing pending")
+        && text[start..].contains(conflab::engine::runner::CLOSING_NOTE)
     {
         text.truncate(start);
     }

@@ -34,6 +34,15 @@ impl Lookup for Engine {
     }
 }
 
+/// How the closing note begins: the one line `run_scenario` adds when nothing is pending and calls are still up,
+/// which a live session (that never stops by itself) does not have.
+pub const CLOSING_NOTE: &str = "the run ends with nothing pending";
+
+/// Whether `line` is [`run_scenario`]'s closing note.
+pub fn is_closing_note(line: &LogLine) -> bool {
+    matches!(&line.entry, Entry::Note { text, .. } if text.starts_with(CLOSING_NOTE))
+}
+
 /// Runs `scenario` until nothing is pending (or until virtual time `until`, which overrides the scenario's
 /// own `until`) and returns the event log.
 pub fn run_scenario(scenario: &Scenario, until: Option<u64>) -> Vec<LogLine> {
@@ -64,7 +73,7 @@ pub fn run_scenario_inspect(
                 run.log.push(LogLine::note(
                     at,
                     format!(
-                        "the run ends with nothing pending; still up: {}",
+                        "{CLOSING_NOTE}; still up: {}",
                         live.join(", ")
                     ),
                 ));

@@ -1,5 +1,5 @@
 use super::*;
-use crate::engine::log::{Entry, to_jsonl};
+use crate::engine::log::to_jsonl;
 use crate::engine::run_scenario;
 use crate::sandbox::default_world;
 
@@ -42,9 +42,9 @@ fn apply(parent: &mut Vec<String>, replies: &[Reply]) {
 fn replayed(exported: &str, now: u64) -> Vec<String> {
     let scenario = scenario::parse(exported).expect("the export reads back");
     let mut lines = run_scenario(&scenario, Some(now));
-    if let Some(last) = lines.last()
-        && let Entry::Note { text, .. } = &last.entry
-        && text.starts_with("the run ends with nothing pending")
+    if lines
+        .last()
+        .is_some_and(crate::engine::runner::is_closing_note)
     {
         lines.pop();
     }

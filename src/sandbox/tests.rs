@@ -14,9 +14,9 @@ fn replayed(sandbox: &Sandbox) -> String {
     // Through the file form, as `conflab run FILE --until T` reads it.
     let exported = scenario::parse(&sandbox.export()).expect("the export reads back");
     let mut lines = run_scenario(&exported, Some(sandbox.now()));
-    if let Some(last) = lines.last()
-        && let Entry::Note { text, .. } = &last.entry
-        && text.starts_with("the run ends with nothing pending")
+    if lines
+        .last()
+        .is_some_and(crate::engine::runner::is_closing_note)
     {
         lines.pop();
     }

@@ -53,18 +53,24 @@ fn mark(name: &str) {
     }
 }
 
-/// Times a component's own render (its function body, not its children's) when dropped, adding the
-/// milliseconds to `window.conflabRenderCost[NAME]`: `./x bench page` reads it to see where a step's render goes.
+/// Times a component's own render (its function body, not its children's), adding the milliseconds to
+/// `window.conflabRenderCost[NAME]` when dropped. It costs nothing unless that object exists: `./x bench page`
+/// creates it to see where a step's render goes; the page never does, so renders (the playing clock's every
+/// frame) pay one property read.
 pub(crate) struct Timed {
     name: &'static str,
-    start: f64,
+    /// The cost table and the start time, while measuring.
+    measuring: Option<(wasm_bindgen::JsValue, f64)>,
 }
 
 impl Timed {
     pub(crate) fn new(name: &'static str) -> Timed {
+        let costs = web_sys::window()
+            .and_then(|w| js_sys::Reflect::get(&w, &"conflabRenderCost".into()).ok())
+            .filter(|v| v.is_object());
         Timed {
             name,
-            start: now_ms(),
+            measuring: costs.map(|c| (c, now_ms())),
         }
     }
 }
@@ -72,28 +78,15 @@ impl Timed {
 impl Drop for Timed {
     fn drop(&mut self) {
         use wasm_bindgen::JsValue;
-        let Some(window) = web_sys::window() else {
+        let Some((costs, start)) = self.measuring.take() else {
             return;
         };
-        let key = JsValue::from_str("conflabRenderCost");
-        let costs = js_sys::Reflect::get(&window, &key)
-            .ok()
-            .filter(|v| v.is_object())
-            .unwrap_or_else(|| {
-                let fresh = js_sys::Object::new().into();
-                let _ = js_sys::Reflect::set(&window, &key, &fresh);
-                fresh
-            });
         let name = JsValue::from_str(self.name);
         let so_far = js_sys::Reflect::get(&costs, &name)
             .ok()
             .and_then(|v| v.as_f64())
             .unwrap_or(0.0);
-        let _ = js_sys::Reflect::set(
-            &costs,
-            &name,
-            &JsValue::from_f64(so_far + now_ms() - self.start),
-        );
+        let _ = js_sys::Reflect::set(&costs, &name, &JsValue::from_f64(so_far + now_ms() - start));
     }
 }
 
