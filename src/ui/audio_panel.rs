@@ -178,8 +178,8 @@ pub fn AudioPanel(props: &Props) -> Html {
             <div class="audio-row">
                 <label class="field">{"Your phone dials"}
                     <select id="mic-number" ref={number} aria-label="Number your microphone phone dials" disabled={joined}>
-                        { for sandbox.scenario().numbers.iter().map(|(n, cfg)| html! {
-                            <option value={n.clone()}>{match &cfg.alias {
+                        { for sandbox.scenario().numbers.iter().enumerate().map(|(i, (n, cfg))| html! {
+                            <option value={n.clone()} selected={i == 0}>{match &cfg.alias {
                                 Some(alias) => format!("{n} ({alias})"),
                                 None => n.clone(),
                             }}</option>

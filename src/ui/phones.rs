@@ -194,8 +194,10 @@ fn PhoneRow(props: &RowProps) -> Html {
             </div>
             <div class="phone-actions">
                 <select ref={number} aria-label={format!("Number for {name} to dial")} disabled={on_call}>
-                    { for props.numbers.iter().map(|(n, alias)| html! {
-                        <option value={n.clone()}>{match alias {
+                    // The first number is chosen at first (the default world's Conference line, where the hint
+                    // sends a learner).
+                    { for props.numbers.iter().enumerate().map(|(i, (n, alias))| html! {
+                        <option value={n.clone()} selected={i == 0}>{match alias {
                             Some(alias) => format!("{n} ({alias})"),
                             None => n.clone(),
                         }}</option>
