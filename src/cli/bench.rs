@@ -8,7 +8,11 @@
 //! 10,000 conferences in at most 1 s natively.
 //!
 //! `conflab bench mixer`: the audio mixer against a plain sum of the same buffers (see `conflab_mixer::bench`).
+//!
+//! Every argument is range-checked by the parser (a value outside its range is refused with exit 2 and the
+//! range, before anything runs), and stdout is written through [`super::output`].
 
+use super::output::{self, OutputError};
 use crate::engine::{Config, Engine, Input, NumberConfig, Output, WebhookResult};
 use crate::ids::IdGenerator;
 use std::collections::BTreeMap;
@@ -25,22 +29,30 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 enum What {
     /// Conferences × 10 participants through a full lifecycle; prints events per second per size.
+    #[command(after_help = output::EXIT_HELP)]
     Engine {
-        /// Numbers of conferences to run (each its own engine).
-        #[arg(long, value_delimiter = ',', default_values_t = vec![100, 1_000, 10_000, 100_000])]
-        sizes: Vec<usize>,
-        /// Conferences up at once in the `rolling` workload.
-        #[arg(long, default_value_t = 100)]
-        live: usize,
+        /// Numbers of conferences to run (each its own engine), each 1 to 1000000.
+        #[arg(long, value_delimiter = ',', default_values_t = vec![100, 1_000, 10_000, 100_000],
+              value_parser = clap::value_parser!(u64).range(1..=MAX_CONFERENCES))]
+        sizes: Vec<u64>,
+        /// Conferences up at once in the `rolling` workload, 1 to 1000000.
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=MAX_CONFERENCES))]
+        live: u64,
     },
     /// The audio mixer: N legs in one room (N-1 with limiters) against a plain sum of the same buffers; prints
     /// one JSON line per size (see conflab_mixer::bench).
+    #[command(after_help = output::EXIT_HELP)]
     Mixer {
-        /// Numbers of legs in the room.
-        #[arg(long, value_delimiter = ',', default_values_t = vec![64, 256, 1_024])]
-        legs: Vec<usize>,
+        /// Numbers of legs in the room, each 1 to 65536 (the mixer's most legs).
+        #[arg(long, value_delimiter = ',', default_values_t = vec![64, 256, 1_024],
+              value_parser = clap::value_parser!(u64).range(1..=u64::from(conflab_mixer::MAX_LEGS)))]
+        legs: Vec<u64>,
     },
 }
+
+/// The most conferences `--sizes` and `--live` take: ten times the largest default size (about 3 GB at its
+/// peak: each conference has ten calls, and the engine keeps every ended call for the REST API).
+const MAX_CONFERENCES: u64 = 1_000_000;
 
 /// Participants per conference.
 const PARTICIPANTS: usize = 10;
@@ -50,16 +62,28 @@ const CREATED: &str = "https://app.test/created";
 
 /// Runs `conflab bench`.
 pub fn run(args: &Args) -> ExitCode {
-    let (sizes, live) = match &args.what {
-        What::Engine { sizes, live } => (sizes, live),
-        What::Mixer { legs } => return mixer(legs),
+    let mut out = output::Stdout::lock();
+    let done = match &args.what {
+        What::Engine { sizes, live } => engine(&mut out, sizes, *live),
+        What::Mixer { legs } => mixer(&mut out, legs),
     };
+    match done.and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => e.exit("conflab bench"),
+    }
+}
+
+/// Runs `conflab bench engine`: one JSON line per workload and size, each flushed as soon as it is measured.
+fn engine(out: &mut output::Stdout, sizes: &[u64], live: u64) -> Result<(), OutputError> {
+    // Both are at most MAX_CONFERENCES (the parser checks), which fits any usize conflab builds for.
+    let sizes: Vec<usize> = sizes.iter().map(|&n| n as usize).collect();
+    let live = live as usize;
     // Two workloads per size: every conference up at once (`concurrent`: the live set grows with the size, so
     // caches matter more and more), and a rolling one with at most `live` conferences up at a time while the
     // engine's history (ended calls, conferences and recordings, all kept for the REST API) grows with the size.
-    for (mode, cap) in [("concurrent", None), ("rolling", Some(*live))] {
+    for (mode, cap) in [("concurrent", None), ("rolling", Some(live))] {
         let mut baseline: Option<f64> = None;
-        for &n in sizes {
+        for &n in &sizes {
             let live_now = cap.unwrap_or(n).min(n);
             // The best of three runs for the smaller sizes: the machine may be shared, and the minimum is the
             // run least disturbed by others.
@@ -73,9 +97,8 @@ pub fn run(args: &Args) -> ExitCode {
                     );
             let ns_per_event = seconds * 1e9 / events as f64;
             let base = *baseline.get_or_insert(ns_per_event);
-            println!(
-                "{}",
-                serde_json::json!({
+            out.line(
+                &serde_json::json!({
                     "bench": "engine",
                     "mode": mode,
                     "conferences": n,
@@ -87,28 +110,29 @@ pub fn run(args: &Args) -> ExitCode {
                     "nsPerEvent": ns_per_event.round(),
                     "costRatioToSmallest": (ns_per_event / base * 100.0).round() / 100.0,
                 })
-            );
+                .to_string(),
+            )?;
+            out.flush()?;
         }
     }
-    ExitCode::SUCCESS
+    Ok(())
 }
 
 /// Runs `conflab bench mixer`: one JSON line per size, at 48 kHz in blocks of 128 (an AudioWorklet's quantum).
-fn mixer(legs: &[usize]) -> ExitCode {
+fn mixer(out: &mut output::Stdout, legs: &[u64]) -> Result<(), OutputError> {
     let start = Instant::now();
     let mut clock = || start.elapsed().as_secs_f64();
     let config = conflab_mixer::Config::default();
     for &n in legs {
         let r = conflab_mixer::bench::measure(
-            n,
+            n as usize,
             config,
             conflab_mixer::bench::Plan::default(),
             &mut clock,
         );
         let round3 = |x: f64| (x * 1e3).round() / 1e3;
-        println!(
-            "{}",
-            serde_json::json!({
+        out.line(
+            &serde_json::json!({
                 "bench": "mixer",
                 "legs": r.legs,
                 "block": r.block,
@@ -120,9 +144,11 @@ fn mixer(legs: &[usize]) -> ExitCode {
                 "ratio": (r.ratio * 100.0).round() / 100.0,
                 "naive_ns_per_leg_sample": round3(r.naive_ns_per_leg_sample),
             })
-        );
+            .to_string(),
+        )?;
+        out.flush()?;
     }
-    ExitCode::SUCCESS
+    Ok(())
 }
 
 /// The phone of participant `i` of conference `k`.

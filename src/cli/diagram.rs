@@ -1,6 +1,7 @@
 //! `conflab diagram`: the conference state machine as Mermaid or as a Markdown table, printed from the one
 //! transition table the state machine itself runs on.
 
+use super::output;
 use crate::conference::table;
 use std::process::ExitCode;
 
@@ -22,9 +23,12 @@ enum Format {
 
 /// Prints the diagram.
 pub fn run(args: &Args) -> ExitCode {
-    match args.format {
-        Format::Mermaid => print!("{}", table::mermaid()),
-        Format::Markdown => print!("{}", table::markdown()),
+    let text = match args.format {
+        Format::Mermaid => table::mermaid(),
+        Format::Markdown => table::markdown(),
+    };
+    match output::print(&text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => e.exit("conflab diagram"),
     }
-    ExitCode::SUCCESS
 }

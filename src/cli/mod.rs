@@ -2,6 +2,7 @@
 
 mod bench;
 mod diagram;
+pub mod output;
 mod percl;
 mod run;
 mod sound;
@@ -20,12 +21,16 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Print the conference state machine, generated from its transition table.
+    #[command(after_help = output::EXIT_HELP)]
     Diagram(diagram::Args),
     /// Check PerCL scripts, or print them in the canonical form the FreeClimb SDKs write.
+    #[command(after_help = output::EXIT_HELP)]
     Percl(percl::Args),
     /// Run a scenario on the virtual clock and print its event log (one JSON object per line).
+    #[command(after_help = run::EXIT_HELP)]
     Run(run::Args),
     /// Measure the engine's throughput (events per second) at several sizes.
+    #[command(after_help = output::EXIT_HELP)]
     Bench(bench::Args),
 }
 

@@ -3,8 +3,10 @@
 //! `conflab percl check FILE...` (`-` reads stdin) prints each problem on stderr as
 //! `FILE:LINE:COL: error|warning: /json/pointer: message`, or with `--format json` a JSON document on stdout.
 //! Exit status: 0 when every file is valid (warnings allowed), 1 when any has an error, 2 on usage or I/O
-//! errors. `conflab percl fmt FILE` prints the canonical (SDK) form.
+//! errors. `conflab percl fmt FILE` prints the canonical (SDK) form. Writing stdout fails as every subcommand's
+//! does ([`super::output`]: 141 for a closed pipe, 74 for any other write error).
 
+use super::output;
 use crate::percl::{self, MAX_SOURCE_BYTES, Problem, Report};
 use serde::Serialize;
 use std::io::{self, Read, Write};
@@ -20,6 +22,7 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 enum Action {
     /// Check PerCL scripts and report every problem (exit 0: all valid, 1: errors found, 2: usage or I/O error).
+    #[command(after_help = output::EXIT_HELP)]
     Check {
         /// How to print diagnostics: text lines on stderr, or one JSON document on stdout.
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -28,7 +31,9 @@ enum Action {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<String>,
     },
-    /// Print a script in canonical form: exactly as the FreeClimb SDKs write it.
+    /// Print a script in canonical form: exactly as the FreeClimb SDKs write it (exit 0: printed, 1: the script
+    /// has errors, 2: it cannot be read).
+    #[command(after_help = output::EXIT_HELP)]
     Fmt {
         /// The script; `-` reads standard input.
         #[arg(value_name = "FILE")]
@@ -71,7 +76,7 @@ fn check(format: Format, files: &[String]) -> ExitCode {
             }
             Ok(Input::TooLarge(bytes)) => results.push((display_name(file), too_large(bytes))),
             Err(e) => {
-                eprintln!("conflab: {}: {e}", display_name(file));
+                output::note(&format!("conflab: {}: {e}", display_name(file)));
                 io_failed = true;
             }
         }
@@ -105,9 +110,13 @@ fn check(format: Format, files: &[String]) -> ExitCode {
                 files,
             };
             match serde_json::to_string_pretty(&out) {
-                Ok(text) => println!("{text}"),
+                Ok(text) => {
+                    if let Err(e) = output::print(&format!("{text}\n")) {
+                        return e.exit("conflab percl check");
+                    }
+                }
                 Err(e) => {
-                    eprintln!("conflab: cannot write JSON: {e}");
+                    output::note(&format!("conflab: cannot write JSON: {e}"));
                     return ExitCode::from(2);
                 }
             }
@@ -131,7 +140,7 @@ fn fmt(file: &str) -> ExitCode {
             return ExitCode::from(1);
         }
         Err(e) => {
-            eprintln!("conflab: {name}: {e}");
+            output::note(&format!("conflab: {name}: {e}"));
             return ExitCode::from(2);
         }
     };
@@ -146,8 +155,10 @@ fn fmt(file: &str) -> ExitCode {
     report_text(&name, &report);
     match script {
         Some(script) => {
-            println!("{}", percl::canonical::to_string(&script));
-            ExitCode::SUCCESS
+            match output::print(&format!("{}\n", percl::canonical::to_string(&script))) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => e.exit("conflab percl fmt"),
+            }
         }
         None => ExitCode::from(1),
     }

@@ -4,14 +4,22 @@
 //! file with problems gets every problem on stderr (`FILE:LINE:COL: error: /pointer: message`) and exit code 2;
 //! nothing runs. With the audio flags it also renders the run's sound ([`crate::audio`]): each conference
 //! recording to `DIR/<recordingId>.wav`, what a phone hears to `FILE.wav`; stdout stays the same log, and one
-//! summary line goes to stderr.
+//! summary line goes to stderr. Stdout and the WAV files are written through [`super::output`] (exit 141 for a
+//! closed pipe, 74 for any other write error); the WAV files through temporary files renamed when complete.
 
+use super::output;
 use super::sound;
 use crate::engine::{log, run_scenario};
 use crate::scenario;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+/// The exit codes `conflab run --help` ends with.
+pub const EXIT_HELP: &str = "Exit codes: 0 the run finished; 2 the scenario or a flag was refused (nothing ran \
+and no file was touched); 1 the audio could not be rendered; 74 stdout or an output file could not be written \
+(one line on stderr; the output files not complete are removed, their targets untouched); 141 the reader of \
+stdout went away (a closed pipe, as `| head`: the run ends quietly). Output files are written beside their \
+targets and renamed when complete; an output that is also an input is refused.";
 
 /// Options of `conflab run`.
 #[derive(Debug, clap::Args)]
@@ -19,7 +27,8 @@ pub struct Args {
     /// The scenario file (see docs/scenarios.md).
     #[arg(value_name = "SCENARIO.json")]
     file: String,
-    /// Stop at this virtual time (ms), even if something is still pending.
+    /// Stop at this virtual time (ms), even if something is still pending. With --record-dir or --hear, at most
+    /// what one WAV file holds at the sample rate (134217727 ms, 37.3 hours, at 16000 Hz).
     #[arg(long, value_name = "MS")]
     until: Option<u64>,
     /// Write each recording (conference and call) to DIR/<recordingId>.wav (created if missing).
@@ -30,7 +39,9 @@ pub struct Args {
     #[arg(long, value_name = "PHONE=FILE.wav")]
     hear: Vec<String>,
     /// Play this WAV file wherever the app plays URL (`Play`, `PlayEarlyMedia`) or uses it as a conference's
-    /// `waitUrl`; without it a chime (Play) or conflab's own music (waitUrl) stands in. Repeatable.
+    /// `waitUrl`; without it a chime (Play) or conflab's own music (waitUrl) stands in. Repeatable. A media file
+    /// (and a phone's `file` media) must be a regular file of at most 128 MiB: a WAV at 8000 to 192000 Hz, at most
+    /// 600 s long.
     #[arg(long, value_name = "URL=FILE.wav")]
     media: Vec<String>,
     /// Sample rate of the rendered audio, in Hz [default: 16000].
@@ -44,14 +55,14 @@ pub fn run(args: &Args) -> ExitCode {
     let bytes = match std::fs::read(&args.file) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("conflab run: cannot read {}: {e}", args.file);
+            output::note(&format!("conflab run: cannot read {}: {e}", args.file));
             return ExitCode::from(2);
         }
     };
     let scenario = match scenario::parse_bytes(&bytes) {
         Ok(s) => s,
         Err(errors) => {
-            eprint!("{}", errors.render(&args.file));
+            output::note_raw(&errors.render(&args.file));
             return ExitCode::from(2);
         }
     };
@@ -60,34 +71,34 @@ pub fn run(args: &Args) -> ExitCode {
         hear: &args.hear,
         media: &args.media,
         sample_rate: args.sample_rate,
+        until: args.until,
     };
-    let plan = match sound::plan(&scenario, Path::new(&args.file), &flags) {
+    let mut plan = match sound::plan(&scenario, Path::new(&args.file), &flags) {
         Ok(p) => p,
         Err(sound::FlagError(message)) => {
-            eprintln!("conflab run: {message}");
+            output::note(&format!("conflab run: {message}"));
             return ExitCode::from(2);
         }
     };
-    let (lines, score) = match &plan {
+    let (lines, score) = match &mut plan {
         Some(plan) => {
             let (lines, score) = sound::score(plan, &scenario, args.until);
             (lines, Some(score))
         }
         None => (run_scenario(&scenario, args.until), None),
     };
-    {
-        let mut out = std::io::stdout().lock();
-        if out.write_all(log::to_jsonl(&lines).as_bytes()).is_err() || out.flush().is_err() {
-            return ExitCode::from(2);
-        }
+    if let Err(e) = output::print(&log::to_jsonl(&lines)) {
+        return e.exit("conflab run");
     }
+    drop(lines);
     if let (Some(plan), Some(score)) = (plan, score) {
         match sound::render_and_write(plan, &score, started) {
-            Ok(summary) => eprintln!("{summary}"),
-            Err(message) => {
-                eprintln!("conflab run: {message}");
+            Ok(summary) => output::note(&summary),
+            Err(sound::AudioError::Render(e)) => {
+                output::note(&format!("conflab run: {e}"));
                 return ExitCode::from(1);
             }
+            Err(sound::AudioError::Write(e)) => return e.exit("conflab run"),
         }
     }
     ExitCode::SUCCESS
