@@ -207,8 +207,19 @@ impl<W: Write + Seek> Writer<W> {
     }
 }
 
-/// The mono samples (full scale ±1.0) and the sample rate of a WAV file.
+/// The mono samples (full scale ±1.0) and the sample rate of a WAV file, declared at a rate in [`READ_RATES`].
 pub fn decode(bytes: &[u8]) -> Result<(Vec<f32>, u32), WavError> {
+    decode_within(bytes, u64::MAX)
+}
+
+/// [`decode`] for a media file a run plays: also at most [`MAX_MEDIA_SECONDS`] long (resampled to the render's
+/// rate, a file's memory is its length, not its size).
+pub fn decode_media(bytes: &[u8]) -> Result<(Vec<f32>, u32), WavError> {
+    decode_within(bytes, MAX_MEDIA_SECONDS)
+}
+
+/// [`decode`] of a file at most `max_seconds` long, both checked on the header before any sample is read.
+fn decode_within(bytes: &[u8], max_seconds: u64) -> Result<(Vec<f32>, u32), WavError> {
     let reader = hound::WavReader::new(std::io::Cursor::new(bytes)).map_err(wav_error)?;
     let spec = reader.spec();
     if spec.channels == 0 {
@@ -223,7 +234,7 @@ pub fn decode(bytes: &[u8]) -> Result<(Vec<f32>, u32), WavError> {
         });
     }
     let frames = u64::from(reader.duration());
-    if frames > MAX_MEDIA_SECONDS * u64::from(spec.sample_rate) {
+    if frames > max_seconds.saturating_mul(u64::from(spec.sample_rate)) {
         return Err(WavError::TooLong {
             frames,
             hz: spec.sample_rate,
@@ -330,6 +341,77 @@ mod tests {
         assert_eq!(to_i16(-2.0), -32767);
         assert_eq!(to_i16(f32::NAN), 0);
         assert_eq!(to_i16(0.5 / 32767.0), 1);
+    }
+
+    #[test]
+    fn the_incremental_writer_writes_encode_s_bytes() {
+        let samples: Vec<f32> = (0..3000).map(|i| ((i as f32) * 0.01).sin()).collect();
+        let mut w = Writer::new(std::io::Cursor::new(Vec::new()), 22_050).unwrap();
+        for chunk in samples.chunks(128) {
+            w.write(chunk).unwrap();
+        }
+        w.silence(100).unwrap();
+        assert_eq!((w.written(), w.dropped()), (3100, 0));
+        let bytes = w.finish().unwrap().into_inner();
+        let mut whole = samples.clone();
+        whole.resize(3100, 0.0);
+        assert_eq!(bytes, encode(&whole, 22_050));
+        // No samples: the header alone.
+        let empty = Writer::new(std::io::Cursor::new(Vec::new()), 8000).unwrap();
+        assert_eq!(empty.finish().unwrap().into_inner(), encode(&[], 8000));
+    }
+
+    #[test]
+    fn a_declared_rate_or_length_out_of_range_is_refused_from_the_header() {
+        assert_eq!(
+            decode(&encode(&[0.5; 1000], 1)),
+            Err(WavError::Rate { hz: 1 })
+        );
+        assert_eq!(
+            decode(&encode(&[0.5; 10], 384_000)),
+            Err(WavError::Rate { hz: 384_000 })
+        );
+        assert_eq!(decode(&encode(&[0.5; 10], 8000)).unwrap().0.len(), 10);
+        // A header that claims 601 s (and has 16 frames): refused for media before a sample is read, and
+        // `decode` stops at the end of the bytes without reserving the claimed length.
+        let mut long = encode(&[0.0; 16], 8000);
+        let declared: u32 = 601 * 8000 * 2;
+        long[40..44].copy_from_slice(&declared.to_le_bytes());
+        assert_eq!(
+            decode_media(&long),
+            Err(WavError::TooLong {
+                frames: 601 * 8000,
+                hz: 8000
+            })
+        );
+        assert!(matches!(decode(&long), Err(WavError::Malformed { .. })));
+        let msg = WavError::Rate { hz: 1 }.to_string();
+        assert!(
+            msg.contains("1 Hz; conflab reads 8000 to 192000 Hz"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn stereo_is_mixed_down_frame_by_frame() {
+        let spec = hound::WavSpec {
+            channels: 2,
+            sample_rate: 8000,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        {
+            let mut w = hound::WavWriter::new(&mut bytes, spec).unwrap();
+            for (l, r) in [(16384i16, 0i16), (-16384, -16384), (8192, 8192)] {
+                w.write_sample(l).unwrap();
+                w.write_sample(r).unwrap();
+            }
+            w.finalize().unwrap();
+        }
+        let (mono, rate) = decode(bytes.get_ref()).unwrap();
+        assert_eq!(rate, 8000);
+        assert_eq!(mono, vec![0.25, -0.5, 0.25]);
     }
 
     #[test]

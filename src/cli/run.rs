@@ -28,7 +28,7 @@ pub struct Args {
     #[arg(value_name = "SCENARIO.json")]
     file: String,
     /// Stop at this virtual time (ms), even if something is still pending. With --record-dir or --hear, at most
-    /// what one WAV file holds at the sample rate (134217727 ms, 37.3 hours, at 16000 Hz).
+    /// what one WAV file holds at the sample rate (134217726 ms, 37.3 hours, at 16000 Hz).
     #[arg(long, value_name = "MS")]
     until: Option<u64>,
     /// Write each recording (conference and call) to DIR/<recordingId>.wav (created if missing).

@@ -252,6 +252,13 @@ fn refuse_overwriting_inputs(
                 path.join("heard.wav").display()
             )));
         }
+        // The file is renamed over its target when complete: a device or a pipe would be replaced, not written.
+        if path.exists() && !path.is_file() {
+            return Err(FlagError(format!(
+                "--hear {phone}: {} is not a regular file (a device or a pipe); give a file name",
+                path.display()
+            )));
+        }
         let id = file_id(path);
         if id.is_none() {
             continue; // its folder does not exist: creating the file will say so
@@ -284,7 +291,7 @@ enum MediaError {
 }
 
 /// Reads and decodes a media file within limits: a regular file (not a device, a FIFO or a folder: `/dev/zero`
-/// never ends), at most [`MAX_MEDIA_BYTES`], and a WAV file [`wav::decode`] accepts (rate, length).
+/// never ends), at most [`MAX_MEDIA_BYTES`], and a WAV file [`wav::decode_media`] accepts (rate, length).
 fn read_media(path: &Path) -> Result<(Vec<f32>, u32), MediaError> {
     let file = File::open(path).map_err(MediaError::Read)?;
     let meta = file.metadata().map_err(MediaError::Read)?;
@@ -310,7 +317,7 @@ fn read_media(path: &Path) -> Result<(Vec<f32>, u32), MediaError> {
     if bytes.len() as u64 > MAX_MEDIA_BYTES {
         return Err(too_big(bytes.len() as u64));
     }
-    wav::decode(&bytes).map_err(|e| MediaError::Refused(e.to_string()))
+    wav::decode_media(&bytes).map_err(|e| MediaError::Refused(e.to_string()))
 }
 
 /// Runs the scenario and builds its score (the log is the one `conflab run` prints). The decoded media files
