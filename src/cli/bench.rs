@@ -39,6 +39,23 @@ enum What {
         #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=MAX_CONFERENCES))]
         live: u64,
     },
+    /// Peak memory (RSS) of `conflab run --record-dir` on the same 100-call recorded conference held for a short
+    /// and a long time; prints one JSON line per run and the long run's peak as a multiple of the short one's.
+    #[command(after_help = output::EXIT_HELP)]
+    AudioMemory {
+        /// Length of the short run, in virtual ms (1000 to 36000000).
+        #[arg(long, default_value_t = 600_000, value_parser = clap::value_parser!(u64).range(1_000..=36_000_000))]
+        short_ms: u64,
+        /// Length of the long run, in virtual ms (1000 to 36000000: 10 hours).
+        #[arg(long, default_value_t = 36_000_000, value_parser = clap::value_parser!(u64).range(1_000..=36_000_000))]
+        long_ms: u64,
+        /// Calls in the conference (1 to 1000).
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=1_000))]
+        calls: u64,
+        /// Sample rate of the recording, Hz (8000 to 192000).
+        #[arg(long, default_value_t = 8_000, value_parser = clap::value_parser!(u32).range(8_000..=192_000))]
+        sample_rate: u32,
+    },
     /// The audio mixer: N legs in one room (N-1 with limiters) against a plain sum of the same buffers; prints
     /// one JSON line per size (see conflab_mixer::bench).
     #[command(after_help = output::EXIT_HELP)]
@@ -66,6 +83,17 @@ pub fn run(args: &Args) -> ExitCode {
     let done = match &args.what {
         What::Engine { sizes, live } => engine(&mut out, sizes, *live),
         What::Mixer { legs } => mixer(&mut out, legs),
+        What::AudioMemory {
+            short_ms,
+            long_ms,
+            calls,
+            sample_rate,
+        } => audio_memory(
+            &mut out,
+            *calls as usize,
+            [*short_ms, *long_ms],
+            *sample_rate,
+        ),
     };
     match done.and_then(|()| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,
@@ -149,6 +177,146 @@ fn mixer(out: &mut output::Stdout, legs: &[u64]) -> Result<(), OutputError> {
         out.flush()?;
     }
     Ok(())
+}
+
+/// Runs `conflab bench audio-memory`: the recorded conference at both lengths, one JSON line each, then the
+/// ratio of their peaks (flat memory: near 1).
+fn audio_memory(
+    out: &mut output::Stdout,
+    calls: usize,
+    lengths: [u64; 2],
+    sample_rate: u32,
+) -> Result<(), OutputError> {
+    let mut peaks = Vec::new();
+    for run_ms in lengths {
+        let started = Instant::now();
+        match record_dir_memory(calls, run_ms, sample_rate) {
+            Ok(kib) => {
+                peaks.push(kib);
+                out.line(
+                    &serde_json::json!({
+                        "bench": "audio-memory",
+                        "calls": calls,
+                        "runMs": run_ms,
+                        "sampleRate": sample_rate,
+                        "peakRssKiB": kib,
+                        "seconds": (started.elapsed().as_secs_f64() * 10.0).round() / 10.0,
+                    })
+                    .to_string(),
+                )?;
+                out.flush()?;
+            }
+            Err(e) => {
+                output::note(&format!("conflab bench audio-memory: {e}"));
+                return Ok(());
+            }
+        }
+    }
+    if let [short, long] = peaks[..] {
+        out.line(
+            &serde_json::json!({
+                "bench": "audio-memory",
+                "longOverShort": (long as f64 / short.max(1) as f64 * 100.0).round() / 100.0,
+            })
+            .to_string(),
+        )?;
+    }
+    Ok(())
+}
+
+/// The peak resident memory (KiB) of a child `conflab run SCENARIO --record-dir DIR --sample-rate RATE`, where
+/// the scenario is `calls` calls joining one recorded conference, held for `run_ms` of virtual time. The
+/// scenario and the recording live in a scratch folder removed afterwards. The peak is the child's `VmHWM`
+/// (Linux), read from /proc every 20 ms until it exits: the render's memory is steady, so the last reading is
+/// its peak.
+pub fn record_dir_memory(calls: usize, run_ms: u64, sample_rate: u32) -> Result<u64, String> {
+    let dir = std::env::temp_dir().join(format!(
+        "conflab-bench-audio-memory-{}-{run_ms}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let scenario = dir.join("scenario.json");
+    std::fs::write(&scenario, recorded_conference(calls, run_ms).to_string())
+        .map_err(|e| format!("cannot write {}: {e}", scenario.display()))?;
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find conflab itself: {e}"))?;
+    let peak = (|| {
+        let mut child = std::process::Command::new(exe)
+            .arg("run")
+            .arg(&scenario)
+            .arg("--record-dir")
+            .arg(dir.join("rec"))
+            .arg("--sample-rate")
+            .arg(sample_rate.to_string())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start conflab run: {e}"))?;
+        let status_path = format!("/proc/{}/status", child.id());
+        let mut peak = 0;
+        loop {
+            if let Some(kib) = std::fs::read_to_string(&status_path)
+                .ok()
+                .and_then(|s| vm_hwm_kib(&s))
+            {
+                peak = peak.max(kib);
+            }
+            match child.try_wait() {
+                Ok(Some(status)) => {
+                    let mut said = String::new();
+                    if let Some(mut err) = child.stderr.take() {
+                        let _ = std::io::Read::read_to_string(&mut err, &mut said);
+                    }
+                    // The run must have written its recording, or the figure measures nothing.
+                    return if status.success() && said.contains("(1 recording") {
+                        Ok(peak)
+                    } else {
+                        Err(format!("conflab run: {status}: {}", said.trim()))
+                    };
+                }
+                Ok(None) => std::thread::sleep(std::time::Duration::from_millis(20)),
+                Err(e) => return Err(format!("cannot wait for conflab run: {e}")),
+            }
+        }
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    peak
+}
+
+/// The `VmHWM` (peak resident set) of a /proc/PID/status text, in KiB.
+fn vm_hwm_kib(status: &str) -> Option<u64> {
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// A scenario: `calls` phones (each a different tone) join one recorded conference in the first seconds, and a
+/// request at `run_ms` holds the run (and the recording) open until then.
+fn recorded_conference(calls: usize, run_ms: u64) -> serde_json::Value {
+    let join = "https://app.test/join";
+    let mut phones = serde_json::Map::new();
+    let mut steps = vec![
+        serde_json::json!({"at": 0, "api": {"method": "POST", "path": "/Conferences",
+        "body": {"alias": "room", "record": true, "statusCallbackUrl": "https://app.test/status"}}}),
+    ];
+    for i in 0..calls {
+        let phone = format!("+1555030{i:04}");
+        phones.insert(
+            phone.clone(),
+            serde_json::json!({"media": {"tone": 200 + 10 * (i % 100)}}),
+        );
+        steps.push(
+            serde_json::json!({"at": 1000 + 10 * i as u64, "dial": {"from": phone, "to": NUMBER}}),
+        );
+    }
+    steps.push(
+        serde_json::json!({"at": run_ms.max(1000 + 10 * calls as u64 + 1000),
+        "api": {"method": "GET", "path": "/Conferences"}}),
+    );
+    serde_json::json!({
+        "numbers": {NUMBER: {"voiceUrl": join}},
+        "phones": phones,
+        "app": {join: [{"AddToConference": {"conferenceId": "{{conference:room}}", "startConfOnEnter": true}}]},
+        "steps": steps,
+    })
 }
 
 /// The phone of participant `i` of conference `k`.
@@ -333,6 +501,13 @@ fn raw_field<'a>(raw: &'a str, needle: &str) -> &'a str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn vm_hwm_is_read_in_kib() {
+        let status = "Name:\tconflab\nVmPeak:\t  20000 kB\nVmHWM:\t    1234 kB\nVmRSS:\t 1000 kB\n";
+        assert_eq!(super::vm_hwm_kib(status), Some(1234));
+        assert_eq!(super::vm_hwm_kib("Name:\tzombie\n"), None);
+    }
+
     #[test]
     fn raw_field_reads_string_values_only() {
         let raw = r#"{"conferenceId":"CF12","from":"+15550001","queueId":null}"#;
