@@ -247,6 +247,9 @@ pub fn record_dir_memory(calls: usize, run_ms: u64, sample_rate: u32) -> Result<
             .arg(dir.join("rec"))
             .arg("--sample-rate")
             .arg(sample_rate.to_string())
+            // Without it a run stops after one hour of virtual time (engine::runner::MAX_RUN_MS).
+            .arg("--until")
+            .arg(run_ms.to_string())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())
             .spawn()
@@ -266,8 +269,14 @@ pub fn record_dir_memory(calls: usize, run_ms: u64, sample_rate: u32) -> Result<
                     if let Some(mut err) = child.stderr.take() {
                         let _ = std::io::Read::read_to_string(&mut err, &mut said);
                     }
-                    // The run must have written its recording, or the figure measures nothing.
-                    return if status.success() && said.contains("(1 recording") {
+                    // The run must have rendered its whole length into its recording, or the figure measures
+                    // something else.
+                    let whole =
+                        format!("rendered {}.{:03} s of audio", run_ms / 1000, run_ms % 1000);
+                    return if status.success()
+                        && said.contains(&whole)
+                        && said.contains("(1 recording")
+                    {
                         Ok(peak)
                     } else {
                         Err(format!("conflab run: {status}: {}", said.trim()))
