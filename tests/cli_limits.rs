@@ -353,6 +353,21 @@ fn an_output_that_is_also_an_input_is_refused_before_anything_runs() {
         ]),
         "are the same file",
     );
+    // A recording folder holding an input named like a recording: a recording could replace it.
+    let rec_input = dir.join("REcorded.wav");
+    std::fs::write(&rec_input, &tone).unwrap();
+    refused(
+        &conflab(&[
+            "run",
+            scenario,
+            "--record-dir",
+            s(&dir),
+            "--media",
+            &format!("{url}={}", s(&rec_input)),
+        ]),
+        "it holds an input named like a recording (--media https://app.test/hello.wav",
+    );
+    std::fs::remove_file(&rec_input).unwrap();
     // A device as the output would be replaced by the rename: refused.
     refused(
         &conflab(&["run", scenario, "--hear", "+15550111111=/dev/null"]),

@@ -178,6 +178,9 @@ pub fn plan(
     }
     refuse_overwriting_inputs(&targets, &inputs)?;
     if let Some(dir) = record_dir {
+        refuse_recording_over_inputs(dir, &inputs)?;
+    }
+    if let Some(dir) = record_dir {
         std::fs::create_dir_all(dir).map_err(|e| {
             FlagError(format!(
                 "--record-dir {}: cannot create the folder: {e}",
@@ -215,10 +218,13 @@ pub fn plan(
 /// a symlink or `./x.wav` against `x.wav`), else its folder's canonical path and its name.
 #[derive(PartialEq, Eq)]
 enum FileId {
+    /// An existing file: (device, inode).
     Inode(u64, u64),
+    /// A file not there yet: its folder's canonical path joined with its name.
     Path(PathBuf),
 }
 
+/// The [`FileId`] of `path`; `None` when its folder does not exist.
 fn file_id(path: &Path) -> Option<FileId> {
     use std::os::unix::fs::MetadataExt;
     if let Ok(meta) = std::fs::metadata(path) {
@@ -278,6 +284,33 @@ fn refuse_overwriting_inputs(
             )));
         }
         seen.push((phone, path, id));
+    }
+    Ok(())
+}
+
+/// Refuses a `--record-dir` that holds an input named like a recording (`RE….wav`): the run's recordings are
+/// named by their ids, known only once it has run, and one could replace that input.
+fn refuse_recording_over_inputs(dir: &Path, inputs: &[(String, PathBuf)]) -> Result<(), FlagError> {
+    let Ok(dir_id) = std::fs::canonicalize(dir) else {
+        return Ok(()); // not there yet: it holds nothing
+    };
+    for (what, path) in inputs {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        if name.starts_with("RE")
+            && name.ends_with(".wav")
+            && std::fs::canonicalize(parent).is_ok_and(|p| p == dir_id)
+        {
+            return Err(FlagError(format!(
+                "--record-dir {}: it holds an input named like a recording ({what}: {}), which the run's \
+                 recordings could replace; write the recordings to another folder",
+                dir.display(),
+                path.display()
+            )));
+        }
     }
     Ok(())
 }
