@@ -461,6 +461,14 @@ fn a_long_render_streams_within_a_memory_limit() {
 }
 
 #[test]
+fn a_scenario_that_never_ends_is_refused_at_the_size_limit() {
+    refused(
+        &run_limited(100_000, &["/dev/zero"]),
+        "/dev/zero is larger than 4194304 bytes, the most a scenario may have",
+    );
+}
+
+#[test]
 fn an_until_longer_than_a_wav_file_holds_is_refused_and_creates_nothing() {
     let dir = scratch("until");
     let a = dir.join("a.wav");

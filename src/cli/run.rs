@@ -52,10 +52,10 @@ pub struct Args {
 /// Runs `conflab run`.
 pub fn run(args: &Args) -> ExitCode {
     let started = std::time::Instant::now();
-    let bytes = match std::fs::read(&args.file) {
+    let bytes = match read_scenario(&args.file) {
         Ok(b) => b,
-        Err(e) => {
-            output::note(&format!("conflab run: cannot read {}: {e}", args.file));
+        Err(message) => {
+            output::note(&format!("conflab run: {message}"));
             return ExitCode::from(2);
         }
     };
@@ -102,4 +102,21 @@ pub fn run(args: &Args) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// Reads the scenario file, at most one byte past [`scenario::MAX_SOURCE_BYTES`]: a device or a pipe that never
+/// ends (`/dev/zero`) is refused at the limit instead of filling memory.
+fn read_scenario(file: &str) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let limit = scenario::MAX_SOURCE_BYTES as u64;
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("cannot read {file}: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            "{file} is larger than {limit} bytes, the most a scenario may have; split the scenario"
+        ));
+    }
+    Ok(bytes)
 }
