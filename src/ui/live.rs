@@ -62,6 +62,30 @@ impl Live {
     pub fn handle(&self) -> Rc<RefCell<Sandbox>> {
         self.sandbox.clone()
     }
+
+    /// The sandbox as a prop that stays equal across steps ([`Shared`]).
+    pub fn shared(&self) -> Shared {
+        Shared(self.sandbox.clone())
+    }
+}
+
+/// The page's sandbox as a prop equal to itself whatever the sandbox holds (it compares by identity): for a
+/// component that reads the sandbox only when a control is used (Export, Reset, a confirmation), never while
+/// rendering, so that a step does not re-render it. What such a component shows comes in value props.
+#[derive(Clone)]
+pub struct Shared(Rc<RefCell<Sandbox>>);
+
+impl PartialEq for Shared {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Shared {
+    /// The sandbox, to read in an event handler (never while rendering: see the type's docs).
+    pub fn borrow(&self) -> Ref<'_, Sandbox> {
+        self.0.borrow()
+    }
 }
 
 /// Something that changes the page's sandbox or clock.
