@@ -154,25 +154,13 @@ async fn the_page_works_from_the_keyboard_alone() {
     let browser = Browser::start("keyboard").await;
     browser.open("/").await;
     browser.wait_for_css("#clock").await;
-    browser
-        .wait_for_js(
-            "the fresh page to play",
-            "return document.querySelector('#clock').dataset.playing",
-            json!("true"),
-        )
-        .await;
+    browser.wait_for_clock(true).await;
 
     // Pause: Tab to the Play/Pause button, Enter.
     tab_to(&browser, "#play", false).await;
     assert_focus_visible(&browser, "#play").await;
     press(&browser, None, &[char::from(Key::Enter)]).await;
-    browser
-        .wait_for_js(
-            "the clock to pause",
-            "return document.querySelector('#clock').dataset.playing",
-            json!("false"),
-        )
-        .await;
+    browser.wait_for_clock(false).await;
 
     // Two conferences by REST: demo (the Host line's app joins the newest "demo") and then other, the newest.
     let demo = create_by_keyboard(&browser, "demo").await;

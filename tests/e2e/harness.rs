@@ -474,10 +474,19 @@ impl Browser {
         self.js("const c = document.querySelector('#clock'); \
                  if (c.dataset.playing === 'true') document.querySelector('#play').click(); return true")
             .await;
+        self.wait_for_clock(false).await;
+    }
+
+    /// Waits until the clock says it plays (`true`) or is paused.
+    pub async fn wait_for_clock(&self, playing: bool) {
         self.wait_for_js(
-            "the clock to pause",
+            if playing {
+                "the clock to play"
+            } else {
+                "the clock to pause"
+            },
             "return document.querySelector('#clock').dataset.playing",
-            Value::from("false"),
+            Value::from(playing.to_string()),
         )
         .await;
     }
@@ -489,7 +498,7 @@ impl Browser {
             let v = self
                 .js("return document.querySelector('#session-status').dataset.now")
                 .await;
-            if v != Value::from("0") {
+            if v != "0" {
                 Ok(())
             } else {
                 Err(format!("now {v}"))
