@@ -575,6 +575,21 @@ impl Groups {
         search: Option<&Search>,
     ) -> Vec<usize> {
         let pass = |&i: &usize| filter.passes(log, i, search);
+        // A text filter over the whole log: the lines holding the text come from one pass over the search text.
+        if let Some(search) = search
+            && filter.id.is_none()
+            && !filter.text.is_empty()
+            && search.len() >= log.len()
+        {
+            return search
+                .lines_containing(&filter.text)
+                .into_iter()
+                .filter(|&i| {
+                    log.get(i)
+                        .is_some_and(|l| filter.kinds.contains(Kind::of(&l.entry)))
+                })
+                .collect();
+        }
         match &filter.id {
             Some(id) => self.lines_of(id).iter().copied().filter(pass).collect(),
             None => (0..log.len()).filter(pass).collect(),
@@ -751,6 +766,20 @@ mod tests {
         for needle in needles {
             let f = Filter::all().text(needle);
             let slow = g.filtered(&log, &f);
+            let per_line: Vec<usize> = (0..log.len())
+                .filter(|&i| search.contains(i, f.text_filter()) == Some(true))
+                .collect();
+            assert_eq!(
+                search.lines_containing(f.text_filter()),
+                per_line,
+                "{needle}"
+            );
+            let webhooks = f.clone().kinds(Kinds::NONE.with(Kind::Webhook));
+            assert_eq!(
+                g.filtered_with(&log, &webhooks, Some(&search)),
+                g.filtered(&log, &webhooks),
+                "{needle}"
+            );
             assert_eq!(g.filtered_with(&log, &f, Some(&search)), slow, "{needle}");
             assert_eq!(
                 slow,

@@ -81,6 +81,31 @@ impl Search {
         Some(&self.text[start..end])
     }
 
+    /// The indexed lines whose text contains `needle_lower` (already ASCII-lowered), in order: one pass over the
+    /// whole text with one searcher, resuming after each hit at the next line, rather than a search per line.
+    pub fn lines_containing(&self, needle_lower: &str) -> Vec<usize> {
+        let mut lines = Vec::new();
+        if needle_lower.is_empty() {
+            lines.extend(0..self.len());
+            return lines;
+        }
+        let mut from = 0;
+        while let Some(at) = self
+            .text
+            .get(from..)
+            .and_then(|rest| rest.find(needle_lower))
+        {
+            // A line's text ends with a separator no needle holds, so the hit lies inside one line.
+            let line = self.ends.partition_point(|&end| end <= from + at);
+            lines.push(line);
+            let Some(&end) = self.ends.get(line) else {
+                break;
+            };
+            from = end;
+        }
+        lines
+    }
+
     /// Whether line `ix` contains `needle_lower` (already ASCII-lowered, as
     /// [`super::groups::Filter::text_filter`] is) in one of its fields; `None` past the indexed lines.
     pub fn contains(&self, ix: usize, needle_lower: &str) -> Option<bool> {
