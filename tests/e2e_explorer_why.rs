@@ -173,6 +173,17 @@ return {{ kind: li.dataset.kind, type: li.dataset.requestType,
     browser.finish().await;
 }
 
+/// A paused page on which the tone phone called the Conference line and the app's demo is populated.
+async fn demo_populated(name: &str) -> Browser {
+    let browser = Browser::start(name).await;
+    browser.open("/").await;
+    browser.wait_for_css("#lifecycle").await;
+    browser.pause().await;
+    browser.dial(TONE_PHONE, CONFERENCE_LINE).await;
+    until_lit(&browser, "populated").await;
+    browser
+}
+
 /// What the diagram shows: the conference, the lit states and the picker's value; and which card is picked.
 async fn shown(browser: &Browser) -> Value {
     browser
@@ -208,13 +219,8 @@ async fn create(browser: &Browser, alias: &str) -> String {
 #[tokio::test]
 #[ignore = "needs dist/ and Chromium: run by ./x test"]
 async fn the_diagram_follows_the_clicked_conference_card() {
-    let browser = Browser::start("explorer-why-pick").await;
-    browser.open("/").await;
-    browser.wait_for_css("#lifecycle").await;
-    browser.pause().await;
     // demo, created by the app and populated; then "second" by REST, the newest, empty.
-    browser.dial(TONE_PHONE, CONFERENCE_LINE).await;
-    until_lit(&browser, "populated").await;
+    let browser = demo_populated("explorer-why-pick").await;
     let demo = browser
         .js(r#"return document.querySelector('section.conference[data-alias="demo"]').dataset.conferenceId"#)
         .await;
@@ -302,12 +308,7 @@ return {{ count: Number(rows[i].dataset.count), rows: mine }};"#
 #[tokio::test]
 #[ignore = "needs dist/ and Chromium: run by ./x test"]
 async fn the_log_groups_by_call_and_filters_by_kind() {
-    let browser = Browser::start("explorer-why-groups").await;
-    browser.open("/").await;
-    browser.wait_for_css("#events").await;
-    browser.pause().await;
-    browser.dial(TONE_PHONE, CONFERENCE_LINE).await;
-    until_lit(&browser, "populated").await;
+    let browser = demo_populated("explorer-why-groups").await;
     browser.dial(TALKER_PHONE, HOST_LINE).await;
     until_lit(&browser, "inProgress").await;
     let calls = browser

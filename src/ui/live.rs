@@ -2,9 +2,11 @@
 //! page clock that drives it.
 //!
 //! The sandbox is not cloned per change (the engine holds every call): it lives in an `Rc<RefCell<_>>`, and the
-//! state Yew compares is a small [`Live`] value whose `version` changes whenever the sandbox did. Components take
-//! `Live` as a prop and read the sandbox through [`Live::borrow`] while rendering; they never mutate it: every
-//! change goes through [`LiveAction`], which the reducer applies.
+//! state Yew compares is a small [`Live`] value whose `version` changes whenever the sandbox did. Small views take
+//! `Live` as a prop and read the sandbox through [`Live::borrow`] while rendering, so they re-render at every
+//! change; the big panels take what they show as values instead, with [`Shared`] (equal across steps) for what
+//! their event handlers read, so a step that changes nothing they show skips them. None mutates the sandbox:
+//! every change goes through [`LiveAction`], which the reducer applies.
 
 use crate::sandbox::{Sandbox, SandboxError};
 use crate::scenario::{Action, Scenario};
