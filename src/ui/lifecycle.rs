@@ -3,6 +3,10 @@
 //! state lit, its last transition's edge lit, and that transition's cause and the webhook that reported it
 //! ([`crate::why::lifecycle::light`]); the webhook link opens that line in the event log. Edges that are
 //! conflab's own rule ("sandbox choice") are dashed, with the rule as their tooltip.
+//!
+//! The conference is picked on its card or in this card's menu; the page keeps the pick (so both agree and it
+//! survives steps), the newest conference when none is picked. [`Lifecycle`] reads the sandbox into a [`View`]
+//! of values, and the card itself ([`LifecycleCard`]) re-renders only when that view changed.
 
 use super::event_log;
 use super::live::Live;
