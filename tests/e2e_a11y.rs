@@ -1,10 +1,10 @@
-//! Accessibility end to end: axe-core in headless Chromium on the page in use (an example scenario loaded and run
-//! to its end, a webhook line of the event log open, the lifecycle diagram shown), in the light colour scheme and
-//! in the dark one. Every violation fails the test, listed with its rule, impact, help and target selectors.
+//! Accessibility end to end: axe-core in headless Chromium on the page in use (the default world's scenario with
+//! three phones in a conference in progress, a webhook line of the event log open, the lifecycle diagram lit), in
+//! the light colour scheme and in the dark one. Every violation fails the test, listed with its rule, impact, help and target selectors.
 //!
 //! axe-core comes from npm (`./x setup` installs it under `~/.cache/wasm-tools`); `./x test` passes its path as
 //! `CONFLAB_AXE_JS`. With `CONFLAB_UPDATE_SCREENSHOTS=1` the run also rewrites the README's screenshots,
-//! `docs/screenshots/sandbox-{light,dark}.png` (1280×900).
+//! `docs/screenshots/sandbox-{light,dark}.png` (1400×1001: the page at 70 % in a 2000×1430 window).
 #![cfg(not(target_arch = "wasm32"))]
 
 #[path = "e2e/harness.rs"]
@@ -27,53 +27,62 @@ fn axe_source() -> String {
     })
 }
 
-/// Loads the first example scenario from the Session panel, runs it to its end, opens a webhook line of the log
-/// and shows the lifecycle diagram.
+/// The README's screenshots: a 2000×1430 CSS-pixel window drawn at 0.7 device pixels per CSS pixel (the page at
+/// 70 %, as Ctrl and minus show it), so the PNG is 1400×1001 and holds the whole tool in use.
+const SCREENSHOT: (u32, u32) = (2000, 1430);
+const SCREENSHOT_SCALE: &str = "--force-device-scale-factor=0.7";
+
+/// The default world's numbers and phones (src/sandbox/default_world.json).
+const CONFERENCE_LINE: &str = "+15550100000";
+const HOST_LINE: &str = "+15550100001";
+
+/// Presses "Next event" until the card of demo shows `status` with `participants` participants.
+async fn next_until(browser: &Browser, what: &str, status: &str, participants: usize) {
+    browser
+        .wait_until(what, async || {
+            let v = browser
+                .js(r#"const c = document.querySelector('section.conference[data-alias="demo"]');
+                   return c ? [c.querySelector('.status').dataset.status, c.querySelectorAll('li.participant').length] : null"#)
+                .await;
+            if v == json!([status, participants]) {
+                return Ok(());
+            }
+            browser
+                .js("const b = document.querySelector('#next-event'); if (!b.disabled) b.click();")
+                .await;
+            Err(format!("{v}"))
+        })
+        .await;
+}
+
+/// Uses the page as a learner does with the default world's scenario: three phones dial in (the Conference line
+/// once, then the Host line twice), the clock steps until all three are in `demo` and it is in progress, the log is
+/// filtered to conference status webhooks and the newest (the one that reported `inProgress`) is open, and the
+/// lifecycle diagram shows demo.
 async fn use_the_page(browser: &Browser) {
     browser.open("/").await;
     browser.wait_for_css("#session-example").await;
+    browser.pause().await;
+    // The Conference line's app creates demo after its welcome; then two callers of the Host line join it.
+    browser.dial("+15550133333", CONFERENCE_LINE).await;
+    next_until(browser, "demo to be populated", "populated", 1).await;
+    browser.dial("+15550111111", HOST_LINE).await;
+    browser.dial("+15550122222", HOST_LINE).await;
+    next_until(
+        browser,
+        "three participants in demo, in progress",
+        "inProgress",
+        3,
+    )
+    .await;
+    // The newest conferenceStatus webhook (the one that reported inProgress), opened.
+    browser.type_text("#log-text", "conferenceStatus").await;
     browser
-        .js(
-            "window.confirm = () => true; const s = document.querySelector('#session-example'); \
-             s.value = '0'; s.dispatchEvent(new Event('change', {bubbles: true}));",
-        )
+        .wait_for_css(r#"#events li.event[data-request-type="conferenceStatus"] summary"#)
         .await;
     browser
-        .wait_until("the example to load", async || {
-            let v = browser
-                .js("return document.querySelector('#session-status').dataset.steps")
-                .await;
-            if v != json!("0") {
-                Ok(())
-            } else {
-                Err(format!("steps {v}"))
-            }
-        })
-        .await;
-    browser
-        .js("document.querySelector('#session-to-end').click();")
-        .await;
-    browser
-        .wait_until("the scenario to run to its end", async || {
-            let v = browser
-                .js("return document.querySelector('#session-status').dataset.now")
-                .await;
-            if v != json!("0") {
-                Ok(())
-            } else {
-                Err(format!("now {v}"))
-            }
-        })
-        .await;
-    // The log shows its first lines; open the first webhook line.
-    browser
-        .js("document.querySelector('ol#events').scrollTop = 0;")
-        .await;
-    browser
-        .wait_for_css("#events li.event[data-kind=webhook] summary")
-        .await;
-    browser
-        .js("document.querySelector('#events li.event[data-kind=webhook] summary').click();")
+        .js(r#"const all = document.querySelectorAll('#events li.event[data-request-type="conferenceStatus"] summary');
+               all[all.length - 1].click(); return true"#)
         .await;
     browser
         .wait_for_js(
@@ -86,9 +95,9 @@ async fn use_the_page(browser: &Browser) {
     browser.wait_for_css("#lifecycle svg.diagram").await;
     browser
         .wait_for_js(
-            "the lifecycle diagram to show a conference",
-            "return !!document.querySelector('#lifecycle-last');",
-            json!(true),
+            "the lifecycle diagram to show demo in progress",
+            "return document.querySelector('#lifecycle').dataset.lit",
+            json!("inProgress"),
         )
         .await;
 }
@@ -152,7 +161,12 @@ async fn axe_violations(browser: &Browser, axe: &str) -> Vec<String> {
 /// Runs the page in one colour scheme: checks the scheme took, saves the screenshot when asked, runs axe.
 async fn check(scheme: &str, extra_args: &[&str]) {
     let axe = axe_source();
-    let browser = Browser::start_with(&format!("a11y-{scheme}"), extra_args).await;
+    let update = std::env::var_os("CONFLAB_UPDATE_SCREENSHOTS").is_some_and(|v| v == "1");
+    let mut args = extra_args.to_vec();
+    if update {
+        args.push(SCREENSHOT_SCALE);
+    }
+    let browser = Browser::start_with(&format!("a11y-{scheme}"), &args).await;
     use_the_page(&browser).await;
     let dark = browser
         .js("return matchMedia('(prefers-color-scheme: dark)').matches")
@@ -163,23 +177,21 @@ async fn check(scheme: &str, extra_args: &[&str]) {
         "prefers-color-scheme: dark in the {scheme} run"
     );
 
-    if std::env::var_os("CONFLAB_UPDATE_SCREENSHOTS").is_some_and(|v| v == "1") {
-        // A 1280×900 viewport (the window's size includes the browser's frame), scrolled to the work in progress:
-        // the conferences on the left, the log with its open webhook line and the lifecycle diagram on the right.
+    if update {
+        // A desktop window (the window's size includes the browser's frame), at the top of the page: the band
+        // with the clock and the timeline, the phones and the conference with its participants on the left, the
+        // event log with the open webhook and the lifecycle diagram on the right.
+        let (width, height) = SCREENSHOT;
         let frame = browser
             .js("return [outerWidth - innerWidth, outerHeight - innerHeight]")
             .await;
         let extra = |i: usize| u32::try_from(frame[i].as_u64().unwrap_or(0)).unwrap_or(0);
         browser
             .client
-            .set_window_size(1280 + extra(0), 900 + extra(1))
+            .set_window_size(width + extra(0), height + extra(1))
             .await
             .unwrap_or_else(|e| panic!("resize the window: {e}"));
-        browser
-            .js("document.querySelector('ol#events').scrollTop = 0; \
-                 const log = document.querySelector('section.log').getBoundingClientRect(); \
-                 window.scrollTo(0, window.scrollY + log.top - 16);")
-            .await;
+        browser.js("window.scrollTo(0, 0);").await;
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         let png = browser
             .client
@@ -191,8 +203,32 @@ async fn check(scheme: &str, extra_args: &[&str]) {
         let path = dir.join(format!("sandbox-{scheme}.png"));
         std::fs::write(&path, &png).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
         eprintln!("wrote {} ({} bytes)", path.display(), png.len());
+        // Chromium rounds the window to whole device pixels: a CSS pixel or two more may show.
         let size = browser.js("return [innerWidth, innerHeight]").await;
-        assert_eq!(size, json!([1280, 900]), "the screenshot's viewport");
+        let near = |got: &Value, want: u32| {
+            got.as_u64()
+                .is_some_and(|g| g.abs_diff(u64::from(want)) <= 4)
+        };
+        assert!(
+            near(&size[0], width) && near(&size[1], height),
+            "the screenshot's viewport: {size}, not {width}×{height}"
+        );
+        // Everything the README says the picture shows is inside it.
+        let outside = browser
+            .js(r#"const view = [innerWidth, innerHeight];
+const parts = {band: 'header.top', clock: '#clock', card: 'section.conference[data-alias="demo"] li.participant',
+  log: '#events li.event.open .detail', diagram: '#lifecycle svg.diagram'};
+return Object.entries(parts).filter(([_, css]) => {
+  const e = document.querySelector(css); if (!e) return true;
+  const r = e.getBoundingClientRect();
+  return r.top < 0 || r.left < 0 || r.top + 40 > view[1] || r.right > view[0];
+}).map(([name, _]) => name);"#)
+            .await;
+        assert_eq!(
+            outside,
+            json!([]),
+            "parts of the page out of the screenshot"
+        );
     }
 
     let violations = axe_violations(&browser, &axe).await;

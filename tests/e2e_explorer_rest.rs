@@ -25,37 +25,6 @@ use std::process::Command;
 const WRONG_BODY: &str = r#"{"alias":"rc-e2e","playBeep":"Always","statusCallbackUrl":"https://app.test/conference-status"}"#;
 const GOOD_BODY: &str = r#"{"alias":"rc-e2e","playBeep":"always","statusCallbackUrl":"https://app.test/conference-status"}"#;
 
-/// Sets a select's value as a user's pick does (the change event bubbles to Yew's listener).
-async fn pick(browser: &Browser, css: &str, value: &str) {
-    let got = browser
-        .js(&format!(
-            "const s = document.querySelector({css:?}); s.value = {value:?}; \
-             s.dispatchEvent(new Event('change', {{bubbles: true}})); return s.value;"
-        ))
-        .await;
-    assert_eq!(got, Value::from(value), "{css} offers {value}");
-}
-
-/// Types `text` into a text field or area (one input event with the whole text).
-async fn type_text(browser: &Browser, css: &str, text: &str) {
-    browser
-        .js(&format!(
-            "const t = document.querySelector({css:?}); t.value = {text:?}; \
-             t.dispatchEvent(new InputEvent('input', {{bubbles: true}})); return null;"
-        ))
-        .await;
-}
-
-/// Clicks the element matching `css` (through the DOM, as the harness's other tests do for buttons below the fold).
-async fn click(browser: &Browser, css: &str) {
-    let found = browser
-        .js(&format!(
-            "const b = document.querySelector({css:?}); if (!b) return false; b.click(); return true;"
-        ))
-        .await;
-    assert_eq!(found, Value::Bool(true), "{css} is on the page");
-}
-
 /// The page's clipboard replaced by a recorder (`window.copied`) that accepts, or refuses every write.
 async fn stub_clipboard(browser: &Browser, accept: bool) {
     browser
@@ -159,7 +128,7 @@ async fn the_console_checks_sends_and_copies_a_request_that_works() {
     );
 
     // Pick POST /Conferences: the body editor opens on the endpoint's example.
-    pick(&browser, "#rc-endpoint", "POST /Conferences").await;
+    browser.pick("#rc-endpoint", "POST /Conferences").await;
     browser
         .wait_for_js(
             "the example body",
@@ -169,7 +138,7 @@ async fn the_console_checks_sends_and_copies_a_request_that_works() {
         .await;
 
     // A wrong field: listed with its pointer and the router's message, and Send disabled.
-    type_text(&browser, "#rc-body", WRONG_BODY).await;
+    browser.type_text("#rc-body", WRONG_BODY).await;
     browser
         .wait_for_js(
             "the playBeep problem",
@@ -194,7 +163,7 @@ async fn the_console_checks_sends_and_copies_a_request_that_works() {
     );
 
     // Fixed: no problems, Send enabled.
-    type_text(&browser, "#rc-body", GOOD_BODY).await;
+    browser.type_text("#rc-body", GOOD_BODY).await;
     browser
         .wait_for_js(
             "Send to be enabled",
@@ -204,7 +173,7 @@ async fn the_console_checks_sends_and_copies_a_request_that_works() {
         .await;
 
     // Send: the event log shows the request with its status, and the console its answer.
-    click(&browser, "#rc-send").await;
+    browser.click("#rc-send").await;
     browser
         .wait_for_js(
             "the console's answer",
@@ -239,13 +208,13 @@ async fn the_console_checks_sends_and_copies_a_request_that_works() {
 
     // Copy as curl and as Python: what reaches the clipboard is the core's text for this request.
     stub_clipboard(&browser, true).await;
-    click(&browser, "#rest-console button.copy-curl").await;
+    browser.click("#rest-console button.copy-curl").await;
     let curl_text = copied(&browser).await;
     assert_eq!(curl_text, want_curl);
     browser
         .wait_for_css("#rest-console .copy-status[data-copied=curl]")
         .await;
-    click(&browser, "#rest-console button.copy-python").await;
+    browser.click("#rest-console button.copy-python").await;
     browser
         .wait_for_js(
             "the Python script on the clipboard",
@@ -275,7 +244,7 @@ async fn the_console_checks_sends_and_copies_a_request_that_works() {
         .await;
     // A refused clipboard shows the text to copy by hand.
     stub_clipboard(&browser, false).await;
-    click(&browser, "#rest-console button.copy-curl").await;
+    browser.click("#rest-console button.copy-curl").await;
     browser
         .wait_for_js(
             "the fallback text area",
@@ -285,7 +254,9 @@ async fn the_console_checks_sends_and_copies_a_request_that_works() {
         .await;
 
     // The pickers now offer the new conference (e.g. for GET /Conferences/{conferenceId}).
-    pick(&browser, "#rc-endpoint", "GET /Conferences/{conferenceId}").await;
+    browser
+        .pick("#rc-endpoint", "GET /Conferences/{conferenceId}")
+        .await;
     browser
         .wait_for_js(
             "the conference offered",

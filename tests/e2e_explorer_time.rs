@@ -22,24 +22,12 @@ async fn paused_page(name: &str) -> Browser {
     let browser = Browser::start(name).await;
     browser.open("/").await;
     browser.wait_for_css("#timeline-strip").await;
-    if browser
-        .js("return document.querySelector('#clock').dataset.playing")
-        .await
-        == json!("true")
-    {
-        click(&browser, "#play").await;
-    }
-    browser
-        .wait_for_js(
-            "the clock to pause",
-            "return document.querySelector('#clock').dataset.playing",
-            json!("false"),
-        )
-        .await;
+    browser.pause().await;
     jump(&browser, "0").await;
     browser
 }
 
+/// Clicks through WebDriver: real pointer events at the element's centre (the strip listens to those).
 async fn click(browser: &Browser, css: &str) {
     browser
         .wait_for_css(css)
@@ -267,13 +255,7 @@ async fn ten_times_faster_moves_the_clock_further() {
         tokio::time::sleep(Duration::from_millis(ms)).await;
         click(browser, "#play").await;
         let real = t0.elapsed().as_secs_f64() * 1000.0;
-        browser
-            .wait_for_js(
-                "the clock to pause",
-                "return document.querySelector('#clock').dataset.playing",
-                json!("false"),
-            )
-            .await;
+        browser.wait_for_clock(false).await;
         (clock_ms(browser).await - before) as f64 / real
     }
     let one = rate(&browser, 4, 1500).await;

@@ -1,5 +1,6 @@
 //! "Why each thing happened" end to end: the lifecycle diagram lit by a conference walked through its lifecycle
-//! from the Phones panel, the webhook link that opens its line in the log, the log grouped by call and filtered
+//! from the Phones panel, the diagram following the conference card clicked (and its menu the cards), the webhook
+//! link that opens its line in the log, the log grouped by call and filtered
 //! by kind, a long log that stays virtualised, and a call showing the PerCL command it runs. Like `tests/e2e.rs`
 //! they need `dist/` and Chromium, so each is `#[ignore]`d and `./x test` runs them.
 #![cfg(not(target_arch = "wasm32"))]
@@ -16,24 +17,6 @@ const CONFERENCE_LINE: &str = "+15550100000";
 const HOST_LINE: &str = "+15550100001";
 const TONE_PHONE: &str = "+15550133333";
 const TALKER_PHONE: &str = "+15550111111";
-
-/// Pauses the clock (a fresh page plays in real time), so each change below is one the test made.
-async fn pause(browser: &Browser) {
-    browser.wait_for_css("#clock").await;
-    let playing = browser
-        .js("return document.querySelector('#clock').dataset.playing")
-        .await;
-    if playing == "true" {
-        browser.js("document.querySelector('#play').click()").await;
-    }
-    browser
-        .wait_for_js(
-            "the clock to pause",
-            "return document.querySelector('#clock').dataset.playing",
-            json!("false"),
-        )
-        .await;
-}
 
 /// Clicks "Next event" until the diagram lights `status` (at most 30 events).
 async fn until_lit(browser: &Browser, status: &str) {
@@ -98,7 +81,7 @@ async fn the_diagram_lights_each_state_and_opens_its_webhook() {
     let browser = Browser::start("explorer-why-lifecycle").await;
     browser.open("/").await;
     browser.wait_for_css("#lifecycle").await;
-    pause(&browser).await;
+    browser.pause().await;
     // Sandbox choices are marked on the diagram, with their rule as a tooltip.
     let choices = browser
         .js("return [...document.querySelectorAll('#lifecycle g.edge.choice title')].map(t => t.textContent)")
@@ -190,6 +173,122 @@ return {{ kind: li.dataset.kind, type: li.dataset.requestType,
     browser.finish().await;
 }
 
+/// A paused page on which the tone phone called the Conference line and the app's demo is populated.
+async fn demo_populated(name: &str) -> Browser {
+    let browser = Browser::start(name).await;
+    browser.open("/").await;
+    browser.wait_for_css("#lifecycle").await;
+    browser.pause().await;
+    browser.dial(TONE_PHONE, CONFERENCE_LINE).await;
+    until_lit(&browser, "populated").await;
+    browser
+}
+
+/// What the diagram shows: the conference, the lit states and the picker's value; and which card is picked.
+async fn shown(browser: &Browser) -> Value {
+    browser
+        .js(r#"
+const d = document.querySelector('#lifecycle');
+return {
+  conference: d.dataset.conferenceId,
+  lit: [...d.querySelectorAll('g.state[data-lit=true]')].map(g => g.dataset.state),
+  picker: document.querySelector('#lifecycle-conference').value,
+  picked: [...document.querySelectorAll('section.conference[data-picked=true]')].map(c => c.dataset.alias),
+};"#)
+        .await
+}
+
+/// Creates a conference by REST from the "New conference" form.
+async fn create(browser: &Browser, alias: &str) -> String {
+    browser
+        .js(&format!(
+            "document.querySelector('#alias').value = {alias:?}; \
+             document.querySelector('#create-conference').requestSubmit(); return true"
+        ))
+        .await;
+    let card = format!(r#"section.conference[data-alias="{alias}"]"#);
+    browser.wait_for_css(&card).await;
+    let id = browser
+        .js(&format!(
+            "return document.querySelector('{card}').dataset.conferenceId"
+        ))
+        .await;
+    id.as_str().expect("a conference id").to_owned()
+}
+
+#[tokio::test]
+#[ignore = "needs dist/ and Chromium: run by ./x test"]
+async fn the_diagram_follows_the_clicked_conference_card() {
+    // demo, created by the app and populated; then "second" by REST, the newest, empty.
+    let browser = demo_populated("explorer-why-pick").await;
+    let demo = browser
+        .js(r#"return document.querySelector('section.conference[data-alias="demo"]').dataset.conferenceId"#)
+        .await;
+    let second = create(&browser, "second").await;
+    browser
+        .wait_for_js(
+            "the newest conference shown",
+            "return document.querySelector('#lifecycle').dataset.conferenceId",
+            json!(second),
+        )
+        .await;
+    let s = shown(&browser).await;
+    assert_eq!(
+        s,
+        json!({"conference": second, "lit": ["empty"], "picker": "", "picked": ["second"]})
+    );
+    // The cards list the newest first: click the second card (on its text, not a control) → demo, populated.
+    let cards = browser
+        .js("return [...document.querySelectorAll('section.conference')].map(c => c.dataset.alias)")
+        .await;
+    assert_eq!(cards, json!(["second", "demo"]));
+    browser
+        .client
+        .find(fantoccini::Locator::Css(
+            "section.conference[data-alias=demo] p.meaning",
+        ))
+        .await
+        .expect("the second card's text")
+        .click()
+        .await
+        .expect("click the second card");
+    browser
+        .wait_for_js(
+            "the diagram to show demo",
+            "return document.querySelector('#lifecycle').dataset.conferenceId",
+            demo.clone(),
+        )
+        .await;
+    assert_eq!(
+        shown(&browser).await,
+        json!({"conference": demo, "lit": ["populated"], "picker": demo, "picked": ["demo"]})
+    );
+    // The pick survives steps: the Host line starts demo (lit inProgress), a third conference is created, and the
+    // diagram stays on demo.
+    browser.dial(TALKER_PHONE, HOST_LINE).await;
+    until_lit(&browser, "inProgress").await;
+    create(&browser, "third").await;
+    assert_eq!(
+        shown(&browser).await,
+        json!({"conference": demo, "lit": ["inProgress"], "picker": demo, "picked": ["demo"]})
+    );
+    // The diagram's menu picks too, and the cards follow it.
+    browser.pick("#lifecycle-conference", &second).await;
+    browser
+        .wait_for_js(
+            "the card of second picked",
+            "return [...document.querySelectorAll('section.conference[data-picked=true]')].map(c => c.dataset.alias)",
+            json!(["second"]),
+        )
+        .await;
+    assert_eq!(
+        shown(&browser).await,
+        json!({"conference": second, "lit": ["empty"], "picker": second, "picked": ["second"]})
+    );
+    browser.assert_no_console_problems().await;
+    browser.finish().await;
+}
+
 /// The rows under group `id` in the current view: `[kind, text, line]` each, and the count its title gives.
 async fn group_rows(browser: &Browser, id: &str) -> Value {
     browser
@@ -209,12 +308,7 @@ return {{ count: Number(rows[i].dataset.count), rows: mine }};"#
 #[tokio::test]
 #[ignore = "needs dist/ and Chromium: run by ./x test"]
 async fn the_log_groups_by_call_and_filters_by_kind() {
-    let browser = Browser::start("explorer-why-groups").await;
-    browser.open("/").await;
-    browser.wait_for_css("#events").await;
-    pause(&browser).await;
-    browser.dial(TONE_PHONE, CONFERENCE_LINE).await;
-    until_lit(&browser, "populated").await;
+    let browser = demo_populated("explorer-why-groups").await;
     browser.dial(TALKER_PHONE, HOST_LINE).await;
     until_lit(&browser, "inProgress").await;
     let calls = browser

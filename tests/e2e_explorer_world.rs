@@ -8,26 +8,12 @@
 #[allow(dead_code)] // the harness serves every e2e file; this one needs only part of it
 mod harness;
 
-use conflab::engine::log::to_jsonl;
 use harness::Browser;
-use serde_json::{Value, json};
+use serde_json::json;
 
 const INBOUND: &str = "https://app.test/inbound";
 const OLD_TEXT: &str = "Welcome to the conflab demo";
 const NEW_TEXT: &str = "Edited welcome from the world editor";
-
-/// `conflab run --until now` of `exported`, as JSON lines, without the closing note a run prints when it stops.
-fn native(exported: &str, now: u64) -> Vec<String> {
-    let scenario = conflab::scenario::parse(exported).expect("the export reads back");
-    let mut lines = conflab::engine::run_scenario(&scenario, Some(now));
-    if lines
-        .last()
-        .is_some_and(conflab::engine::runner::is_closing_note)
-    {
-        lines.pop();
-    }
-    to_jsonl(&lines).lines().map(str::to_owned).collect()
-}
 
 /// The row of an app URL in the world editor.
 fn app_row(url: &str) -> String {
@@ -54,41 +40,6 @@ async fn apply_enabled(browser: &Browser) -> bool {
         == json!(true)
 }
 
-async fn click(browser: &Browser, id: &str) {
-    browser
-        .js(&format!(
-            "document.getElementById('{id}').click(); return true"
-        ))
-        .await;
-}
-
-/// Waits until the event log's text holds `text` `n` times.
-async fn log_says(browser: &Browser, text: &str, n: usize) {
-    browser
-        .wait_for_js(
-            &format!("the log to say “{text}” {n} time(s)"),
-            &format!(
-                "return document.getElementById('events').textContent.split({}).length - 1",
-                Value::from(text)
-            ),
-            json!(n),
-        )
-        .await;
-}
-
-async fn pause(browser: &Browser) {
-    browser
-        .js("const c = document.getElementById('clock'); if (c.dataset.playing === 'true') document.getElementById('play').click(); return true")
-        .await;
-    browser
-        .wait_for_js(
-            "the clock to stop",
-            "return document.getElementById('clock').dataset.playing",
-            json!("false"),
-        )
-        .await;
-}
-
 #[tokio::test]
 #[ignore = "needs dist/ and Chromium: run by ./x test"]
 async fn an_app_edit_changes_what_the_next_call_hears_and_the_export_replays_it() {
@@ -100,7 +51,7 @@ async fn an_app_edit_changes_what_the_next_call_hears_and_the_export_replays_it(
 
     // A call before the edit hears the old welcome.
     browser.dial("+15550111111", "+15550100000").await;
-    log_says(&browser, OLD_TEXT, 1).await;
+    browser.log_says(OLD_TEXT, 1).await;
 
     // Edit the Say text: the change to apply is shown, and Apply is enabled.
     type_percl(
@@ -120,7 +71,7 @@ async fn an_app_edit_changes_what_the_next_call_hears_and_the_export_replays_it(
         })
         .await;
     assert!(apply_enabled(&browser).await);
-    click(&browser, "world-apply").await;
+    browser.click("#world-apply").await;
     browser
         .wait_for_js(
             "nothing left to apply",
@@ -131,8 +82,8 @@ async fn an_app_edit_changes_what_the_next_call_hears_and_the_export_replays_it(
 
     // The next call hears the new text; the first call's line still says the old one.
     browser.dial("+15550122222", "+15550100000").await;
-    log_says(&browser, NEW_TEXT, 1).await;
-    log_says(&browser, OLD_TEXT, 1).await;
+    browser.log_says(NEW_TEXT, 1).await;
+    browser.log_says(OLD_TEXT, 1).await;
 
     // PerCL with errors: marked inline, listed, placed on its field, and Apply is disabled.
     type_percl(&browser, r#"'[{"Sya": {"text": "hi"}}]'"#).await;
@@ -176,7 +127,7 @@ async fn an_app_edit_changes_what_the_next_call_hears_and_the_export_replays_it(
             json!(true),
         )
         .await;
-    click(&browser, "world-revert").await;
+    browser.click("#world-revert").await;
     browser
         .wait_for_js(
             "the draft back to the world",
@@ -205,7 +156,7 @@ async fn an_app_edit_changes_what_the_next_call_hears_and_the_export_replays_it(
             }
         })
         .await;
-    click(&browser, "world-apply").await;
+    browser.click("#world-apply").await;
     browser
         .wait_for_js(
             "the phone busy in the world shown, nothing left to apply",
@@ -217,8 +168,8 @@ async fn an_app_edit_changes_what_the_next_call_hears_and_the_export_replays_it(
         .await;
 
     // The export holds both set steps and replays to the page's log.
-    pause(&browser).await;
-    click(&browser, "session-export").await;
+    browser.pause().await;
+    browser.click("#session-export").await;
     let exported = browser
         .wait_until("the exported text", async || {
             let v = browser
@@ -236,7 +187,7 @@ async fn an_app_edit_changes_what_the_next_call_hears_and_the_export_replays_it(
     let now: u64 = status[0].as_str().unwrap().parse().unwrap();
     let lines: usize = status[1].as_str().unwrap().parse().unwrap();
     assert_eq!(exported.matches("\"set\"").count(), 2, "{exported}");
-    let replayed = native(&exported, now);
+    let replayed = harness::native_log(&exported, now);
     assert_eq!(replayed.len(), lines, "the replay has the page's lines");
     let world_lines = replayed
         .iter()

@@ -7,7 +7,6 @@
 #[allow(dead_code)] // the harness serves every e2e file; this one needs only part of it
 mod harness;
 
-use conflab::engine::log::to_jsonl;
 use harness::Browser;
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -49,19 +48,6 @@ fn write_parent() {
     let dist = std::env::var_os("CONFLAB_DIST")
         .map_or_else(|| harness::root().join("dist"), PathBuf::from);
     std::fs::write(dist.join(PARENT_FILE), PARENT).expect("write the parent page into dist/");
-}
-
-/// `conflab run --until now` of `exported`, as lines, without the closing note a run prints when it stops.
-fn native(exported: &str, now: u64) -> Vec<String> {
-    let scenario = conflab::scenario::parse(exported).expect("the export reads back");
-    let mut lines = conflab::engine::run_scenario(&scenario, Some(now));
-    if lines
-        .last()
-        .is_some_and(conflab::engine::runner::is_closing_note)
-    {
-        lines.pop();
-    }
-    to_jsonl(&lines).lines().map(str::to_owned).collect()
 }
 
 /// Sends `message` from the parent and waits for the `n`th message of kind `answer` (counting from 1).
@@ -145,7 +131,7 @@ async fn a_parent_page_drives_the_sandbox_by_the_postmessage_contract() {
     assert!(lines.len() > 10, "the session did something: {lines:?}");
     assert_eq!(
         lines,
-        native(&text, 6000),
+        harness::native_log(&text, 6000),
         "the posted log is `conflab run --until 6000` of the export"
     );
 
@@ -161,7 +147,7 @@ async fn a_parent_page_drives_the_sandbox_by_the_postmessage_contract() {
         .js("return window.received.filter(m => m.conflab === 'rewound').pop()")
         .await;
     assert_eq!(rewound["now"], 2500);
-    assert_eq!(posted(&browser).await, native(&text, 2500));
+    assert_eq!(posted(&browser).await, harness::native_log(&text, 2500));
 
     // A broken step: an error with the exact place, and the session unchanged.
     let error = send_and_wait(
@@ -355,21 +341,7 @@ async fn a_permalink_opens_the_same_session_in_a_fresh_profile() {
             json!("5"),
         )
         .await;
-    first
-        .js("document.querySelector('#session-to-end').click();")
-        .await;
-    first
-        .wait_until("the end", async || {
-            let v = first
-                .js("return document.querySelector('#session-status').dataset.now")
-                .await;
-            if v != json!("0") {
-                Ok(())
-            } else {
-                Err(format!("{v}"))
-            }
-        })
-        .await;
+    first.run_to_end().await;
     let lines = first
         .js("return document.querySelector('#session-status').dataset.lines")
         .await;

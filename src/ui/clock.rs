@@ -103,7 +103,8 @@ pub(super) fn use_frame_now(live: &Live, on_action: Option<Callback<LiveAction>>
 }
 
 /// Whether a key event comes from somewhere the person types or presses keys for their own sake (inputs,
-/// text areas, selects, buttons, editable text), where the clock's shortcuts must not fire.
+/// text areas, selects, buttons, a log line's summary, which Space opens, editable text), where the clock's
+/// shortcuts must not fire.
 fn typing(event: &KeyboardEvent) -> bool {
     let Some(target) = event
         .target()
@@ -112,10 +113,12 @@ fn typing(event: &KeyboardEvent) -> bool {
         return false;
     };
     let tag = target.tag_name().to_ascii_lowercase();
-    matches!(tag.as_str(), "input" | "textarea" | "select" | "button")
-        || target
-            .get_attribute("contenteditable")
-            .is_some_and(|v| v != "false")
+    matches!(
+        tag.as_str(),
+        "input" | "textarea" | "select" | "button" | "summary"
+    ) || target
+        .get_attribute("contenteditable")
+        .is_some_and(|v| v != "false")
 }
 
 /// Space, → and ← on the page, while nothing else took them.

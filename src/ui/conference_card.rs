@@ -1,5 +1,6 @@
 //! One conference as the engine reports it: status, alias, settings, participants (each with its level meter and
-//! talking badge) and the REST controls FreeClimb offers on it.
+//! talking badge) and the REST controls FreeClimb offers on it. Clicking the card (or its title, a button, from the
+//! keyboard) picks it: the lifecycle diagram shows that conference.
 
 use super::live::{Live, LiveAction};
 use super::meter::{MeterView, Meters};
@@ -23,6 +24,10 @@ pub struct Props {
     pub on_action: Callback<LiveAction>,
     /// The level meters.
     pub meters: Meters,
+    /// Whether the lifecycle diagram shows this conference.
+    pub picked: bool,
+    /// Picks a conference for the lifecycle diagram.
+    pub on_pick: Callback<Option<String>>,
 }
 
 /// A conference card.
@@ -49,11 +54,22 @@ pub fn ConferenceCard(props: &Props) -> Html {
     };
     // A refusal of a request about this conference shows here, next to the buttons that sent it.
     let error = last_api_error(sandbox.log()).filter(|e| e.path.contains(id.as_str()));
+    // Any click in the card picks it (its title is the button a keyboard reaches; its click bubbles here too).
+    let on_pick = {
+        let (on_pick, id, picked) = (props.on_pick.clone(), id.clone(), props.picked);
+        Callback::from(move |_: MouseEvent| {
+            if !picked {
+                on_pick.emit(Some(id.clone()));
+            }
+        })
+    };
     html! {
-        <section class={classes!("conference", "card", status.as_str())} data-conference-id={id.clone()}
-                 data-alias={alias} aria-label={format!("Conference {title}")}>
+        <section class={classes!("conference", "card", status.as_str(), props.picked.then_some("picked"))}
+                 data-conference-id={id.clone()} data-alias={alias} data-picked={props.picked.to_string()}
+                 aria-label={format!("Conference {title}")} onclick={on_pick}>
             <header class="conference-head">
-                <h3>{title}</h3>
+                <h3><button type="button" class="card-pick" aria-pressed={props.picked.to_string()}
+                            title="Show this conference in the lifecycle diagram">{title}</button></h3>
                 <span class="status" data-status={status.as_str()}>{status.as_str()}</span>
             </header>
             <p class="id"><code>{id.clone()}</code></p>

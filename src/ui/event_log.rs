@@ -3,7 +3,8 @@
 //!
 //! * **Views**: flat (the log in order), by conference, by call ([`crate::why::groups::Groups`], kept in a
 //!   component-local index extended with [`Groups::sync`] as the log grows, never rebuilt per frame).
-//! * **Filters**: kinds, text and id ([`Filter`]).
+//! * **Filters**: kinds, text and id ([`Filter`]); the text is looked for in each line's lowered search text
+//!   ([`Search`], extended as the log grows like the groups), and typing on narrows the last result.
 //! * **Details**: a webhook line opens to its URL, headers (`FreeClimb-Signature` among them), body and the app's
 //!   answer; an API line to its request and response. Only an open line renders its details.
 //! * **Virtualised**: a 10,000-line log renders only the rows around the scroll position (plus a margin) between
@@ -18,6 +19,7 @@ use crate::engine::log::{Entry, LogLine};
 use crate::engine::media::{MediaChange, Sound};
 use crate::page::{call_name, format_at};
 use crate::why::groups::{Filter, Groups, Kind};
+use crate::why::search::Search;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -202,6 +204,7 @@ fn row_at(y: f64, open: &[(usize, f64)]) -> usize {
 fn rows(
     log: &[LogLine],
     groups: &Groups,
+    search: &Search,
     view: View,
     filter: &Filter,
     collapsed: &BTreeSet<String>,
@@ -209,7 +212,7 @@ fn rows(
     let list = match view {
         View::Flat => {
             return groups
-                .filtered(log, filter)
+                .filtered_with(log, filter, Some(search))
                 .into_iter()
                 .map(|ix| Row::Line(Key { group: FLAT, ix }))
                 .collect();
@@ -219,11 +222,8 @@ fn rows(
     };
     // The id is looked up in the index once; the rest of the filter runs per line.
     let allowed: Option<&[usize]> = filter.id.as_deref().map(|id| groups.lines_of(id));
-    let mut base = filter.clone();
-    base.id = None;
     let pass = |ix: usize| {
-        allowed.is_none_or(|a| a.binary_search(&ix).is_ok())
-            && log.get(ix).is_some_and(|l| base.matches(l))
+        allowed.is_none_or(|a| a.binary_search(&ix).is_ok()) && filter.passes(log, ix, Some(search))
     };
     let mut out = Vec::new();
     let mut grouped = vec![false; log.len()];
@@ -302,12 +302,18 @@ pub fn EventLog(props: &Props) -> Html {
     let _timed = super::Timed::new("conflab:c:EventLog");
     let list = use_node_ref();
     let groups = use_mut_ref(Groups::new);
+    let search = use_mut_ref(Search::new);
     let ui = use_mut_ref(Ui::default);
     let update = use_force_update();
     let sandbox = props.live.borrow();
     let log = sandbox.log();
     let generation = sandbox.generation();
     groups.borrow_mut().sync(log, generation);
+    // The search text is kept only while it serves: from the moment the text field takes the focus (before the
+    // first key) while a text filter is on. Rebuilding it at every rewind would cost each one.
+    if !ui.borrow().filter.text_filter().is_empty() {
+        search.borrow_mut().sync(log, generation);
+    }
 
     {
         let (ui, update) = (ui.clone(), update.clone());
@@ -392,14 +398,14 @@ pub fn EventLog(props: &Props) -> Html {
         Some((k, rows)) if *k == key => rows.clone(),
         // Typing on in the flat view only narrows: the new text's lines are among the last result's.
         Some((k, previous)) if narrows(k, &key) => {
-            let mut base = key.filter.clone();
-            base.id = None;
+            let search = search.borrow();
             let rows: Rc<Vec<Row>> = Rc::new(
                 previous
                     .iter()
                     .copied()
                     .filter(|r| match r {
-                        Row::Line(k) => log.get(k.ix).is_some_and(|l| base.matches(l)),
+                        // The rows already hold only the id's lines.
+                        Row::Line(k) => key.filter.passes(log, k.ix, Some(&search)),
                         Row::Head { .. } => false,
                     })
                     .collect(),
@@ -411,6 +417,7 @@ pub fn EventLog(props: &Props) -> Html {
             let rows = Rc::new(rows(
                 log,
                 &groups.borrow(),
+                &search.borrow(),
                 state.view,
                 &state.filter,
                 &state.collapsed,
@@ -507,6 +514,15 @@ pub fn EventLog(props: &Props) -> Html {
             <label class="check"><input type="checkbox" data-kind={k.as_str()} checked={filter.kinds.contains(k)}
                 {onchange} />{k.as_str()}</label>
         }
+    };
+    let on_text_focus = {
+        let (search, live) = (search.clone(), props.live.clone());
+        Callback::from(move |_: FocusEvent| {
+            let sandbox = live.borrow();
+            search
+                .borrow_mut()
+                .sync(sandbox.log(), sandbox.generation());
+        })
     };
     let on_text = {
         let (ui, update) = (ui.clone(), update.clone());
@@ -616,7 +632,7 @@ pub fn EventLog(props: &Props) -> Html {
                 </div>
                 <div class="log-search">
                     <input id="log-text" type="search" placeholder="text" autocomplete="off" aria-label="Show lines containing"
-                           oninput={on_text} />
+                           oninput={on_text} onfocus={on_text_focus} />
                     <input id="log-id" type="search" placeholder="CA… or CF… id" autocomplete="off" aria-label="Show lines about this id"
                            value={filter.id.clone().unwrap_or_default()} oninput={on_id} />
                 </div>

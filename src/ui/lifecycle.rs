@@ -3,6 +3,10 @@
 //! state lit, its last transition's edge lit, and that transition's cause and the webhook that reported it
 //! ([`crate::why::lifecycle::light`]); the webhook link opens that line in the event log. Edges that are
 //! conflab's own rule ("sandbox choice") are dashed, with the rule as their tooltip.
+//!
+//! The conference is picked on its card or in this card's menu; the page keeps the pick (so both agree and it
+//! survives steps), the newest conference when none is picked. [`Lifecycle`] reads the sandbox into a [`View`]
+//! of values, and the card itself ([`LifecycleCard`]) re-renders only when that view changed.
 
 use super::event_log;
 use super::live::Live;
@@ -10,7 +14,8 @@ use crate::conference::ConferenceStatus;
 use crate::conference::table::Trigger;
 use crate::page::format_at;
 use crate::why::groups::Groups;
-use crate::why::lifecycle::{Diagram, Edge, Node, State, diagram, light};
+use crate::why::lifecycle::{Diagram, Edge, Lit, Node, State, diagram, light};
+use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -168,40 +173,108 @@ fn geometry(d: &Diagram, e: &Edge) -> Option<(String, (f64, f64, &'static str))>
 pub struct Props {
     /// The page's sandbox.
     pub live: Live,
+    /// The conference picked (on its card or in the diagram's menu); `None`: the newest.
+    pub picked: Option<String>,
+    /// Picks a conference (`None`: the newest), for the cards and this menu alike.
+    pub on_pick: Callback<Option<String>>,
 }
 
-/// The diagram card, with its conference picker.
+/// The webhook that reported the last transition: its log line, request type and time.
+#[derive(Clone, Debug, PartialEq)]
+struct Hook {
+    line: usize,
+    request_type: &'static str,
+    at: u64,
+}
+
+/// What the card shows, as values: the card re-renders only when one of them changed, not at every step.
+#[derive(Clone, Debug, PartialEq)]
+struct View {
+    /// The conferences of the log (id, name), oldest first.
+    choices: Vec<(String, String)>,
+    /// The conference picked, if it is one of `choices`.
+    picked: Option<String>,
+    /// The conference shown: the picked one, or the newest.
+    shown: Option<String>,
+    /// What to light for it.
+    lit: Option<Lit>,
+    hook: Option<Hook>,
+}
+
+/// The diagram card: reads the sandbox (its log index is extended, never rebuilt, per step) into a [`View`].
 #[component]
 pub fn Lifecycle(props: &Props) -> Html {
+    let _timed = super::Timed::new("conflab:c:Lifecycle");
     let groups = use_mut_ref(Groups::new);
-    let picked = use_state(|| None::<String>);
-    let drawn = use_memo((), |_| diagram());
     let sandbox = props.live.borrow();
     let log = sandbox.log();
     groups.borrow_mut().sync(log, sandbox.generation());
     let index = groups.borrow();
     let engine = sandbox.engine();
-    let ids: Vec<&str> = index.conference_ids().collect();
+    let choices: Vec<(String, String)> = index
+        .conference_ids()
+        .map(|id| {
+            let name = match engine.conference_alias(id) {
+                Some(alias) => format!("{alias} · {}…", &id[..id.len().min(10)]),
+                None => format!("{}…", &id[..id.len().min(10)]),
+            };
+            (id.to_owned(), name)
+        })
+        .collect();
+    let picked = props
+        .picked
+        .clone()
+        .filter(|p| choices.iter().any(|(id, _)| id == p));
     // The picked conference, or the newest one.
     let shown = picked
-        .as_deref()
-        .filter(|p| ids.contains(p))
-        .or(ids.last().copied())
-        .map(str::to_owned);
+        .clone()
+        .or_else(|| choices.last().map(|(id, _)| id.clone()));
     let lit = shown.as_deref().and_then(|id| light(log, &index, id));
-    let lit_node = lit.as_ref().map(|l| l.node());
-    let lit_edge = lit.as_ref().and_then(|l| l.last.edge);
+    let hook = lit.as_ref().and_then(|l| {
+        let line = l.last.webhook?;
+        let at = log.get(line)?;
+        let request_type = match &at.entry {
+            crate::engine::log::Entry::Webhook(w) => w.request_type.as_str(),
+            _ => "webhook",
+        };
+        Some(Hook {
+            line,
+            request_type,
+            at: at.at,
+        })
+    });
+    let view = Rc::new(View {
+        choices,
+        picked,
+        shown,
+        lit,
+        hook,
+    });
+    html! { <LifecycleCard {view} on_pick={props.on_pick.clone()} /> }
+}
+
+#[derive(Clone, PartialEq, Properties)]
+struct CardProps {
+    view: Rc<View>,
+    on_pick: Callback<Option<String>>,
+}
+
+/// The card itself, drawn from its [`View`] alone.
+#[component]
+fn LifecycleCard(props: &CardProps) -> Html {
+    let _timed = super::Timed::new("conflab:c:LifecycleCard");
+    let drawn = use_memo((), |_| diagram());
+    let view = &*props.view;
+    let lit = view.lit.as_ref();
+    let lit_node = lit.map(|l| l.node());
+    let lit_edge = lit.and_then(|l| l.last.edge);
     let on_pick = {
-        let picked = picked.clone();
+        let on_pick = props.on_pick.clone();
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
             let v = select.value();
-            picked.set((!v.is_empty()).then_some(v));
+            on_pick.emit((!v.is_empty()).then_some(v));
         })
-    };
-    let name = |id: &str| match engine.conference_alias(id) {
-        Some(alias) => format!("{alias} · {}…", &id[..id.len().min(10)]),
-        None => format!("{}…", &id[..id.len().min(10)]),
     };
     let d: &Diagram = &drawn;
     let edges = d.edges.iter().filter_map(|e| {
@@ -242,13 +315,12 @@ pub fn Lifecycle(props: &Props) -> Html {
             </g>
         }
     });
-    let last = lit.as_ref().map(|l| {
+    let last = lit.map(|l| {
         let t = &l.last;
         let step = match t.from {
             Some(from) => format!("{} → {}", from.as_str(), t.to.as_str()),
             None => format!("created: {}", t.to.as_str()),
         };
-        let hook = t.webhook.and_then(|ix| Some((ix, log.get(ix)?)));
         html! {
             <div id="lifecycle-last" class="lifecycle-last" data-status={l.status.as_str()} data-cause={t.cause.clone()}
                  data-line={t.line.to_string()}>
@@ -260,18 +332,15 @@ pub fn Lifecycle(props: &Props) -> Html {
                     }
                 </p>
                 <p class="cause">{format!("Why: {}", t.cause)}</p>
-                { match hook {
-                    Some((ix, line)) => {
-                        let what = match &line.entry {
-                            crate::engine::log::Entry::Webhook(w) => w.request_type.as_str(),
-                            _ => "webhook",
-                        };
+                { match &view.hook {
+                    Some(hook) => {
+                        let ix = hook.line;
                         let onclick = Callback::from(move |_: MouseEvent| event_log::reveal(ix));
                         html! {
                             <p class="fired">{"It fired "}
                                 <button type="button" id="lifecycle-webhook" class="link" data-line={ix.to_string()} {onclick}
                                         title="Show this webhook in the event log">
-                                    {format!("the {what} webhook at {}", format_at(line.at))}</button>
+                                    {format!("the {} webhook at {}", hook.request_type, format_at(hook.at))}</button>
                             </p>
                         }
                     }
@@ -282,15 +351,15 @@ pub fn Lifecycle(props: &Props) -> Html {
     });
     html! {
         <section id="lifecycle" class="card lifecycle" aria-labelledby="lifecycle-title"
-                 data-conference-id={shown.clone().unwrap_or_default()}
-                 data-lit={lit.as_ref().map(|l| l.status.as_str()).unwrap_or_default()}>
+                 data-conference-id={view.shown.clone().unwrap_or_default()}
+                 data-lit={lit.map(|l| l.status.as_str()).unwrap_or_default()}>
             <header class="lifecycle-head">
                 <h2 id="lifecycle-title">{"Conference lifecycle"}</h2>
                 <label>{"Conference "}
-                    <select id="lifecycle-conference" onchange={on_pick} disabled={ids.is_empty()}>
-                        <option value="" selected={picked.is_none()}>{"the newest"}</option>
-                        { for ids.iter().rev().map(|id| html! {
-                            <option value={id.to_string()} selected={picked.as_deref() == Some(*id)}>{name(id)}</option>
+                    <select id="lifecycle-conference" onchange={on_pick} disabled={view.choices.is_empty()}>
+                        <option value="" selected={view.picked.is_none()}>{"the newest"}</option>
+                        { for view.choices.iter().rev().map(|(id, name)| html! {
+                            <option value={id.clone()} selected={view.picked.as_deref() == Some(id.as_str())}>{name.clone()}</option>
                         }) }
                     </select>
                 </label>

@@ -2,9 +2,11 @@
 //! page clock that drives it.
 //!
 //! The sandbox is not cloned per change (the engine holds every call): it lives in an `Rc<RefCell<_>>`, and the
-//! state Yew compares is a small [`Live`] value whose `version` changes whenever the sandbox did. Components take
-//! `Live` as a prop and read the sandbox through [`Live::borrow`] while rendering; they never mutate it: every
-//! change goes through [`LiveAction`], which the reducer applies.
+//! state Yew compares is a small [`Live`] value whose `version` changes whenever the sandbox did. Small views take
+//! `Live` as a prop and read the sandbox through [`Live::borrow`] while rendering, so they re-render at every
+//! change; the big panels take what they show as values instead, with [`Shared`] (equal across steps) for what
+//! their event handlers read, so a step that changes nothing they show skips them. None mutates the sandbox:
+//! every change goes through [`LiveAction`], which the reducer applies.
 
 use crate::sandbox::{Sandbox, SandboxError};
 use crate::scenario::{Action, Scenario};
@@ -61,6 +63,30 @@ impl Live {
     /// embedding glue answers a message only after the change is made).
     pub fn handle(&self) -> Rc<RefCell<Sandbox>> {
         self.sandbox.clone()
+    }
+
+    /// The sandbox as a prop that stays equal across steps ([`Shared`]).
+    pub fn shared(&self) -> Shared {
+        Shared(self.sandbox.clone())
+    }
+}
+
+/// The page's sandbox as a prop equal to itself whatever the sandbox holds (it compares by identity): for a
+/// component that reads the sandbox only when a control is used (Export, Reset, a confirmation), never while
+/// rendering, so that a step does not re-render it. What such a component shows comes in value props.
+#[derive(Clone)]
+pub struct Shared(Rc<RefCell<Sandbox>>);
+
+impl PartialEq for Shared {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Shared {
+    /// The sandbox, to read in an event handler (never while rendering: see the type's docs).
+    pub fn borrow(&self) -> Ref<'_, Sandbox> {
+        self.0.borrow()
     }
 }
 

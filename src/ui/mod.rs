@@ -29,6 +29,7 @@ mod world_app;
 mod world_editor;
 
 use live::Live;
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// Mounts the app on `<body>`, once the address bar's permalink (if any) is decoded.
@@ -131,6 +132,10 @@ pub fn App() -> Html {
         let _timed = Timed::new("conflab:c:App/use_audio");
         audio_link::use_audio(snapshot.clone(), on_action.clone())
     };
+    // The conference the lifecycle diagram shows, picked on its card or in the diagram's menu (`None`: the
+    // newest). Kept here, so that both stay in step and the pick survives steps.
+    let picked = use_state_eq(|| None::<String>);
+    let on_pick = use_callback(picked.setter(), |id: Option<String>, set| set.set(id));
     let conferences: Vec<String> = snapshot
         .borrow()
         .engine()
@@ -139,8 +144,23 @@ pub fn App() -> Html {
         .rev()
         .map(|c| c.id().to_owned())
         .collect();
+    // The world editor's value props: it re-renders when the world, the time or a refusal changed, not per step.
+    let (world, now) = {
+        let sandbox = snapshot.borrow();
+        (
+            Rc::new(crate::sandbox::world::world_now(&sandbox)),
+            sandbox.now(),
+        )
+    };
+    let shown = picked
+        .as_deref()
+        .filter(|p| conferences.iter().any(|c| c == p))
+        .or(conferences.first().map(String::as_str))
+        .map(str::to_owned);
     html! {
-        <>
+        // The context serves the few small views that follow every step inside a panel that does not (the
+        // session's status line).
+        <ContextProvider<Live> context={snapshot.clone()}>
             <header class="top">
                 <h1><span class="logo" aria-hidden="true"></span>{"conflab"}</h1>
                 <p class="tagline">{"A FreeClimb sandbox running live: phones call the account's numbers, the app's PerCL answers, REST changes conferences, and every webhook, API call and status change shows as it happens."}</p>
@@ -159,28 +179,31 @@ pub fn App() -> Html {
                     }
                     { for conferences.into_iter().map(|id| html! {
                         <conference_card::ConferenceCard key={id.clone()} id={id.clone()} live={snapshot.clone()}
-                                                         on_action={on_action.clone()} meters={audio.meters.clone()} />
+                                                         on_action={on_action.clone()} meters={audio.meters.clone()}
+                                                         picked={shown.as_deref() == Some(id.as_str())}
+                                                         on_pick={on_pick.clone()} />
                     }) }
                 </div>
+                // Why first (the diagram, then the log that explains it), then the tools: what a learner watches
+                // stays in view beside the phones and conferences.
                 <div class="column">
+                    <lifecycle::Lifecycle live={snapshot.clone()} picked={(*picked).clone()} on_pick={on_pick.clone()} />
+                    <event_log::EventLog live={snapshot.clone()} />
                     <audio_panel::AudioPanel audio={audio.clone()} live={snapshot.clone()} />
                     <rest_console::RestConsole live={snapshot.clone()} on_action={on_action.clone()} />
-                    <event_log::EventLog live={snapshot.clone()} />
                     <transition_table::TransitionTable />
-                </div>
-                <div class="wide">
-                    <lifecycle::Lifecycle live={snapshot.clone()} />
                 </div>
                 <div class="wide">
                     <percl_editor::PerclEditor />
                 </div>
                 <div class="wide">
-                    <world_editor::WorldEditor live={snapshot.clone()} on_action={on_action.clone()} />
+                    <world_editor::WorldEditor world={world} now={now} error={snapshot.error.clone()}
+                                               on_action={on_action.clone()} />
                 </div>
                 <div class="wide">
-                    <session_panel::SessionPanel live={snapshot.clone()} on_action={on_action.clone()} />
+                    <session_panel::SessionPanel live={snapshot.shared()} on_action={on_action.clone()} />
                 </div>
             </main>
-        </>
+        </ContextProvider<Live>>
     }
 }

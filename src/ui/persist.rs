@@ -174,6 +174,7 @@ pub fn use_persist(live: &Live) {
                 .map_or(0.0, |p| p.now());
             if !live.playing || now - *last_save.borrow() >= PLAYING_SAVE_MS {
                 *last_save.borrow_mut() = now;
+                let _timed = super::Timed::new("conflab:save");
                 save(&live.borrow());
             }
         }

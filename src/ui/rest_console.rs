@@ -6,11 +6,13 @@
 //! What the form sends, which ids fit and which line answers are decided in [`crate::api::console`].
 
 use super::copy_as::CopyAs;
-use super::live::{Live, LiveAction};
+use super::live::{Live, LiveAction, Shared};
 use crate::api::catalog::{Endpoint, ValueType};
-use crate::api::console::{self, Blocker, Draft};
+use crate::api::console::{self, Blocker, Draft, IdChoice};
+use crate::engine::log::ApiLine;
 use crate::ids::IdKind;
 use crate::scenario::{Action, ApiRequest};
+use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -56,11 +58,39 @@ impl Form {
     }
 }
 
+/// What the last request sent shows.
+#[derive(Clone, PartialEq)]
+enum Answer {
+    /// The clock went back past it: the log was replayed without it.
+    Gone,
+    /// Its line in the log.
+    Line(ApiLine),
+    /// No line answers it (the sandbox refused the step).
+    None,
+}
+
+/// What the console shows of the sandbox, as values, for the endpoint picked: a step that changes none of them
+/// (a call dialling in while `GET /Conferences` is picked) does not re-render the form
+/// (<https://yew.rs/docs/advanced-topics/optimizations>).
+#[derive(Clone, PartialEq)]
+struct Data {
+    account_id: String,
+    api_key: String,
+    /// Each path parameter's choices (for a participant, the picked conference's calls).
+    choices: Vec<Vec<IdChoice>>,
+    /// Each path parameter's value: what was typed or picked, else the newest id that fits.
+    path_values: Vec<String>,
+    /// The ids of each kind the query fields offer (only the kinds they name).
+    lists: Vec<(IdKind, Vec<IdChoice>)>,
+    /// The answer to the last request sent.
+    answer: Option<Answer>,
+}
+
 fn datalist_id(kind: IdKind) -> String {
     format!("rc-ids-{}", kind.prefix().to_ascii_lowercase())
 }
 
-/// The console card.
+/// The console card: reads the sandbox into [`Data`] for the form.
 #[component]
 pub fn RestConsole(props: &Props) -> Html {
     let _timed = super::Timed::new("conflab:c:RestConsole");
@@ -70,10 +100,8 @@ pub fn RestConsole(props: &Props) -> Html {
     let engine = sandbox.engine();
     let account = &engine.config().account;
     let endpoint = console::by_key(&form.key).expect("the form holds a catalogued key");
-
-    // Each path parameter's value: what was typed or picked, else the newest id that fits.
     let mut path_values: Vec<String> = Vec::new();
-    let mut pickers = Vec::new();
+    let mut choices = Vec::new();
     for (i, param) in endpoint.path_params.iter().enumerate() {
         let chosen: Vec<(&str, &str)> = endpoint
             .path_params
@@ -81,13 +109,64 @@ pub fn RestConsole(props: &Props) -> Html {
             .zip(&path_values)
             .map(|(p, v)| (p.name, v.as_str()))
             .collect();
-        let choices = console::path_choices(engine, endpoint, param, &chosen);
+        let these = console::path_choices(engine, endpoint, param, &chosen);
         let typed = form.path.get(i).cloned().unwrap_or_default();
         let value = if typed.is_empty() {
-            choices.first().map(|c| c.id.clone()).unwrap_or_default()
+            these.first().map(|c| c.id.clone()).unwrap_or_default()
         } else {
             typed
         };
+        choices.push(these);
+        path_values.push(value);
+    }
+    let lists = [IdKind::Conference, IdKind::Call, IdKind::Recording]
+        .into_iter()
+        .filter(|kind| endpoint.query.iter().any(|q| q.id == Some(*kind)))
+        .map(|kind| (kind, console::ids_of(engine, kind)))
+        .collect();
+    let answer = sent.as_ref().map(|s| {
+        if s.generation != sandbox.generation() {
+            return Answer::Gone;
+        }
+        match console::response(sandbox.log(), s.from, &s.request, &account.account_id) {
+            Some(line) => Answer::Line(line.clone()),
+            None => Answer::None,
+        }
+    });
+    let data = Rc::new(Data {
+        account_id: account.account_id.clone(),
+        api_key: account.api_key.clone(),
+        choices,
+        path_values,
+        lists,
+        answer,
+    });
+    html! {
+        <ConsoleForm {data} {form} {sent} live={props.live.shared()} on_action={props.on_action.clone()} />
+    }
+}
+
+#[derive(Clone, PartialEq, Properties)]
+struct FormProps {
+    data: Rc<Data>,
+    form: UseStateHandle<Form>,
+    sent: UseStateHandle<Option<Sent>>,
+    /// Read when Send is pressed (where the answer will start in the log).
+    live: Shared,
+    on_action: Callback<LiveAction>,
+}
+
+/// The form, drawn from [`Data`] and its own state.
+#[component]
+fn ConsoleForm(props: &FormProps) -> Html {
+    let _timed = super::Timed::new("conflab:c:ConsoleForm");
+    let (data, form, sent) = (&*props.data, &props.form, &props.sent);
+    let endpoint = console::by_key(&form.key).expect("the form holds a catalogued key");
+    let path_values = &data.path_values;
+    let mut pickers = Vec::new();
+    for (i, param) in endpoint.path_params.iter().enumerate() {
+        let choices = data.choices.get(i).map_or(&[][..], Vec::as_slice);
+        let value = path_values.get(i).cloned().unwrap_or_default();
         let set = {
             let form = form.clone();
             move |v: String| {
@@ -140,7 +219,6 @@ pub fn RestConsole(props: &Props) -> Html {
                        autocomplete="off" spellcheck="false" value={value.clone()} oninput={ontype} />
             </div>
         });
-        path_values.push(value);
     }
 
     let query_inputs = endpoint.query.iter().enumerate().map(|(i, q)| {
@@ -199,7 +277,7 @@ pub fn RestConsole(props: &Props) -> Html {
 
     let draft = Draft {
         endpoint,
-        path: &path_values,
+        path: path_values,
         query: &form.query,
         body: &form.body,
     };
@@ -225,10 +303,14 @@ pub fn RestConsole(props: &Props) -> Html {
     let on_send = {
         let request = built.clone().ok();
         let sent = sent.clone();
-        let on_action = props.on_action.clone();
-        let (from, generation) = (sandbox.log().len(), sandbox.generation());
+        let (on_action, live) = (props.on_action.clone(), props.live.clone());
         Callback::from(move |_: MouseEvent| {
             if let Some(request) = &request {
+                // The answer is the first matching line after what the log holds now.
+                let (from, generation) = {
+                    let sandbox = live.borrow();
+                    (sandbox.log().len(), sandbox.generation())
+                };
                 sent.set(Some(Sent {
                     from,
                     generation,
@@ -258,40 +340,34 @@ pub fn RestConsole(props: &Props) -> Html {
         },
     };
 
-    let answer = sent.as_ref().map(|s| {
-        if s.generation != sandbox.generation() {
-            return html! {
-                <p class="hint" id="rc-response-gone">{"The clock went back: the log was replayed. Send again to see an answer."}</p>
-            };
-        }
-        match console::response(sandbox.log(), s.from, &s.request, &account.account_id) {
-            Some(line) => html! {
-                <div id="rc-response" class={classes!("rc-response", (line.status >= 400).then_some("refused"))}
-                     data-status={line.status.to_string()}>
-                    <h3>{format!("{} {} → {}", line.method, line.path, line.status)}</h3>
-                    <pre id="rc-response-body" tabindex="0">{console::pretty_body(line.response.as_deref())}</pre>
-                </div>
-            },
-            None => html! {
-                <p class="hint" id="rc-response-none">
-                    {"Not answered: the sandbox did not take the step (see the message above)."}
-                </p>
-            },
-        }
+    let answer = data.answer.as_ref().map(|a| match a {
+        Answer::Gone => html! {
+            <p class="hint" id="rc-response-gone">{"The clock went back: the log was replayed. Send again to see an answer."}</p>
+        },
+        Answer::Line(line) => html! {
+            <div id="rc-response" class={classes!("rc-response", (line.status >= 400).then_some("refused"))}
+                 data-status={line.status.to_string()}>
+                <h3>{format!("{} {} → {}", line.method, line.path, line.status)}</h3>
+                <pre id="rc-response-body" tabindex="0">{console::pretty_body(line.response.as_deref())}</pre>
+            </div>
+        },
+        Answer::None => html! {
+            <p class="hint" id="rc-response-none">
+                {"Not answered: the sandbox did not take the step (see the message above)."}
+            </p>
+        },
     });
 
     let groups = console::groups();
-    let datalists = [IdKind::Conference, IdKind::Call, IdKind::Recording]
-        .into_iter()
-        .map(|kind| {
-            html! {
-                <datalist id={datalist_id(kind)}>
-                    { for console::ids_of(engine, kind).into_iter().map(|c| html! {
-                        <option value={c.id}>{c.label}</option>
-                    }) }
-                </datalist>
-            }
-        });
+    let datalists = data.lists.iter().map(|(kind, ids)| {
+        html! {
+            <datalist id={datalist_id(*kind)}>
+                { for ids.iter().map(|c| html! {
+                    <option value={c.id.clone()}>{c.label.clone()}</option>
+                }) }
+            </datalist>
+        }
+    });
 
     html! {
         <section id="rest-console" class="card rest-console" aria-labelledby="rc-title">
@@ -313,7 +389,7 @@ pub fn RestConsole(props: &Props) -> Html {
                 </select>
             </label>
             <p class="hint rc-summary">
-                {endpoint.summary}{" · relative to /Accounts/"}{account.account_id.clone()}
+                {endpoint.summary}{" · relative to /Accounts/"}{data.account_id.clone()}
                 if let Some(rule) = endpoint.body_rule { {" · "}{rule} }
             </p>
             { for datalists }
@@ -343,8 +419,8 @@ pub fn RestConsole(props: &Props) -> Html {
                 </button>
             </div>
             if let Ok(request) = &built {
-                <CopyAs request={request.clone()} account_id={account.account_id.clone()}
-                        api_key={account.api_key.clone()} />
+                <CopyAs request={request.clone()} account_id={data.account_id.clone()}
+                        api_key={data.api_key.clone()} />
             }
             { for answer }
         </section>

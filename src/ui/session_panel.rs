@@ -5,7 +5,7 @@
 //!
 //! It never changes the sandbox itself: every change is a [`LiveAction`] for the page's reducer.
 
-use super::live::{Live, LiveAction};
+use super::live::{Live, LiveAction, Shared};
 use super::persist;
 use super::scenario_audio::{RunAudio, ScenarioAudio};
 use crate::engine::log::Entry;
@@ -113,13 +113,37 @@ pub const EXAMPLES: &[(&str, &str)] = &[
 /// The name an export downloads as.
 const EXPORT_FILE: &str = "conflab-session.json";
 
-/// Properties of [`SessionPanel`].
+/// Properties of [`SessionPanel`]. The sandbox comes as a [`Shared`] handle, read only when a control is used,
+/// so that a step does not re-render the panel: its one changing line ([`SessionStatus`]) follows the page's
+/// [`Live`] context on its own.
 #[derive(Clone, PartialEq, Properties)]
 pub struct SessionPanelProps {
     /// The page's sandbox.
-    pub live: Live,
+    pub live: Shared,
     /// Where the panel's changes go (the page's reducer).
     pub on_action: Callback<LiveAction>,
+}
+
+/// The session in one line: its events, time and steps. It reads the page's [`Live`] context, so a step
+/// re-renders this line and not the panel around it.
+#[component]
+fn SessionStatus() -> Html {
+    let Some(live) = use_context::<Live>() else {
+        return html! {};
+    };
+    let sandbox = live.borrow();
+    let (lines, now, steps) = (
+        sandbox.log().len(),
+        sandbox.now(),
+        sandbox.scenario().steps.len(),
+    );
+    html! {
+        <p id="session-status" role="status" data-lines={lines.to_string()} data-now={now.to_string()}
+           data-steps={steps.to_string()}>
+            {format!("{lines} event{} up to {}, {steps} step{}.", if lines == 1 { "" } else { "s" }, format_at(now),
+                     if steps == 1 { "" } else { "s" })}
+        </p>
+    }
 }
 
 /// What the last import said.
@@ -133,7 +157,7 @@ enum Import {
 }
 
 /// Asks before a change that throws the session's steps away; a session without steps is replaced at once.
-fn confirmed(live: &Live, what: &str) -> bool {
+fn confirmed(live: &Shared, what: &str) -> bool {
     let steps = live.borrow().scenario().steps.len();
     if steps == 0 {
         return true;
@@ -337,13 +361,6 @@ pub fn SessionPanel(props: &SessionPanelProps) -> Html {
         })
     };
 
-    let sandbox = live.borrow();
-    let (lines, now, steps) = (
-        sandbox.log().len(),
-        sandbox.now(),
-        sandbox.scenario().steps.len(),
-    );
-    drop(sandbox);
     html! {
         <section class="card scenario session" aria-labelledby="session-title">
             <div class="percl-head">
@@ -361,11 +378,7 @@ pub fn SessionPanel(props: &SessionPanelProps) -> Html {
                 {"The session is a scenario being written: its world and every step taken, each at the time it was taken. "}
                 {"Export it and "}<code>{"conflab run FILE --until T"}</code>{" prints the same log up to T; the format is in docs/scenarios.md."}
             </p>
-            <p id="session-status" role="status" data-lines={lines.to_string()} data-now={now.to_string()}
-               data-steps={steps.to_string()}>
-                {format!("{lines} event{} up to {}, {steps} step{}.", if lines == 1 { "" } else { "s" }, format_at(now),
-                         if steps == 1 { "" } else { "s" })}
-            </p>
+            <SessionStatus />
             <div class="audio-row">
                 <button type="button" id="session-to-end" onclick={on_to_end}
                         title="Move the clock to the last thing that happens when nothing else is done">{"Run to the end"}</button>

@@ -1,26 +1,32 @@
 //! The world editor: the account, numbers, phones and the customer's app **as they are now** (the scenario's
-//! world with every `set` step up to now applied: [`crate::sandbox::world::world_now`]), edited as a draft.
+//! world with every `set` step up to now applied: [`crate::sandbox::world::world_now`], passed in by the page as a
+//! value), edited as a draft.
 //! **Apply** takes one `set` step at the current virtual time with just what changed
 //! ([`crate::sandbox::world::diff`]), so the session records it and its export replays it.
 //!
 //! The draft is read back by the scenario reader ([`Draft::build`]): every problem is placed on its field, and
 //! Apply stays disabled while there is one. The app's URLs are edited in [`super::world_app`].
 
-use super::live::{Live, LiveAction};
+use super::live::LiveAction;
 use super::world_app::{AppSection, TemplatesHelp};
 use crate::sandbox::world::{
-    AnswerMode, Draft, DraftProblem, NumberDraft, PhoneDraft, VoiceKind, World, diff, world_now,
+    AnswerMode, Draft, DraftProblem, NumberDraft, PhoneDraft, VoiceKind, World, diff,
 };
 use crate::scenario::{self, Action};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-/// Properties of [`WorldEditor`].
+/// Properties of [`WorldEditor`]: values only, so that a step that leaves the world, the time and the refusal as
+/// they were does not re-render the editor (<https://yew.rs/docs/advanced-topics/optimizations>).
 #[derive(Clone, PartialEq, Properties)]
 pub struct Props {
-    /// The page's sandbox.
-    pub live: Live,
+    /// The world as it is now ([`world_now`] of the page's sandbox).
+    pub world: Rc<World>,
+    /// The virtual time now (ms): when Apply writes its step.
+    pub now: u64,
+    /// The page's last refusal (an Apply the session could not take shows here).
+    pub error: Option<String>,
     /// Receives the `set` step.
     pub on_action: Callback<LiveAction>,
 }
@@ -112,7 +118,7 @@ pub(super) fn invalid(problems: &[DraftProblem], field: &str) -> String {
 #[component]
 pub fn WorldEditor(props: &Props) -> Html {
     let _timed = super::Timed::new("conflab:c:WorldEditor");
-    let world = world_now(&props.live.borrow());
+    let world: World = (*props.world).clone();
     let draft = use_reducer_eq(|| DraftState(Draft::of(&world)));
     // The world the draft was last filled from. While the draft still says just that, it follows the world (a
     // set step fired, the clock went back, a session was loaded, an Apply went through); edits in progress stay.
@@ -158,7 +164,7 @@ pub fn WorldEditor(props: &Props) -> Html {
         (Some(c), _) if c.is_empty() => "No changes: the world as it is now.".to_owned(),
         _ => format!(
             "Apply writes this step at {}:",
-            crate::page::format_at(props.live.borrow().now())
+            crate::page::format_at(props.now)
         ),
     };
     let d = &draft.0;
@@ -183,7 +189,7 @@ pub fn WorldEditor(props: &Props) -> Html {
                     <button type="button" id="world-apply" class="primary" disabled={ready.is_none()} onclick={on_apply}>{"Apply"}</button>
                     <button type="button" id="world-revert" disabled={change.as_ref().is_some_and(|c| c.is_empty())} onclick={on_revert}>{"Revert"}</button>
                 </div>
-                if let Some(error) = &props.live.error {
+                if let Some(error) = &props.error {
                     <p id="world-refused" class="alert" role="alert">{error}</p>
                 }
             </div>

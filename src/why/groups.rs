@@ -26,6 +26,7 @@
 //! * Extending line by line gives the same index as building at once (`tests/why.rs` checks every split).
 //! * Nothing here reads a clock or a hash order: the same log gives the same index.
 
+use super::search::Search;
 use crate::engine::log::{Entry, LogLine};
 use crate::engine::media::MediaChange;
 use crate::lookup::Lookup;
@@ -342,92 +343,15 @@ fn contains_ci(hay: &str, needle_lower: &str) -> bool {
             .any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b))
 }
 
-/// Whether one of `line`'s fields contains `needle_lower`. The fields are read as they are (the webhook's raw
-/// body, the API response as sent): building each line's JSON per keystroke would cost a 10,000-line log
-/// tens of milliseconds.
+/// Whether one of `line`'s fields ([`super::search`] names them) contains `needle_lower`. The fields are read as
+/// they are (the webhook's raw body, the API response as sent): building each line's JSON per keystroke would cost
+/// a 10,000-line log tens of milliseconds. The event log searches [`Search`]'s text, lowered once per line, instead.
 fn line_contains(line: &LogLine, needle: &str) -> bool {
-    let c = |s: &str| contains_ci(s, needle);
-    c(line.kind())
-        || match &line.entry {
-            Entry::Webhook(w) => {
-                c(&w.url)
-                    || c(w.request_type.as_str())
-                    || w.headers.iter().any(|(k, v)| c(k) || c(v))
-                    || c(w.body.raw())
-                    || c(&w.response.body)
-            }
-            Entry::Api(a) => c(&a.method) || c(&a.path) || a.response.as_deref().is_some_and(c),
-            Entry::Conference {
-                conference_id,
-                status,
-                why,
-                sandbox_choice,
-            } => c(conference_id) || c(status.as_str()) || c(why) || sandbox_choice.is_some_and(c),
-            Entry::Call {
-                call_id,
-                status,
-                reason,
-            } => c(call_id) || c(status.as_str()) || reason.is_some_and(|r| c(r.as_str())),
-            Entry::Media(m) => media_contains(m, &c),
-            Entry::Note {
-                conference_id,
-                call_id,
-                text,
-            } => {
-                conference_id.as_deref().is_some_and(c)
-                    || call_id.as_deref().is_some_and(c)
-                    || c(text)
-            }
-            Entry::Error { step, message } => step.as_deref().is_some_and(c) || c(message),
-            Entry::World(change) => c(&crate::scenario::set_object(change, None)),
-        }
-}
-
-fn media_contains(m: &MediaChange, c: &dyn Fn(&str) -> bool) -> bool {
-    use crate::engine::media::Sound;
-    match m {
-        MediaChange::Play { call_id, sound, .. } => {
-            c("play")
-                || c(call_id)
-                || match sound {
-                    Sound::Say { text, language } => {
-                        c("say") || c(text) || language.as_deref().is_some_and(c)
-                    }
-                    Sound::Play { file } | Sound::EarlyMedia { file } => c(file),
-                    Sound::Silence => c("silence"),
-                    Sound::Digits { digits } => c(digits),
-                }
-        }
-        MediaChange::Stop { call_id } => c("stop") || c(call_id),
-        MediaChange::Bridge {
-            conference_id,
-            members,
-        } => c("bridge") || c(conference_id) || members.iter().any(|m| c(&m.call_id)),
-        MediaChange::Beep {
-            conference_id,
-            hearers,
-            ..
-        } => c("beep") || c(conference_id) || hearers.iter().any(|h| c(h)),
-        MediaChange::WaitMusic {
-            conference_id,
-            wait_url,
-            ..
-        } => c("waitMusic") || c(conference_id) || wait_url.as_deref().is_some_and(c),
-        MediaChange::Recording {
-            recording_id,
-            conference_id,
-            call_id,
-            ..
-        } => {
-            c("recording")
-                || c(recording_id)
-                || conference_id.as_deref().is_some_and(c)
-                || call_id.as_deref().is_some_and(c)
-        }
-        MediaChange::Dtmf { from, to, digits } => {
-            c("dtmf") || c(from) || to.iter().any(|t| c(t)) || c(digits)
-        }
-    }
+    let mut found = false;
+    super::search::fields(line, &mut |field| {
+        found = found || contains_ci(field, needle);
+    });
+    found
 }
 
 /// One conference's or call's lines.
@@ -640,7 +564,32 @@ impl Groups {
     /// so filtering a long log to one call costs that call's lines, not the log's. Lines past what the index has
     /// read are not looked at through the id (extend first).
     pub fn filtered(&self, log: &[LogLine], filter: &Filter) -> Vec<usize> {
-        let pass = |&i: &usize| log.get(i).is_some_and(|l| filter.matches_indexed(l));
+        self.filtered_with(log, filter, None)
+    }
+
+    /// [`Groups::filtered`], matching the text in `search`'s lowered text of each line it has indexed.
+    pub fn filtered_with(
+        &self,
+        log: &[LogLine],
+        filter: &Filter,
+        search: Option<&Search>,
+    ) -> Vec<usize> {
+        let pass = |&i: &usize| filter.passes(log, i, search);
+        // A text filter over the whole log: the lines holding the text come from one pass over the search text.
+        if let Some(search) = search
+            && filter.id.is_none()
+            && !filter.text.is_empty()
+            && search.len() >= log.len()
+        {
+            return search
+                .lines_containing(&filter.text)
+                .into_iter()
+                .filter(|&i| {
+                    log.get(i)
+                        .is_some_and(|l| filter.kinds.contains(Kind::of(&l.entry)))
+                })
+                .collect();
+        }
         match &filter.id {
             Some(id) => self.lines_of(id).iter().copied().filter(pass).collect(),
             None => (0..log.len()).filter(pass).collect(),
@@ -649,10 +598,18 @@ impl Groups {
 }
 
 impl Filter {
-    /// [`Filter::matches`] for a line already known to be about the filter's id.
-    fn matches_indexed(&self, line: &LogLine) -> bool {
+    /// Whether log line `ix` passes the filter's kinds and text, not its id (for a line the caller knows to be
+    /// about the id, through the index): the text is looked for in `search`'s lowered text when it indexed the
+    /// line, else in the line's fields.
+    pub fn passes(&self, log: &[LogLine], ix: usize, search: Option<&Search>) -> bool {
+        let Some(line) = log.get(ix) else {
+            return false;
+        };
         self.kinds.contains(Kind::of(&line.entry))
-            && (self.text.is_empty() || line_contains(line, &self.text))
+            && (self.text.is_empty()
+                || search
+                    .and_then(|s| s.contains(ix, &self.text))
+                    .unwrap_or_else(|| line_contains(line, &self.text)))
     }
 }
 
@@ -786,6 +743,65 @@ mod tests {
             Groups::build(&log[..3]),
             "a shorter log is a rebuilt one"
         );
+    }
+
+    #[test]
+    fn the_search_index_finds_what_the_fields_hold() {
+        let log = run("percl-create-join.json");
+        let g = Groups::build(&log);
+        let mut search = Search::new();
+        // Built in two parts, as a growing log is.
+        search.sync(&log[..log.len() / 2], 3);
+        search.sync(&log, 3);
+        assert_eq!(search.len(), log.len());
+        let needles = [
+            "addtoconferencenotification",
+            "webhook",
+            "freeclimb-signature",
+            "populated",
+            "say",
+            "conf",
+            "nothing-like-this",
+        ];
+        for needle in needles {
+            let f = Filter::all().text(needle);
+            let slow = g.filtered(&log, &f);
+            let per_line: Vec<usize> = (0..log.len())
+                .filter(|&i| search.contains(i, f.text_filter()) == Some(true))
+                .collect();
+            assert_eq!(
+                search.lines_containing(f.text_filter()),
+                per_line,
+                "{needle}"
+            );
+            let webhooks = f.clone().kinds(Kinds::NONE.with(Kind::Webhook));
+            assert_eq!(
+                g.filtered_with(&log, &webhooks, Some(&search)),
+                g.filtered(&log, &webhooks),
+                "{needle}"
+            );
+            assert_eq!(g.filtered_with(&log, &f, Some(&search)), slow, "{needle}");
+            assert_eq!(
+                slow,
+                (0..log.len())
+                    .filter(|&i| f.matches(&log[i]))
+                    .collect::<Vec<_>>()
+            );
+        }
+        assert!(
+            !g.filtered(&log, &Filter::all().text("ADDTOCONFERENCENOTIFICATION"))
+                .is_empty()
+        );
+        // Every line's text: its kind first, lowered, and no field runs into the next.
+        for (i, line) in log.iter().enumerate() {
+            let text = search.line(i).unwrap_or_default();
+            assert!(text.starts_with(&format!("{}\0", line.kind())), "{text}");
+            assert_eq!(text, text.to_ascii_lowercase());
+        }
+        // A new generation starts over.
+        search.sync(&log[..3], 4);
+        assert_eq!(search.len(), 3);
+        assert_eq!(search.contains(3, "webhook"), None);
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! * [`lifecycle`]: the conference state diagram as data, drawn from [`crate::conference::table::TABLE`], with
 //!   a fixed layout, and which state and transition to light for one conference of a log (its cause and the
 //!   webhook that reported it).
+//! * [`search`]: each log line's searchable text, lowered once, so the log's text filter costs one substring
+//!   search per line.
 //! * [`activity`]: what each call is doing, in words the UI can show.
 //!
 //! Everything here only reads the log and the engine; nothing changes them, and the same inputs give the same
@@ -12,3 +14,4 @@
 pub mod activity;
 pub mod groups;
 pub mod lifecycle;
+pub mod search;

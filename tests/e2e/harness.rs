@@ -433,6 +433,93 @@ impl Browser {
         .await;
     }
 
+    /// Clicks the element matching `css` through the DOM (`element.click()`, so one below the fold or under
+    /// another needs no scrolling), failing if there is none.
+    pub async fn click(&self, css: &str) {
+        let found = self
+            .js(&format!(
+                "const b = document.querySelector({css:?}); if (!b) return false; b.click(); return true;"
+            ))
+            .await;
+        assert_eq!(found, Value::Bool(true), "{css} is on the page");
+    }
+
+    /// Picks `value` in the select matching `css` as a person's pick does (the change event bubbles to Yew's
+    /// listener), failing unless the select offers it.
+    pub async fn pick(&self, css: &str, value: &str) {
+        let got = self
+            .js(&format!(
+                "const s = document.querySelector({css:?}); s.value = {value:?}; \
+                 s.dispatchEvent(new Event('change', {{bubbles: true}})); return s.value;"
+            ))
+            .await;
+        assert_eq!(got, Value::from(value), "{css} offers {value}");
+    }
+
+    /// Types `text` into the text field or area matching `css` (one input event with the whole text).
+    pub async fn type_text(&self, css: &str, text: &str) {
+        let found = self
+            .js(&format!(
+                "const t = document.querySelector({css:?}); if (!t) return false; t.value = {text:?}; \
+                 t.dispatchEvent(new InputEvent('input', {{bubbles: true}})); return true;"
+            ))
+            .await;
+        assert_eq!(found, Value::Bool(true), "{css} is on the page");
+    }
+
+    /// Pauses the virtual clock (a fresh page plays in real time), so that each change after it is one the test
+    /// made, and waits until the clock says so.
+    pub async fn pause(&self) {
+        self.wait_for_css("#clock").await;
+        self.js("const c = document.querySelector('#clock'); \
+                 if (c.dataset.playing === 'true') document.querySelector('#play').click(); return true")
+            .await;
+        self.wait_for_clock(false).await;
+    }
+
+    /// Waits until the clock says it plays (`true`) or is paused.
+    pub async fn wait_for_clock(&self, playing: bool) {
+        self.wait_for_js(
+            if playing {
+                "the clock to play"
+            } else {
+                "the clock to pause"
+            },
+            "return document.querySelector('#clock').dataset.playing",
+            Value::from(playing.to_string()),
+        )
+        .await;
+    }
+
+    /// Presses the Session panel's "Run to the end" and waits until the clock has left 0.
+    pub async fn run_to_end(&self) {
+        self.click("#session-to-end").await;
+        self.wait_until("the session to run to its end", async || {
+            let v = self
+                .js("return document.querySelector('#session-status').dataset.now")
+                .await;
+            if v != "0" {
+                Ok(())
+            } else {
+                Err(format!("now {v}"))
+            }
+        })
+        .await;
+    }
+
+    /// Waits until the event log's text holds `text` `n` times.
+    pub async fn log_says(&self, text: &str, n: usize) {
+        self.wait_for_js(
+            &format!("the log to say “{text}” {n} time(s)"),
+            &format!(
+                "return document.getElementById('events').textContent.split({}).length - 1",
+                Value::from(text)
+            ),
+            Value::from(n),
+        )
+        .await;
+    }
+
     /// Fails listing every console error or warning since the last check.
     pub async fn assert_no_console_problems(&self) {
         if let Err(problems) = self.check_console().await {
@@ -564,4 +651,21 @@ fn dechunk(mut data: &[u8]) -> Result<Option<Vec<u8>>, String> {
         out.extend_from_slice(&data[..size]);
         data = &data[size + 2..];
     }
+}
+
+/// `conflab run --until now` of `exported` (a session's export), as JSON lines, without the closing note a run
+/// prints when it stops: what the page's log must equal.
+pub fn native_log(exported: &str, now: u64) -> Vec<String> {
+    let scenario = conflab::scenario::parse(exported).expect("the export reads back");
+    let mut lines = conflab::engine::run_scenario(&scenario, Some(now));
+    if lines
+        .last()
+        .is_some_and(conflab::engine::runner::is_closing_note)
+    {
+        lines.pop();
+    }
+    conflab::engine::log::to_jsonl(&lines)
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
