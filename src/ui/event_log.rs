@@ -802,6 +802,12 @@ fn line(
         Entry::Media(change) => html! { <span class="text">{media_text(change)}</span> },
         Entry::Note { text, .. } => html! { <span class="text">{text.clone()}</span> },
         Entry::Error { message, .. } => html! { <span class="text">{message.clone()}</span> },
+        Entry::Fetch(x) => html! {
+            <>
+                <span class="which">{short(&x.conference_id)}</span>
+                <span class="text">{format!("{} {} ({}) → HTTP {}", x.method, x.url, x.purpose, x.response.status)}</span>
+            </>
+        },
         Entry::World(change) => {
             html! { <span class="text">{crate::page::world_text(change)}</span> }
         }

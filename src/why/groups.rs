@@ -50,11 +50,13 @@ pub enum Kind {
     Error,
     /// A change of the world (a `set` step).
     World,
+    /// A GET FreeClimb made for audio (a conference's `waitUrl`).
+    Fetch,
 }
 
 impl Kind {
     /// Every kind, in the order the log's filter bar lists them.
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Webhook,
         Kind::Api,
         Kind::Conference,
@@ -63,12 +65,14 @@ impl Kind {
         Kind::Note,
         Kind::Error,
         Kind::World,
+        Kind::Fetch,
     ];
 
     /// The kind of `entry`.
     pub fn of(entry: &Entry) -> Kind {
         match entry {
             Entry::Webhook(_) => Kind::Webhook,
+            Entry::Fetch(_) => Kind::Fetch,
             Entry::Api(_) => Kind::Api,
             Entry::Conference { .. } => Kind::Conference,
             Entry::Call { .. } => Kind::Call,
@@ -90,6 +94,7 @@ impl Kind {
             Kind::Note => "note",
             Kind::Error => "error",
             Kind::World => "world",
+            Kind::Fetch => "fetch",
         }
     }
 
@@ -314,6 +319,7 @@ pub fn subjects(line: &LogLine) -> Subjects {
                 s.call(c);
             }
         }
+        Entry::Fetch(x) => s.conference(&x.conference_id),
         Entry::Error { .. } | Entry::World(_) => {}
     }
     s
@@ -357,6 +363,7 @@ fn line_contains(line: &LogLine, needle: &str) -> bool {
                     || c(&w.response.body)
             }
             Entry::Api(a) => c(&a.method) || c(&a.path) || a.response.as_deref().is_some_and(c),
+            Entry::Fetch(x) => c(x.method) || c(&x.url) || c(x.purpose) || c(&x.conference_id),
             Entry::Conference {
                 conference_id,
                 status,
