@@ -473,6 +473,7 @@ const GOLDEN_SCENARIOS: &[(&str, &str, &str)] = &[
     golden!("audio_parity"),
     golden!("audio_urls"),
     golden!("call-control"),
+    golden!("fidelity"),
     golden!("get-digits"),
     golden!("issue-example"),
     golden!("leave-url"),

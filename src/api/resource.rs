@@ -597,9 +597,10 @@ pub struct Capabilities {
     pub short_code: bool,
 }
 
-/// `IncomingNumberResult`: one of the account's numbers. The sandbox's numbers take calls and SMS, are not
-/// toll-free, 10DLC or short codes, have no campaign, no region or country (the scenario gives none) and are
-/// not offnet.
+/// `IncomingNumberResult`: one of the account's numbers, with the Python SDK 5.4.1 model's fields (the spec's
+/// deprecated `voiceEnabled`/`smsEnabled` are not in it: `capabilities` says the same). The sandbox's numbers
+/// take calls and SMS, are not toll-free, 10DLC or short codes, have no campaign, no region or country (the
+/// scenario gives none) and are not offnet.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IncomingNumberResult {
@@ -624,10 +625,6 @@ pub struct IncomingNumberResult {
     pub region: Option<String>,
     /// Country.
     pub country: Option<String>,
-    /// Deprecated in the spec; every sandbox number takes calls.
-    pub voice_enabled: bool,
-    /// Deprecated in the spec; every sandbox number takes SMS.
-    pub sms_enabled: bool,
     /// Registered as an offnet number.
     pub offnet: bool,
     /// Toll-free campaign details: none.
@@ -657,8 +654,6 @@ impl IncomingNumberResult {
             alias: n.alias.clone(),
             region: None,
             country: None,
-            voice_enabled: true,
-            sms_enabled: true,
             offnet: false,
             tfn: None,
         }

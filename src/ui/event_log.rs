@@ -784,7 +784,7 @@ fn line(
                 <span class="status" data-status={status.as_str()}>{status.as_str()}</span>
                 <span class="text">{why.clone()}</span>
                 if let Some(choice) = sandbox_choice {
-                    <span class="choice" title={format!("FreeClimb's docs are silent here; conflab's rule: {choice}")}>{"sandbox choice"}</span>
+                    <span class="choice" title={format!("FreeClimb's sources are silent or disagree here; conflab's rule: {choice}")}>{"sandbox choice"}</span>
                 }
             </>
         },

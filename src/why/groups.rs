@@ -98,18 +98,18 @@ impl Kind {
         }
     }
 
-    const fn bit(self) -> u8 {
-        1 << self as u8
+    const fn bit(self) -> u16 {
+        1 << self as u16
     }
 }
 
 /// A set of [`Kind`]s (a bit set: copying and testing it costs nothing per line).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Kinds(u8);
+pub struct Kinds(u16);
 
 impl Kinds {
-    /// Every kind.
-    pub const ALL: Kinds = Kinds(0b111_1111);
+    /// Every kind: one bit per entry of [`Kind::ALL`] (computed, so a new kind is in it).
+    pub const ALL: Kinds = Kinds((1 << Kind::ALL.len()) - 1);
     /// No kind.
     pub const NONE: Kinds = Kinds(0);
 
