@@ -1,6 +1,6 @@
 //! The engine's glue to the conference state machine ([`crate::conference`]): it runs the operation there and
-//! turns the [`Outcome`] into events, `conferenceStatus` webhooks, recordings and media changes. No conference
-//! status logic lives here.
+//! turns the [`Outcome`] into events, status webhooks (`createConference` at creation, then `conferenceStatus`),
+//! the `waitUrl` GET, recordings and media changes. No conference status logic lives here.
 
 use super::media::{BEEP_HZ, BEEP_MS, MediaChange, Member};
 use super::{Activity, ConfMeta, Engine, Event, Leg, Output, Timer};

@@ -187,8 +187,8 @@ pub struct Transition {
     /// row (a log from another version). A row can report two statuses at one instant (`populated` then
     /// `inProgress`): the edge then runs from the row's status before, not from `from`.
     pub edge: Option<usize>,
-    /// The `conferenceStatus` webhook that reported it (or, without a status callback, the `createConference`
-    /// webhook of a creation), as a log line index.
+    /// The `conferenceStatus` webhook that reported it (for a creation, the first `createConference` webhook:
+    /// the status callback's, or without one the actionUrl's), as a log line index.
     pub webhook: Option<usize>,
 }
 
