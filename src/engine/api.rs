@@ -150,7 +150,7 @@ impl Engine {
             .iter()
             .filter(|(_, n)| n.own_application)
             .map(|(number, n)| {
-                let mut app = n.application.clone();
+                let mut app = (*n.application).clone();
                 // The own application is named after its number, so that a list of them reads.
                 app.alias = Some(format!("{number}'s own application"));
                 (n.application_id.clone(), app)
@@ -242,7 +242,7 @@ impl Engine {
             .numbers
             .values()
             .find(|n| n.own_application && n.application_id == id)
-            .map(|n| (id.to_owned(), n.application.clone()))
+            .map(|n| (id.to_owned(), (*n.application).clone()))
     }
 
     fn call_ix(&self, call_id: &str) -> Result<usize, ApiError> {

@@ -110,8 +110,9 @@ pub struct NumberConfig {
     pub application_id: String,
     /// Whether the application is the number's own (its URLs written on the number), not a named one.
     pub own_application: bool,
-    /// The application's URLs.
-    pub application: crate::scenario::Application,
+    /// The application's URLs. Shared: a dial-in copies its number's config, and the application's seven
+    /// fields need not be copied with it.
+    pub application: std::sync::Arc<crate::scenario::Application>,
     /// The number's alias.
     pub alias: Option<String>,
 }
@@ -138,7 +139,7 @@ impl NumberConfig {
             call_connect_url: application.call_connect_url.clone(),
             own_application: n.application_id.is_none(),
             application_id,
-            application,
+            application: std::sync::Arc::new(application),
             alias: n.alias.clone(),
         }
     }
