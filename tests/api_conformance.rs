@@ -19,12 +19,13 @@
 mod sdk;
 
 use conflab::api::resource::{
-    AccountResult, CallList, CallResult, ConferenceList, ConferenceParticipantList,
-    ConferenceParticipantResult, ConferenceResult, RecordingList, RecordingResult,
+    AccountResult, ApplicationList, ApplicationResult, CallList, CallResult, ConferenceList,
+    ConferenceParticipantList, ConferenceParticipantResult, ConferenceResult, IncomingNumberList,
+    IncomingNumberResult, LogList, RecordingList, RecordingResult,
 };
 use conflab::api::view::{
-    AccountStatus, AccountView, AnsweredBy, CallView, ConferenceView, ParticipantView,
-    RecordingView, Stamp,
+    AccountStatus, AccountView, AnsweredBy, ApplicationView, CallView, ConferenceView,
+    IncomingNumberView, LogLevel, LogView, ParticipantView, RecordingView, Stamp,
 };
 use conflab::api::{ApiError, ApiRequest, ApiResponse, HttpRequest, auth, parse};
 use conflab::conference::{ConferenceError, ConferenceStatus, PlayBeep};
@@ -49,6 +50,8 @@ struct Fixture {
     participants: Vec<ParticipantView>,
     calls: Vec<CallView>,
     recordings: Vec<RecordingView>,
+    applications: Vec<ApplicationView>,
+    numbers: Vec<IncomingNumberView>,
     ids: IdGenerator,
     now: u64,
 }
@@ -195,6 +198,34 @@ impl Fixture {
                 stamp: Stamp::created(T0 + 5_000),
             },
         ];
+        let application = ids.next(IdKind::Application);
+        let applications = vec![
+            ApplicationView {
+                application_id: application.clone(),
+                application: conflab::scenario::Application {
+                    alias: Some("main line".into()),
+                    voice_url: Some("https://app.test/inbound".into()),
+                    voice_fallback_url: Some("https://app.test/fallback".into()),
+                    call_connect_url: Some("https://app.test/connect".into()),
+                    status_callback_url: Some("https://app.test/calls".into()),
+                    sms_url: Some("https://app.test/sms".into()),
+                    sms_fallback_url: Some("https://app.test/sms-fallback".into()),
+                },
+                stamp: Stamp::created(T0 - 3_600_000),
+            },
+            ApplicationView {
+                application_id: ids.next(IdKind::Application),
+                application: conflab::scenario::Application::default(),
+                stamp: Stamp::created(T0 - 1_800_000).touched(T0),
+            },
+        ];
+        let numbers = vec![IncomingNumberView {
+            phone_number_id: ids.next(IdKind::PhoneNumber),
+            phone_number: OWN_NUMBER.into(),
+            application_id: application,
+            alias: Some("(555) 010-0000".into()),
+            stamp: Stamp::created(T0 - 3_600_000),
+        }];
         Fixture {
             account: AccountView {
                 account_id,
@@ -209,6 +240,8 @@ impl Fixture {
             participants,
             calls,
             recordings,
+            applications,
+            numbers,
             ids,
             now: T0 + 100_000,
         }
@@ -459,6 +492,51 @@ impl Fixture {
                 self.recording(recording_id)?;
                 Ok(ApiResponse::empty(200))
             }
+            ApiRequest::ListCallLogs { call_id, page } => {
+                let c = &self.calls[self.call(call_id)?];
+                let mut logs = vec![LogView {
+                    at_ms: c.stamp.date_created_ms,
+                    level: LogLevel::Info,
+                    call_id: c.call_id.clone(),
+                    message: "Call created".into(),
+                    metadata: json!({"direction": c.direction.as_str()}),
+                }];
+                if let Some(end) = c.end_ms {
+                    logs.push(LogView {
+                        at_ms: end,
+                        level: LogLevel::Warning,
+                        call_id: c.call_id.clone(),
+                        message: "Call ended".into(),
+                        metadata: json!({"callStatus": c.status.as_str()}),
+                    });
+                }
+                ok(&LogList::build(&ac, call_id, &logs, page))
+            }
+            ApiRequest::ListApplications { filter, page } => ok(&ApplicationList::build(
+                &ac,
+                &self.applications,
+                filter,
+                page,
+            )),
+            ApiRequest::GetApplication { application_id } => {
+                let a = self
+                    .applications
+                    .iter()
+                    .find(|a| &a.application_id == application_id)
+                    .ok_or_else(|| ApiError::unknown_application(application_id))?;
+                ok(&ApplicationResult::new(&ac, a))
+            }
+            ApiRequest::ListIncomingNumbers { filter, page } => {
+                ok(&IncomingNumberList::build(&ac, &self.numbers, filter, page))
+            }
+            ApiRequest::GetIncomingNumber { phone_number_id } => {
+                let n = self
+                    .numbers
+                    .iter()
+                    .find(|n| &n.phone_number_id == phone_number_id)
+                    .ok_or_else(|| ApiError::unknown_phone_number(phone_number_id))?;
+                ok(&IncomingNumberResult::new(&ac, n))
+            }
         }
     }
 }
@@ -592,6 +670,8 @@ fn sdk_client_round_trips_every_endpoint() {
         "conferenceRecording": fixture.recordings[0].recording_id,
         "ownNumber": OWN_NUMBER,
         "verifiedNumber": VERIFIED,
+        "application": fixture.applications[0].application_id,
+        "phoneNumber": fixture.numbers[0].phone_number_id,
     });
     let log = Arc::new(Mutex::new(Vec::new()));
     let port = serve(Arc::new(Mutex::new(fixture)), log.clone());
@@ -639,7 +719,7 @@ fn sdk_client_round_trips_every_endpoint() {
         .collect();
     assert_eq!(
         kinds.len(),
-        18,
+        23,
         "every endpoint but the recording file is exercised: {kinds:?}"
     );
     assert_eq!(
@@ -659,6 +739,13 @@ fn sdk_client_round_trips_every_endpoint() {
     assert_eq!(unset["RecordingResult"], json!([]), "{unset}");
     assert_eq!(unset["AccountResult"], json!(["label"]), "{unset}");
     assert_eq!(unset["CallResult"], json!([]), "{unset}");
+    assert_eq!(unset["ApplicationResult"], json!([]), "{unset}");
+    // The sandbox's numbers have no campaign, region, country or toll-free details.
+    assert_eq!(
+        unset["IncomingNumberResult"],
+        json!(["campaignId", "country", "region", "tfn"]),
+        "{unset}"
+    );
 
     // The same exchanges, as the engine's event log lines, through the log mode.
     let dir = sdk::root().join("target/api-conformance");

@@ -5,7 +5,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use conflab::api::date::{CivilDate, iso8601, parse_timestamp, rfc1123};
-use conflab::api::page::{PAGE_SIZE, paginate};
+use conflab::api::page::{PAGE_SIZE, PageRequest, paginate};
 use conflab::api::query::{percent_decode, percent_encode};
 use conflab::api::{ApiRequest, HttpRequest, parse};
 use proptest::prelude::*;
@@ -79,10 +79,16 @@ proptest! {
         total in 0usize..450,
         cursor in 0u32..5,
     ) {
-        let target = format!(
-            "/Accounts/{AC}/Conferences?alias={}&status={status}&cursor={cursor}",
-            percent_encode(&alias)
-        );
+        // The first page from the filters, a later one from the opaque cursor that carries them.
+        let target = if cursor == 0 {
+            format!(
+                "/Accounts/{AC}/Conferences?alias={}&status={status}",
+                percent_encode(&alias)
+            )
+        } else {
+            let filters = [("alias".to_owned(), alias.clone()), ("status".to_owned(), status.to_owned())];
+            format!("/Accounts/{AC}/Conferences?cursor={}", PageRequest::cursor(cursor, &filters))
+        };
         let ApiRequest::ListConferences { filter, page } =
             parse(&HttpRequest::new("GET", &target, ""), AC).unwrap()
         else {
@@ -103,7 +109,8 @@ proptest! {
                     panic!("nextPageUri {next} is not a conference list")
                 };
                 prop_assert_eq!(again, filter);
-                prop_assert_eq!(next_page.cursor, cursor + 1);
+                prop_assert_eq!(next_page.page, cursor + 1);
+                prop_assert!(next.contains("/Conferences?cursor=") && !next.contains('&'), "{}", next);
                 prop_assert_eq!(on_page.first().copied(), Some(cursor as usize * PAGE_SIZE));
             }
         }

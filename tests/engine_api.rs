@@ -16,6 +16,7 @@ fn engine() -> Engine {
             voice_url: Some("https://app.test/in".to_owned()),
             status_callback_url: Some("https://app.test/calls".to_owned()),
             call_connect_url: None,
+            ..NumberConfig::default()
         },
     );
     Engine::new(Config {
@@ -28,6 +29,7 @@ fn engine() -> Engine {
             kind: AccountType::Full,
             verified_numbers: Vec::new(),
         },
+        applications: BTreeMap::new(),
         numbers,
         phones: BTreeMap::new(),
         webhook_timeout_ms: conflab::engine::WEBHOOK_TIMEOUT_MS,
@@ -164,7 +166,8 @@ fn a_rest_request_is_answered_before_what_it_causes() {
     assert_eq!((reply.id, reply.status), (42, 200));
     let hooks = webhooks(&out);
     assert_eq!(hooks.len(), 1);
-    assert_eq!(hooks[0].request_type, RequestType::ConferenceStatus);
+    // Creation reaches the status callback as createConference with status empty (spec CreateConferenceWebhook).
+    assert_eq!(hooks[0].request_type, RequestType::CreateConference);
     assert_eq!(hooks[0].body["status"], "empty");
 
     // Wrong credentials: 401, nothing else happens.

@@ -239,6 +239,7 @@ proptest! {
             voice_url: Some("https://app.test/in".to_owned()),
             status_callback_url: Some("https://app.test/calls".to_owned()),
             call_connect_url: None,
+            ..NumberConfig::default()
         });
         let account_id = format!("AC{}", "2".repeat(40));
         let mut engine = Engine::new(Config {
@@ -251,6 +252,7 @@ proptest! {
                 kind: conflab::wire::AccountType::Full,
                 verified_numbers: Vec::new(),
             },
+            applications: BTreeMap::new(),
             numbers,
             phones: BTreeMap::new(),
             webhook_timeout_ms: conflab::engine::WEBHOOK_TIMEOUT_MS,

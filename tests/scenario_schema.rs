@@ -54,11 +54,16 @@ fn the_documented_example_is_the_fixture_verbatim() {
 /// A document that uses every key of the format.
 const EVERY_KEY: &str = r#"{
   "$schema": "../docs/scenario.schema.json", "description": "every key", "seed": 18446744073709551615, "until": 60000,
+  "epoch": 1780000000,
+  "applications": {"AP0123456789abcdef0123456789abcdef01234567": {"alias": "line", "voiceUrl": "https://a.test/v",
+    "voiceFallbackUrl": "https://a.test/f", "callConnectUrl": "https://a.test/c", "statusCallbackUrl": "https://a.test/s",
+    "smsUrl": "https://a.test/m", "smsFallbackUrl": "https://a.test/mf"}},
   "account": {"type": "full", "verifiedNumbers": [], "signingSecret": "sigsec_x",
     "accountId": "AC0123456789abcdef0123456789abcdef01234567", "apiKey": "key"},
   "numbers": {"+15550100000": {"voiceUrl": "https://a.test/v", "voiceFallbackUrl": "https://a.test/f",
     "statusCallbackUrl": "https://a.test/s", "callConnectUrl": "http://a.test/c", "smsUrl": "https://a.test/m",
-    "smsFallbackUrl": "https://a.test/mf", "alias": "main"}},
+    "smsFallbackUrl": "https://a.test/mf", "alias": "main"},
+    "+15550100002": {"applicationId": "AP0123456789abcdef0123456789abcdef01234567", "alias": "second"}},
   "phones": {
     "+15550000001": {"answer": "busy"}, "+15550000002": {"answer": "noAnswer"},
     "+15550000003": {"answer": "failed", "media": {"file": "a.wav"}},
@@ -117,6 +122,18 @@ fn broken() -> Vec<(&'static str, String)> {
         ("unknown top-level key", unknown_top.to_string()),
         ("unknown phone key", unknown_phone_key.to_string()),
         ("negative seed", with("/seed", json!(-1))),
+        (
+            "epoch after the year 9999",
+            with("/epoch", json!(253_402_300_800u64)),
+        ),
+        ("bad application id", with("/applications/AP12", json!({}))),
+        (
+            "a number with an application and its own URL",
+            with(
+                "/numbers/+15550100002",
+                json!({"applicationId": "AP0123456789abcdef0123456789abcdef01234567", "voiceUrl": "https://a.test/v"}),
+            ),
+        ),
         ("seed as a string", with("/seed", json!("7"))),
         ("account type", with("/account/type", json!("Trial"))),
         ("bad accountId", with("/account/accountId", json!("AC12"))),
@@ -342,7 +359,7 @@ fn the_schema_and_the_reader_agree_on_the_top_level_keys() {
     for key in &in_reader {
         let value = match *key {
             "$schema" | "description" => json!("x"),
-            "seed" | "until" => json!(1),
+            "seed" | "until" | "epoch" => json!(1),
             "steps" => json!([]),
             _ => json!({}),
         };

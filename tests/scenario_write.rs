@@ -92,8 +92,8 @@ mod generated {
 
     use super::*;
     use conflab::scenario::{
-        Account, AccountChange, Answer, AppResponse, Fault, Media, Number, Percl, Phone, Step,
-        Talker, WorldChange,
+        Account, AccountChange, Answer, AppResponse, Application, Fault, MAX_EPOCH_UNIX_SECS,
+        Media, Number, Percl, Phone, Step, Talker, WorldChange,
     };
     use conflab::wire::AccountType;
     use proptest::prelude::*;
@@ -150,6 +150,22 @@ mod generated {
         let u = || prop::option::of(url());
         (u(), u(), u(), u(), u(), u(), prop::option::of(text())).prop_map(
             |(voice, fallback, status, connect, sms, sms_fallback, alias)| Number {
+                voice_url: voice,
+                voice_fallback_url: fallback,
+                status_callback_url: status,
+                call_connect_url: connect,
+                sms_url: sms,
+                sms_fallback_url: sms_fallback,
+                alias,
+                application_id: None,
+            },
+        )
+    }
+
+    fn application() -> impl Strategy<Value = Application> {
+        let u = || prop::option::of(url());
+        (u(), u(), u(), u(), u(), u(), prop::option::of(text())).prop_map(
+            |(voice, fallback, status, connect, sms, sms_fallback, alias)| Application {
                 voice_url: voice,
                 voice_fallback_url: fallback,
                 status_callback_url: status,
@@ -369,6 +385,8 @@ mod generated {
     prop_compose! {
         fn scenario_value()(
             seed in prop_oneof![Just(0u64), any::<u64>()],
+            epoch in prop_oneof![Just(conflab::engine::DEFAULT_EPOCH_UNIX_SECS), 0u64..=MAX_EPOCH_UNIX_SECS],
+            applications in prop::collection::btree_map("AP[0-9a-f]{40}", application(), 0..3),
             account in prop_oneof![Just(Account::default()), account()],
             numbers in prop::collection::btree_map(account_number(), number(), 1..4),
             mut phones in prop::collection::btree_map(outside_phone(), phone(), 0..3),
@@ -403,7 +421,7 @@ mod generated {
                     }
                 }
             }
-            Scenario { seed, account, numbers, phones, app, steps, until }
+            Scenario { seed, epoch, applications, account, numbers, phones, app, steps, until }
         }
     }
 

@@ -48,6 +48,16 @@ pub enum Operation {
     UpdateCall,
     /// `GET /Calls/{callId}/Recordings`
     ListCallRecordings,
+    /// `GET /Calls/{callId}/Logs`
+    ListCallLogs,
+    /// `GET /Applications`
+    ListApplications,
+    /// `GET /Applications/{applicationId}`
+    GetApplication,
+    /// `GET /IncomingPhoneNumbers`
+    ListIncomingNumbers,
+    /// `GET /IncomingPhoneNumbers/{phoneNumberId}`
+    GetIncomingNumber,
     /// `GET /Recordings`
     ListRecordings,
     /// `GET /Recordings/{recordingId}`
@@ -80,6 +90,11 @@ impl Operation {
             ApiRequest::GetCall { .. } => Operation::GetCall,
             ApiRequest::UpdateCall { .. } => Operation::UpdateCall,
             ApiRequest::ListCallRecordings { .. } => Operation::ListCallRecordings,
+            ApiRequest::ListCallLogs { .. } => Operation::ListCallLogs,
+            ApiRequest::ListApplications { .. } => Operation::ListApplications,
+            ApiRequest::GetApplication { .. } => Operation::GetApplication,
+            ApiRequest::ListIncomingNumbers { .. } => Operation::ListIncomingNumbers,
+            ApiRequest::GetIncomingNumber { .. } => Operation::GetIncomingNumber,
             ApiRequest::ListRecordings { .. } => Operation::ListRecordings,
             ApiRequest::GetRecording { .. } => Operation::GetRecording,
             ApiRequest::DeleteRecording { .. } => Operation::DeleteRecording,
@@ -364,6 +379,16 @@ const RECORDING_ID: PathParam = PathParam {
     sdk_name: "recording_id",
     id: IdKind::Recording,
 };
+const APPLICATION_ID: PathParam = PathParam {
+    name: "applicationId",
+    sdk_name: "application_id",
+    id: IdKind::Application,
+};
+const PHONE_NUMBER_ID: PathParam = PathParam {
+    name: "phoneNumberId",
+    sdk_name: "phone_number_id",
+    id: IdKind::PhoneNumber,
+};
 
 const fn q(
     name: &'static str,
@@ -396,10 +421,10 @@ const fn q_id(
 const CURSOR: QueryParam = QueryParam {
     name: "cursor",
     sdk_name: None,
-    ty: ValueType::Integer,
+    ty: ValueType::String,
     id: None,
     repeats: false,
-    summary: "the page to read (0, 1, …), as in a list's nextPageUri",
+    summary: "the next page: copy it unchanged from a list's nextPageUri and send it alone (it is opaque and carries the list's filters)",
 };
 
 const CALL_ID_FILTER: QueryParam =
@@ -925,6 +950,135 @@ pub static ENDPOINTS: &[Endpoint] = &[
         sdk_model: None,
     },
     Endpoint {
+        operation: Operation::ListCallLogs,
+        method: Method::Get,
+        path: "/Calls/{callId}/Logs",
+        summary: "List a call's logs (created, answered, ended)",
+        path_params: &[CALL_ID],
+        query: &[CURSOR],
+        body: &[],
+        body_rule: None,
+        example_body: None,
+        sdk_method: "list_call_logs",
+        sdk_model: None,
+    },
+    Endpoint {
+        operation: Operation::ListApplications,
+        method: Method::Get,
+        path: "/Applications",
+        summary: "List applications (read-only: the scenario's)",
+        path_params: &[],
+        query: &[
+            q(
+                "alias",
+                "alias",
+                ValueType::String,
+                "applications with exactly this alias",
+            ),
+            CURSOR,
+        ],
+        body: &[],
+        body_rule: None,
+        example_body: None,
+        sdk_method: "list_applications",
+        sdk_model: None,
+    },
+    Endpoint {
+        operation: Operation::GetApplication,
+        method: Method::Get,
+        path: "/Applications/{applicationId}",
+        summary: "Get an application",
+        path_params: &[APPLICATION_ID],
+        query: &[],
+        body: &[],
+        body_rule: None,
+        example_body: None,
+        sdk_method: "get_an_application",
+        sdk_model: None,
+    },
+    Endpoint {
+        operation: Operation::ListIncomingNumbers,
+        method: Method::Get,
+        path: "/IncomingPhoneNumbers",
+        summary: "List the account's phone numbers (read-only: the scenario's)",
+        path_params: &[],
+        query: &[
+            q(
+                "phoneNumber",
+                "phone_number",
+                ValueType::String,
+                "numbers containing this (the sandbox matches a plain substring, not a regular expression)",
+            ),
+            q(
+                "alias",
+                "alias",
+                ValueType::String,
+                "numbers with exactly this alias",
+            ),
+            q(
+                "region",
+                "region",
+                ValueType::String,
+                "numbers of this state or province (the sandbox's have none)",
+            ),
+            q(
+                "country",
+                "country",
+                ValueType::String,
+                "numbers of this country (the sandbox's have none)",
+            ),
+            q_id(
+                "applicationId",
+                "application_id",
+                IdKind::Application,
+                "numbers pointing at this application",
+            ),
+            q(
+                "hasApplication",
+                "has_application",
+                ValueType::Boolean,
+                "whether the number has an application (every sandbox number has one)",
+            ),
+            q(
+                "hasCampaign",
+                "has_campaign",
+                ValueType::Boolean,
+                "whether the number has a campaign (no sandbox number has one)",
+            ),
+            q(
+                "tfn.campaignId",
+                "tfn_campaign_id",
+                ValueType::String,
+                "numbers of this toll-free campaign (the sandbox has none)",
+            ),
+            q(
+                "offnet",
+                "offnet",
+                ValueType::Boolean,
+                "whether the number is offnet (no sandbox number is)",
+            ),
+            CURSOR,
+        ],
+        body: &[],
+        body_rule: None,
+        example_body: None,
+        sdk_method: "list_incoming_numbers",
+        sdk_model: None,
+    },
+    Endpoint {
+        operation: Operation::GetIncomingNumber,
+        method: Method::Get,
+        path: "/IncomingPhoneNumbers/{phoneNumberId}",
+        summary: "Get one of the account's phone numbers",
+        path_params: &[PHONE_NUMBER_ID],
+        query: &[],
+        body: &[],
+        body_rule: None,
+        example_body: None,
+        sdk_method: "get_an_incoming_number",
+        sdk_model: None,
+    },
+    Endpoint {
         operation: Operation::ListRecordings,
         method: Method::Get,
         path: "/Recordings",
@@ -1022,6 +1176,8 @@ mod tests {
                 RecordingFilter::params(RecordingScope::Conference)
             }
             Operation::ListCallRecordings => RecordingFilter::params(RecordingScope::Call),
+            Operation::ListApplications => &crate::api::ApplicationFilter::PARAMS,
+            Operation::ListIncomingNumbers => &crate::api::IncomingNumberFilter::PARAMS,
             _ => &[],
         }
     }
@@ -1076,7 +1232,8 @@ mod tests {
         for e in ENDPOINTS {
             let mut names: Vec<&str> = e.query.iter().map(|q| q.name).collect();
             let mut want: Vec<&str> = router_params(e.operation).to_vec();
-            if !want.is_empty() {
+            // Every list takes a cursor (the call logs take nothing else).
+            if format!("{:?}", e.operation).starts_with("List") {
                 want.push("cursor");
             }
             names.sort_unstable();

@@ -12,7 +12,7 @@ use crate::ids::IdKind;
 use crate::scenario::ApiRequest;
 
 /// The endpoint list, grouped by the resource its path starts with (`Account`, `Conferences`, `Calls`,
-/// `Recordings`), each group and each endpoint in catalogue order.
+/// `Applications`, `IncomingPhoneNumbers`, `Recordings`), each group and each endpoint in catalogue order.
 pub fn groups() -> Vec<(&'static str, Vec<&'static Endpoint>)> {
     let mut out: Vec<(&'static str, Vec<&'static Endpoint>)> = Vec::new();
     for e in ENDPOINTS {
@@ -53,8 +53,8 @@ fn short(id: &str) -> String {
     format!("{}…", id.get(..8).unwrap_or(id))
 }
 
-/// The sandbox's ids of `kind`, newest first (what a picker offers). Kinds the sandbox holds no list of
-/// (applications, queues, phone numbers) offer nothing; the account offers its own id.
+/// The sandbox's ids of `kind`, newest first (what a picker offers). Queues, which the sandbox holds no list
+/// of, offer nothing; the account offers its own id.
 pub fn ids_of(engine: &Engine, kind: IdKind) -> Vec<IdChoice> {
     match kind {
         IdKind::Conference => engine
@@ -107,7 +107,40 @@ pub fn ids_of(engine: &Engine, kind: IdKind) -> Vec<IdChoice> {
             id: engine.config().account.account_id.clone(),
             label: "this account".to_owned(),
         }],
-        IdKind::Queue | IdKind::PhoneNumber | IdKind::Application => Vec::new(),
+        // Numbers and applications exist from the start (or a `set` step): offered in the lists' order, newest
+        // (last) first.
+        IdKind::PhoneNumber => {
+            let mut numbers: Vec<IdChoice> = engine
+                .phone_number_ids()
+                .iter()
+                .filter(|(number, _)| engine.config().numbers.contains_key(*number))
+                .map(|(number, id)| IdChoice {
+                    id: id.clone(),
+                    label: number.clone(),
+                })
+                .collect();
+            numbers.reverse();
+            numbers
+        }
+        IdKind::Application => {
+            let config = engine.config();
+            let named = config.applications.iter().map(|(id, a)| IdChoice {
+                id: id.clone(),
+                label: a.alias.clone().unwrap_or_else(|| "(no alias)".to_owned()),
+            });
+            let own = config
+                .numbers
+                .iter()
+                .filter(|(_, n)| n.own_application)
+                .map(|(number, n)| IdChoice {
+                    id: n.application_id.clone(),
+                    label: format!("{number}'s own"),
+                });
+            let mut apps: Vec<IdChoice> = named.chain(own).collect();
+            apps.reverse();
+            apps
+        }
+        IdKind::Queue => Vec::new(),
     }
 }
 
@@ -335,7 +368,17 @@ mod tests {
     fn groups_cover_the_catalogue_once_by_resource() {
         let g = groups();
         let names: Vec<&str> = g.iter().map(|(n, _)| *n).collect();
-        assert_eq!(names, ["Account", "Conferences", "Calls", "Recordings"]);
+        assert_eq!(
+            names,
+            [
+                "Account",
+                "Conferences",
+                "Calls",
+                "Applications",
+                "IncomingPhoneNumbers",
+                "Recordings"
+            ]
+        );
         assert_eq!(
             g.iter().map(|(_, l)| l.len()).sum::<usize>(),
             ENDPOINTS.len()
@@ -485,7 +528,16 @@ mod tests {
             ids_of(engine, IdKind::Account)[0].id,
             engine.config().account.account_id
         );
-        assert!(ids_of(engine, IdKind::Application).is_empty());
+        // Every number has an application (its own, here): one id each, offered under the number's name.
+        let apps = ids_of(engine, IdKind::Application);
+        let numbers = ids_of(engine, IdKind::PhoneNumber);
+        assert_eq!(apps.len(), engine.config().numbers.len());
+        assert_eq!(numbers.len(), engine.config().numbers.len());
+        assert!(
+            apps.iter()
+                .all(|a| a.id.starts_with("AP") && a.label.ends_with("'s own"))
+        );
+        assert!(numbers.iter().all(|n| n.id.starts_with("PN")));
 
         let remove = Operation::RemoveParticipant.endpoint();
         let call_param = &remove.path_params[1];

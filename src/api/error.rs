@@ -20,6 +20,10 @@
 //! | conference id reused | 409 | 61 (the CLI's hint: resource ID reuse) |
 //! | trial account calling an unverified number | 400 | 29 (Decisions table) |
 //! | an update of a call that has ended | 404 | 17 (the docs: a POST on a finished call can return 404) |
+//! | Make a Call `from` the account does not own | 400 | 46 (the CLI's hint: "Check if your account owns the number"; spec `MakeCallRequest.from`) |
+//! | a `cursor` that is not one conflab wrote for this list | 400 | 9 |
+//! | unknown application | 404 | 1 |
+//! | unknown incoming phone number | 404 | 1 |
 //!
 //! `message` is written for a learner: what is wrong and what to do. `details` carries the same facts as
 //! fields (the JSON pointer of a bad body field, the parameter, what was expected and found).
@@ -94,7 +98,7 @@ impl ApiError {
                 message.push_str(h);
             }
             None => message.push_str(
-                "; the endpoints are /Conferences, /Calls and /Recordings under /Accounts/{accountId} (reference §1.2)",
+                "; the endpoints are /Conferences, /Calls, /Recordings, /Applications and /IncomingPhoneNumbers under /Accounts/{accountId} (reference §1.2)",
             ),
         }
         ApiError::new(404, 1, message, json!({"method": method, "path": path}))
@@ -317,6 +321,61 @@ impl ApiError {
             29,
             "Trial accounts can only call verified numbers",
             json!({"to": to, "hint": format!("{to} is not one of this trial account's verified numbers; verify it (scenario account.verifiedNumbers) or use a full account")}),
+        )
+    }
+}
+
+impl ApiError {
+    /// 400: Make a Call's `from` is neither one of the account's numbers nor the To/From of a call FreeClimb
+    /// made to the app (spec `MakeCallRequest.from`: "(a) The To or From number provided in FreeClimb's initial
+    /// request to your app or (b) Any incoming phone number you have purchased"; code 46 from freeclimb-cli's
+    /// error hints, "Check if your account owns the number").
+    pub fn from_not_owned(from: &str) -> Self {
+        ApiError::new(
+            400,
+            46,
+            format!(
+                "`from` {from} is not a number this account owns; use one of its incoming phone numbers (GET /IncomingPhoneNumbers; scenario `numbers`) or the To/From of a call FreeClimb made to your app"
+            ),
+            json!({"pointer": "/from", "from": from}),
+        )
+    }
+
+    /// 400: the `cursor` parameter is not one conflab wrote into a `nextPageUri` of this list.
+    pub fn bad_cursor(cursor: &str, problem: &str) -> Self {
+        ApiError::new(
+            400,
+            9,
+            format!(
+                "the cursor {cursor:?} {problem}; a cursor is opaque: take it unchanged from the nextPageUri of the list you are paging, and send it alone (it carries that list's filters)"
+            ),
+            json!({"parameter": "cursor", "found": cursor, "problem": problem}),
+        )
+    }
+
+    /// 404: no application has this id.
+    pub fn unknown_application(application_id: &str) -> Self {
+        ApiError::new(
+            404,
+            1,
+            format!(
+                "no application {application_id} exists{}; list applications (GET /Applications) to find its applicationId",
+                prefix_hint(application_id, "AP")
+            ),
+            json!({"applicationId": application_id}),
+        )
+    }
+
+    /// 404: no incoming phone number has this id.
+    pub fn unknown_phone_number(phone_number_id: &str) -> Self {
+        ApiError::new(
+            404,
+            1,
+            format!(
+                "no incoming phone number {phone_number_id} exists{}; list them (GET /IncomingPhoneNumbers) to find its phoneNumberId",
+                prefix_hint(phone_number_id, "PN")
+            ),
+            json!({"phoneNumberId": phone_number_id}),
         )
     }
 }

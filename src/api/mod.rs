@@ -29,7 +29,10 @@ pub use body::{
 };
 pub use error::ApiError;
 pub use page::PageRequest;
-pub use query::{CallFilter, ConferenceFilter, ParticipantFilter, RecordingFilter};
+pub use query::{
+    ApplicationFilter, CallFilter, ConferenceFilter, IncomingNumberFilter, ParticipantFilter,
+    RecordingFilter,
+};
 pub use route::parse;
 
 use crate::conference::ParticipantUpdate;
@@ -166,6 +169,37 @@ pub enum ApiRequest {
         call_id: String,
         /// `canceled` or `completed`.
         status: UpdateCallStatus,
+    },
+    /// `GET /Calls/{callId}/Logs` → `LogList`: what the engine knows of the call, newest first.
+    ListCallLogs {
+        /// The call.
+        call_id: String,
+        /// Page.
+        page: PageRequest,
+    },
+    /// `GET /Applications` → `ApplicationList` (read-only: the scenario defines them).
+    ListApplications {
+        /// Filters.
+        filter: ApplicationFilter,
+        /// Page.
+        page: PageRequest,
+    },
+    /// `GET /Applications/{applicationId}` → `ApplicationResult`.
+    GetApplication {
+        /// The application.
+        application_id: String,
+    },
+    /// `GET /IncomingPhoneNumbers` → `IncomingNumberList` (read-only: the scenario defines them).
+    ListIncomingNumbers {
+        /// Filters.
+        filter: IncomingNumberFilter,
+        /// Page.
+        page: PageRequest,
+    },
+    /// `GET /IncomingPhoneNumbers/{phoneNumberId}` → `IncomingNumberResult`.
+    GetIncomingNumber {
+        /// The number.
+        phone_number_id: String,
     },
     /// `GET /Calls/{callId}/Recordings` → `RecordingList`.
     ListCallRecordings {

@@ -1,7 +1,7 @@
 //! List filters (reference §1.3): read from the query string with an error that names the parameter, and
 //! matched against the engine's views.
 //!
-//! Every list also takes `cursor` (the page number, see [`super::page`]). A parameter the list does not know is
+//! Every list also takes `cursor` (opaque; it carries the list's filters and the page, see [`super::page`]). A parameter the list does not know is
 //! refused with a "did you mean" (conflab's choice, like unknown body fields). Parameters the sandbox has no
 //! data for are accepted and documented on the filter: `riskScoreMin`/`riskScoreMax` keep every call (the
 //! sandbox scores no call), `webRTC=true` keeps none (no sandbox call is WebRTC).
@@ -9,7 +9,9 @@
 use super::date::{CivilDate, parse_timestamp};
 use super::error::ApiError;
 use super::page::PageRequest;
-use super::view::{CallView, ConferenceView, ParticipantView, RecordingView};
+use super::view::{
+    ApplicationView, CallView, ConferenceView, IncomingNumberView, ParticipantView, RecordingView,
+};
 use crate::conference::ConferenceStatus;
 use crate::percl::suggest::closest;
 use crate::wire::CallStatus;
@@ -66,19 +68,15 @@ pub fn pairs(query: &str) -> Result<Vec<(String, String)>, ApiError> {
     Ok(out)
 }
 
-/// Splits a list's query into its known parameters (refusing unknown ones) and the page request.
+/// Splits a list's query into its known parameters (refusing unknown ones) and the page request. With a
+/// `cursor`, the filters are the cursor's (see [`super::page`]): it must come alone, and it must be one of this
+/// list's.
 fn split(query: &str, known: &[&str]) -> Result<(Vec<(String, String)>, PageRequest), ApiError> {
     let mut params = Vec::new();
-    let mut cursor = 0;
+    let mut cursor = None;
     for (k, v) in pairs(query)? {
         if k == "cursor" {
-            cursor = v.parse::<u32>().map_err(|_| {
-                ApiError::bad_parameter(
-                    "cursor",
-                    "a page number (0, 1, …) as given in nextPageUri",
-                    &v,
-                )
-            })?;
+            cursor = Some(v);
         } else if known.contains(&k.as_str()) {
             params.push((k, v));
         } else {
@@ -91,11 +89,37 @@ fn split(query: &str, known: &[&str]) -> Result<(Vec<(String, String)>, PageRequ
             ));
         }
     }
-    let page = PageRequest {
-        cursor,
-        params: params.clone(),
+    let page = match cursor {
+        None => PageRequest {
+            page: 0,
+            params: params.clone(),
+        },
+        Some(cursor) => {
+            if let Some((k, _)) = params.first() {
+                return Err(ApiError::bad_cursor(
+                    &cursor,
+                    &format!(
+                        "came with the filter {k}, but a cursor already carries its list's filters"
+                    ),
+                ));
+            }
+            let page = PageRequest::from_cursor(&cursor)?;
+            if let Some((k, _)) = page
+                .params
+                .iter()
+                .find(|(k, _)| !known.contains(&k.as_str()))
+            {
+                return Err(ApiError::bad_cursor(
+                    &cursor,
+                    &format!(
+                        "belongs to another list (it filters by {k}, which this list does not take)"
+                    ),
+                ));
+            }
+            page
+        }
     };
-    Ok((params, page))
+    Ok((page.params.clone(), page))
 }
 
 fn boolean(name: &str, v: &str) -> Result<bool, ApiError> {
@@ -350,9 +374,10 @@ pub struct RecordingFilter {
     pub conference_id: Option<String>,
     /// `dateCreated`: created on that day (UTC).
     pub date_created: Option<CivilDate>,
-    /// `startTime`: recordings that started at or after this instant.
+    /// `startTime`: recordings created at or after this instant (spec: "created at or after this time").
     pub start_time_ms: Option<u64>,
-    /// `endTime`: recordings that ended at or before this instant.
+    /// `endTime`: recordings created at or before this instant (spec, list recordings: "Only show Recordings
+    /// created at or before this time"; not the recording's end).
     pub end_time_ms: Option<u64>,
 }
 
@@ -391,8 +416,8 @@ impl RecordingFilter {
     /// Whether the recording passes every filter given (the route's own conference or call is the engine's to
     /// select).
     pub fn matches(&self, r: &RecordingView) -> bool {
+        // Both time filters compare when the recording was created (its start), as the spec words them.
         let start = r.stamp.date_created_ms;
-        let end = start.saturating_add(r.duration_sec.saturating_mul(1000));
         self.call_id
             .as_ref()
             .is_none_or(|c| r.call_id.as_ref() == Some(c))
@@ -404,6 +429,132 @@ impl RecordingFilter {
                 .date_created
                 .is_none_or(|d| d == CivilDate::of_ms(start))
             && self.start_time_ms.is_none_or(|t| start >= t)
-            && self.end_time_ms.is_none_or(|t| end <= t)
+            && self.end_time_ms.is_none_or(|t| start <= t)
+    }
+}
+
+/// `GET /Applications` filters.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ApplicationFilter {
+    /// `alias`, exact match.
+    pub alias: Option<String>,
+}
+
+impl ApplicationFilter {
+    /// The query parameters it reads (spec, list-applications).
+    pub const PARAMS: [&'static str; 1] = ["alias"];
+
+    /// Reads the filter and the page request from a query string.
+    pub fn parse(query: &str) -> Result<(Self, PageRequest), ApiError> {
+        let (params, page) = split(query, &Self::PARAMS)?;
+        let mut f = ApplicationFilter::default();
+        for (_, v) in params {
+            f.alias = Some(v);
+        }
+        Ok((f, page))
+    }
+
+    /// Whether the application passes every filter given.
+    pub fn matches(&self, a: &ApplicationView) -> bool {
+        self.alias
+            .as_ref()
+            .is_none_or(|x| a.application.alias.as_ref() == Some(x))
+    }
+}
+
+/// `GET /IncomingPhoneNumbers` filters: the ones the Python SDK 5.4.1's `list_incoming_numbers` sends.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IncomingNumberFilter {
+    /// `phoneNumber`: the spec says a PCRE regular expression; the sandbox matches it as a plain substring of
+    /// the E.164 number, after dropping `^`, `$` and `\` (sandbox choice: no regex engine in the core).
+    pub phone_number: Option<String>,
+    /// `alias`, exact.
+    pub alias: Option<String>,
+    /// `region`, exact (the sandbox's numbers have none, so any value keeps none).
+    pub region: Option<String>,
+    /// `country`, exact (as `region`).
+    pub country: Option<String>,
+    /// `applicationId`, exact.
+    pub application_id: Option<String>,
+    /// `hasApplication`: every sandbox number has one.
+    pub has_application: Option<bool>,
+    /// `hasCampaign`: no sandbox number has one.
+    pub has_campaign: Option<bool>,
+    /// `tfn.campaignId`: no sandbox number has one, so any value keeps none.
+    pub tfn_campaign_id: Option<String>,
+    /// `offnet`: no sandbox number is.
+    pub offnet: Option<bool>,
+}
+
+impl IncomingNumberFilter {
+    /// The query parameters it reads.
+    pub const PARAMS: [&'static str; 9] = [
+        "phoneNumber",
+        "alias",
+        "region",
+        "country",
+        "applicationId",
+        "hasApplication",
+        "hasCampaign",
+        "tfn.campaignId",
+        "offnet",
+    ];
+
+    /// Reads the filter and the page request from a query string.
+    pub fn parse(query: &str) -> Result<(Self, PageRequest), ApiError> {
+        let (params, page) = split(query, &Self::PARAMS)?;
+        let mut f = IncomingNumberFilter::default();
+        for (k, v) in params {
+            match k.as_str() {
+                "phoneNumber" => f.phone_number = Some(v),
+                "alias" => f.alias = Some(v),
+                "region" => f.region = Some(v),
+                "country" => f.country = Some(v),
+                "applicationId" => f.application_id = Some(v),
+                "hasApplication" => f.has_application = Some(boolean(&k, &v)?),
+                "hasCampaign" => f.has_campaign = Some(boolean(&k, &v)?),
+                "tfn.campaignId" => f.tfn_campaign_id = Some(v),
+                _ => f.offnet = Some(boolean(&k, &v)?),
+            }
+        }
+        Ok((f, page))
+    }
+
+    /// Whether the number passes every filter given.
+    pub fn matches(&self, n: &IncomingNumberView) -> bool {
+        self.phone_number.as_ref().is_none_or(|p| {
+            let plain: String = p
+                .chars()
+                .filter(|c| !matches!(c, '^' | '$' | '\\'))
+                .collect();
+            n.phone_number.contains(&plain)
+        }) && self
+            .alias
+            .as_ref()
+            .is_none_or(|a| n.alias.as_ref() == Some(a))
+            && self.region.is_none()
+            && self.country.is_none()
+            && self
+                .application_id
+                .as_ref()
+                .is_none_or(|a| *a == n.application_id)
+            && self.has_application.is_none_or(|h| h)
+            && self.has_campaign.is_none_or(|h| !h)
+            && self.tfn_campaign_id.is_none()
+            && self.offnet.is_none_or(|o| !o)
+    }
+}
+
+/// `GET /Calls/{callId}/Logs` takes no filter, only `cursor`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CallLogFilter;
+
+impl CallLogFilter {
+    /// The query parameters it reads: none.
+    pub const PARAMS: [&'static str; 0] = [];
+
+    /// Reads the page request from a query string.
+    pub fn parse(query: &str) -> Result<PageRequest, ApiError> {
+        split(query, &Self::PARAMS).map(|(_, page)| page)
     }
 }

@@ -9,8 +9,14 @@
 
 use super::date::{iso8601, rfc1123};
 use super::page::{PageInfo, PageRequest, paginate};
-use super::query::{CallFilter, ConferenceFilter, ParticipantFilter, RecordingFilter};
-use super::view::{AccountView, CallView, ConferenceView, ParticipantView, RecordingView, Stamp};
+use super::query::{
+    ApplicationFilter, CallFilter, ConferenceFilter, IncomingNumberFilter, ParticipantFilter,
+    RecordingFilter,
+};
+use super::view::{
+    AccountView, ApplicationView, CallView, ConferenceView, IncomingNumberView, LogView,
+    ParticipantView, RecordingView, Stamp,
+};
 use crate::conference::{ConferenceStatus, PlayBeep};
 use crate::wire::{AccountType, CallStatus, Direction};
 use serde::Serialize;
@@ -29,6 +35,16 @@ pub fn conference_uri(account_id: &str, conference_id: &str) -> String {
 /// `/Accounts/{accountId}/Calls/{callId}`.
 pub fn call_uri(account_id: &str, call_id: &str) -> String {
     format!("/Accounts/{account_id}/Calls/{call_id}")
+}
+
+/// `/Accounts/{accountId}/Applications/{applicationId}`.
+pub fn application_uri(account_id: &str, application_id: &str) -> String {
+    format!("/Accounts/{account_id}/Applications/{application_id}")
+}
+
+/// `/Accounts/{accountId}/IncomingPhoneNumbers/{phoneNumberId}`.
+pub fn incoming_number_uri(account_id: &str, phone_number_id: &str) -> String {
+    format!("/Accounts/{account_id}/IncomingPhoneNumbers/{phone_number_id}")
 }
 
 /// `/Accounts/{accountId}/Recordings/{recordingId}`.
@@ -132,7 +148,9 @@ pub struct ConferenceParticipantResult {
     pub listen: bool,
     /// This participant's DTMF reaches the others.
     pub dtmf_pass_through: bool,
-    /// This participant's arrival started the conference (or would have).
+    /// This participant's join caused the conference to start (status `inProgress`): spec
+    /// `ConferenceParticipantResult` ("True if this Participant joining the Conference caused the Conference to
+    /// start"). A starter who joined a conference already in progress reads `false`.
     pub start_conf_on_enter: bool,
 }
 
@@ -334,8 +352,13 @@ impl AccountResult {
         let uri = account_uri(&a.account_id);
         AccountResult {
             subresource_uris: BTreeMap::from([
+                ("applications", format!("{uri}/Applications")),
                 ("calls", format!("{uri}/Calls")),
                 ("conferences", format!("{uri}/Conferences")),
+                (
+                    "incomingPhoneNumbers",
+                    format!("{uri}/IncomingPhoneNumbers"),
+                ),
                 ("recordings", format!("{uri}/Recordings")),
             ]),
             resource: Resource::new(uri, &a.stamp),
@@ -360,14 +383,15 @@ pub struct ConferenceList {
 }
 
 impl ConferenceList {
-    /// Filters `all` (oldest first) and cuts the requested page.
+    /// Filters `all` (oldest first), newest first (see [`super::page`]), and cuts the requested page.
     pub fn build(
         account_id: &str,
         all: &[ConferenceView],
         filter: &ConferenceFilter,
         request: &PageRequest,
     ) -> Self {
-        let matching: Vec<&ConferenceView> = all.iter().filter(|c| filter.matches(c)).collect();
+        let matching: Vec<&ConferenceView> =
+            all.iter().rev().filter(|c| filter.matches(c)).collect();
         let path = format!("{}/Conferences", account_uri(account_id));
         let (page, items) = paginate(matching, request, &path);
         ConferenceList {
@@ -391,7 +415,7 @@ pub struct ConferenceParticipantList {
 }
 
 impl ConferenceParticipantList {
-    /// Filters the participants of `conference_id` (in join order) and cuts the requested page.
+    /// Filters the participants of `conference_id` (in join order), newest first, and cuts the requested page.
     pub fn build(
         account_id: &str,
         conference_id: &str,
@@ -399,7 +423,8 @@ impl ConferenceParticipantList {
         filter: &ParticipantFilter,
         request: &PageRequest,
     ) -> Self {
-        let matching: Vec<&ParticipantView> = all.iter().filter(|p| filter.matches(p)).collect();
+        let matching: Vec<&ParticipantView> =
+            all.iter().rev().filter(|p| filter.matches(p)).collect();
         let path = format!("{}/Participants", conference_uri(account_id, conference_id));
         let (page, items) = paginate(matching, request, &path);
         ConferenceParticipantList {
@@ -423,14 +448,14 @@ pub struct CallList {
 }
 
 impl CallList {
-    /// Filters `all` (oldest first) and cuts the requested page.
+    /// Filters `all` (oldest first), newest first (see [`super::page`]), and cuts the requested page.
     pub fn build(
         account_id: &str,
         all: &[CallView],
         filter: &CallFilter,
         request: &PageRequest,
     ) -> Self {
-        let matching: Vec<&CallView> = all.iter().filter(|c| filter.matches(c)).collect();
+        let matching: Vec<&CallView> = all.iter().rev().filter(|c| filter.matches(c)).collect();
         let path = format!("{}/Calls", account_uri(account_id));
         let (page, items) = paginate(matching, request, &path);
         CallList {
@@ -454,7 +479,7 @@ pub struct RecordingList {
 }
 
 impl RecordingList {
-    /// Filters `all` (oldest first; already narrowed to the route's conference or call) and cuts the requested
+    /// Filters `all` (oldest first; already narrowed to the route's conference or call), newest first, and cuts the requested
     /// page. `list_path` is the list's own path (`/Accounts/…/Recordings`, `…/Conferences/{id}/Recordings` or
     /// `…/Calls/{id}/Recordings`), which `nextPageUri` repeats.
     pub fn build(
@@ -464,13 +489,265 @@ impl RecordingList {
         filter: &RecordingFilter,
         request: &PageRequest,
     ) -> Self {
-        let matching: Vec<&RecordingView> = all.iter().filter(|r| filter.matches(r)).collect();
+        let matching: Vec<&RecordingView> =
+            all.iter().rev().filter(|r| filter.matches(r)).collect();
         let (page, items) = paginate(matching, request, list_path);
         RecordingList {
             page,
             recordings: items
                 .into_iter()
                 .map(|r| RecordingResult::new(account_id, r))
+                .collect(),
+        }
+    }
+}
+
+/// `ApplicationResult`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationResult {
+    /// uri, dateCreated, dateUpdated, revision.
+    #[serde(flatten)]
+    pub resource: Resource,
+    /// `AC…`.
+    pub account_id: String,
+    /// `AP…`.
+    pub application_id: String,
+    /// A description.
+    pub alias: Option<String>,
+    /// `inboundCall` of calls to its numbers.
+    pub voice_url: Option<String>,
+    /// When `voiceUrl` fails or times out.
+    pub voice_fallback_url: Option<String>,
+    /// `outDialApiConnect` of calls made with it.
+    pub call_connect_url: Option<String>,
+    /// `callStatus` of its calls.
+    pub status_callback_url: Option<String>,
+    /// SMS to its numbers.
+    pub sms_url: Option<String>,
+    /// SMS fallback.
+    pub sms_fallback_url: Option<String>,
+}
+
+impl ApplicationResult {
+    /// The result for an application of `account_id`.
+    pub fn new(account_id: &str, a: &ApplicationView) -> Self {
+        let app = &a.application;
+        ApplicationResult {
+            resource: Resource::new(application_uri(account_id, &a.application_id), &a.stamp),
+            account_id: account_id.to_owned(),
+            application_id: a.application_id.clone(),
+            alias: app.alias.clone(),
+            voice_url: app.voice_url.clone(),
+            voice_fallback_url: app.voice_fallback_url.clone(),
+            call_connect_url: app.call_connect_url.clone(),
+            status_callback_url: app.status_callback_url.clone(),
+            sms_url: app.sms_url.clone(),
+            sms_fallback_url: app.sms_fallback_url.clone(),
+        }
+    }
+}
+
+/// `ApplicationList`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ApplicationList {
+    /// Where this page is.
+    #[serde(flatten)]
+    pub page: PageInfo,
+    /// The applications on this page.
+    pub applications: Vec<ApplicationResult>,
+}
+
+impl ApplicationList {
+    /// Filters `all` (oldest first), newest first, and cuts the requested page.
+    pub fn build(
+        account_id: &str,
+        all: &[ApplicationView],
+        filter: &ApplicationFilter,
+        request: &PageRequest,
+    ) -> Self {
+        let matching: Vec<&ApplicationView> =
+            all.iter().rev().filter(|a| filter.matches(a)).collect();
+        let path = format!("{}/Applications", account_uri(account_id));
+        let (page, items) = paginate(matching, request, &path);
+        ApplicationList {
+            page,
+            applications: items
+                .into_iter()
+                .map(|a| ApplicationResult::new(account_id, a))
+                .collect(),
+        }
+    }
+}
+
+/// `Capabilities` of an incoming number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Capabilities {
+    /// Calls.
+    pub voice: bool,
+    /// SMS.
+    pub sms: bool,
+    /// A toll-free number.
+    pub toll_free: bool,
+    /// 10DLC messaging.
+    #[serde(rename = "tenDLC")]
+    pub ten_dlc: bool,
+    /// A short code.
+    pub short_code: bool,
+}
+
+/// `IncomingNumberResult`: one of the account's numbers, with the Python SDK 5.4.1 model's fields (the spec's
+/// deprecated `voiceEnabled`/`smsEnabled` are not in it: `capabilities` says the same). The sandbox's numbers
+/// take calls and SMS, are not toll-free, 10DLC or short codes, have no campaign, no region or country (the
+/// scenario gives none) and are not offnet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IncomingNumberResult {
+    /// uri, dateCreated, dateUpdated, revision.
+    #[serde(flatten)]
+    pub resource: Resource,
+    /// What it can do.
+    pub capabilities: Capabilities,
+    /// The campaign registry's id: none.
+    pub campaign_id: Option<String>,
+    /// `PN…`.
+    pub phone_number_id: String,
+    /// `AC…`.
+    pub account_id: String,
+    /// The application it points at.
+    pub application_id: String,
+    /// E.164.
+    pub phone_number: String,
+    /// A description.
+    pub alias: Option<String>,
+    /// State or province.
+    pub region: Option<String>,
+    /// Country.
+    pub country: Option<String>,
+    /// Registered as an offnet number.
+    pub offnet: bool,
+    /// Toll-free campaign details: none.
+    pub tfn: Option<serde_json::Value>,
+}
+
+impl IncomingNumberResult {
+    /// The result for a number of `account_id`.
+    pub fn new(account_id: &str, n: &IncomingNumberView) -> Self {
+        IncomingNumberResult {
+            resource: Resource::new(
+                incoming_number_uri(account_id, &n.phone_number_id),
+                &n.stamp,
+            ),
+            capabilities: Capabilities {
+                voice: true,
+                sms: true,
+                toll_free: false,
+                ten_dlc: false,
+                short_code: false,
+            },
+            campaign_id: None,
+            phone_number_id: n.phone_number_id.clone(),
+            account_id: account_id.to_owned(),
+            application_id: n.application_id.clone(),
+            phone_number: n.phone_number.clone(),
+            alias: n.alias.clone(),
+            region: None,
+            country: None,
+            offnet: false,
+            tfn: None,
+        }
+    }
+}
+
+/// `IncomingNumberList`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IncomingNumberList {
+    /// Where this page is.
+    #[serde(flatten)]
+    pub page: PageInfo,
+    /// The numbers on this page.
+    pub incoming_phone_numbers: Vec<IncomingNumberResult>,
+}
+
+impl IncomingNumberList {
+    /// Filters `all` (oldest first), newest first, and cuts the requested page.
+    pub fn build(
+        account_id: &str,
+        all: &[IncomingNumberView],
+        filter: &IncomingNumberFilter,
+        request: &PageRequest,
+    ) -> Self {
+        let matching: Vec<&IncomingNumberView> =
+            all.iter().rev().filter(|n| filter.matches(n)).collect();
+        let path = format!("{}/IncomingPhoneNumbers", account_uri(account_id));
+        let (page, items) = paginate(matching, request, &path);
+        IncomingNumberList {
+            page,
+            incoming_phone_numbers: items
+                .into_iter()
+                .map(|n| IncomingNumberResult::new(account_id, n))
+                .collect(),
+        }
+    }
+}
+
+/// `LogResult`: one log entry of a call.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogResult {
+    /// Microseconds since the Unix epoch (spec: "represented as microseconds since the Unix Epoch").
+    pub timestamp: u64,
+    /// `info`, `warning` or `error`.
+    pub level: &'static str,
+    /// The request that caused it: the sandbox keeps none.
+    pub request_id: Option<String>,
+    /// `AC…`.
+    pub account_id: String,
+    /// `CA…`.
+    pub call_id: String,
+    /// What happened.
+    pub message: String,
+    /// The facts as fields.
+    pub metadata: serde_json::Value,
+}
+
+impl LogResult {
+    /// The result for a log entry of `account_id`.
+    pub fn new(account_id: &str, l: &LogView) -> Self {
+        LogResult {
+            timestamp: l.at_ms.saturating_mul(1000),
+            level: l.level.as_str(),
+            request_id: None,
+            account_id: account_id.to_owned(),
+            call_id: l.call_id.clone(),
+            message: l.message.clone(),
+            metadata: l.metadata.clone(),
+        }
+    }
+}
+
+/// `LogList`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LogList {
+    /// Where this page is.
+    #[serde(flatten)]
+    pub page: PageInfo,
+    /// The log entries on this page.
+    pub logs: Vec<LogResult>,
+}
+
+impl LogList {
+    /// The log of call `call_id` (`all` oldest first), newest first, cut to the requested page.
+    pub fn build(account_id: &str, call_id: &str, all: &[LogView], request: &PageRequest) -> Self {
+        let path = format!("{}/Logs", call_uri(account_id, call_id));
+        let (page, items) = paginate(all.iter().rev().collect(), request, &path);
+        LogList {
+            page,
+            logs: items
+                .into_iter()
+                .map(|l| LogResult::new(account_id, l))
                 .collect(),
         }
     }

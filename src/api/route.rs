@@ -6,18 +6,22 @@
 use super::body;
 use super::error::ApiError;
 use super::query::{
-    CallFilter, ConferenceFilter, ParticipantFilter, RecordingFilter, RecordingScope,
+    ApplicationFilter, CallFilter, CallLogFilter, ConferenceFilter, IncomingNumberFilter,
+    ParticipantFilter, RecordingFilter, RecordingScope,
 };
 use super::{ApiRequest, HttpRequest, RecordingFileKind};
 
 /// The collection names under an account, for the "paths are case-sensitive" hint.
-const COLLECTIONS: [&str; 6] = [
+const COLLECTIONS: [&str; 9] = [
     "Conferences",
     "Participants",
     "Calls",
     "Recordings",
     "Stream",
     "Download",
+    "Logs",
+    "Applications",
+    "IncomingPhoneNumbers",
 ];
 
 /// What a path names, before the method is looked at.
@@ -31,6 +35,11 @@ enum Resource<'p> {
     Calls,
     Call(&'p str),
     CallRecordings(&'p str),
+    CallLogs(&'p str),
+    Applications,
+    Application(&'p str),
+    IncomingNumbers,
+    IncomingNumber(&'p str),
     Recordings,
     Recording(&'p str),
     RecordingFile(&'p str, RecordingFileKind),
@@ -43,6 +52,11 @@ impl Resource<'_> {
             | Resource::Participants(_)
             | Resource::ConferenceRecordings(_)
             | Resource::CallRecordings(_)
+            | Resource::CallLogs(_)
+            | Resource::Applications
+            | Resource::Application(_)
+            | Resource::IncomingNumbers
+            | Resource::IncomingNumber(_)
             | Resource::Recordings
             | Resource::RecordingFile(..) => &["GET"],
             Resource::Conferences
@@ -66,6 +80,11 @@ fn resolve<'p>(segments: &[&'p str]) -> Option<Resource<'p>> {
         ["Calls"] => Resource::Calls,
         ["Calls", id] => Resource::Call(id),
         ["Calls", id, "Recordings"] => Resource::CallRecordings(id),
+        ["Calls", id, "Logs"] => Resource::CallLogs(id),
+        ["Applications"] => Resource::Applications,
+        ["Applications", id] => Resource::Application(id),
+        ["IncomingPhoneNumbers"] => Resource::IncomingNumbers,
+        ["IncomingPhoneNumbers", id] => Resource::IncomingNumber(id),
         ["Recordings"] => Resource::Recordings,
         ["Recordings", id] => Resource::Recording(id),
         ["Recordings", id, "Stream"] => Resource::RecordingFile(id, RecordingFileKind::Stream),
@@ -107,7 +126,7 @@ pub fn parse(request: &HttpRequest, account_id: &str) -> Result<ApiRequest, ApiE
             .is_some_and(|s| s.eq_ignore_ascii_case("accounts"))
         {
             hint(&["Accounts"]).or(Some(
-                "paths start with /Accounts/{accountId}, then /Conferences, /Calls or /Recordings"
+                "paths start with /Accounts/{accountId}, then /Conferences, /Calls, /Recordings, /Applications or /IncomingPhoneNumbers"
                     .to_owned(),
             ))
         } else {
@@ -224,6 +243,30 @@ pub fn parse(request: &HttpRequest, account_id: &str) -> Result<ApiRequest, ApiE
                 call_id: id(call),
                 filter,
                 page,
+            }
+        }
+        ("GET", Resource::CallLogs(call)) => ApiRequest::ListCallLogs {
+            call_id: id(call),
+            page: CallLogFilter::parse(query)?,
+        },
+        ("GET", Resource::Applications) => {
+            let (filter, page) = ApplicationFilter::parse(query)?;
+            ApiRequest::ListApplications { filter, page }
+        }
+        ("GET", Resource::Application(a)) => {
+            no_query(query)?;
+            ApiRequest::GetApplication {
+                application_id: id(a),
+            }
+        }
+        ("GET", Resource::IncomingNumbers) => {
+            let (filter, page) = IncomingNumberFilter::parse(query)?;
+            ApiRequest::ListIncomingNumbers { filter, page }
+        }
+        ("GET", Resource::IncomingNumber(n)) => {
+            no_query(query)?;
+            ApiRequest::GetIncomingNumber {
+                phone_number_id: id(n),
             }
         }
         ("GET", Resource::Recordings) => {

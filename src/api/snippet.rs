@@ -531,7 +531,8 @@ mod tests {
             script.contains("host=BASE_URL + \"/apiserver\","),
             "{script}"
         );
-        let paged = req(Method::Get, "/Conferences", &[("cursor", "1")], None);
+        let cursor = crate::api::PageRequest::cursor(1, &[]);
+        let paged = req(Method::Get, "/Conferences", &[("cursor", &cursor)], None);
         let script = python_sdk(&paged, DEFAULT_BASE_URL, "AC1", "KEY");
         assert!(script.contains("api_client.param_serialize("), "{script}");
         assert!(script.contains("get_next_page"), "{script}");

@@ -22,9 +22,9 @@ fn err(method: &str, rel: &str, body: &str) -> ApiError {
     req(method, rel, body).expect_err("the request must be refused")
 }
 
-fn page(cursor: u32) -> PageRequest {
+fn page(page: u32) -> PageRequest {
     PageRequest {
-        cursor,
+        page,
         params: vec![],
     }
 }
@@ -307,7 +307,8 @@ fn unknown_paths_are_404_with_a_hint() {
     let e = err("GET", "/Queues", "");
     assert_eq!((e.status, e.code), (404, 1));
     assert!(
-        e.message.contains("/Conferences, /Calls and /Recordings"),
+        e.message
+            .contains("/Conferences, /Calls, /Recordings, /Applications and /IncomingPhoneNumbers"),
         "{}",
         e.message
     );
@@ -627,7 +628,7 @@ fn full_bodies_read_every_field() {
 fn list_filters_are_read_and_bad_ones_refused() {
     let r = req(
         "GET",
-        "/Conferences?status=inProgress&alias=stand+up&dateCreated=2026-06-03&cursor=2",
+        "/Conferences?status=inProgress&alias=stand+up&dateCreated=2026-06-03",
         "",
     )
     .unwrap();
@@ -640,7 +641,7 @@ fn list_filters_are_read_and_bad_ones_refused() {
         filter.date_created.map(|d| (d.year, d.month, d.day)),
         Some((2026, 6, 3))
     );
-    assert_eq!(page.cursor, 2);
+    assert_eq!(page.page, 0);
     assert_eq!(
         page.params,
         vec![
@@ -648,6 +649,31 @@ fn list_filters_are_read_and_bad_ones_refused() {
             ("alias".to_owned(), "stand up".to_owned()),
             ("dateCreated".to_owned(), "2026-06-03".to_owned())
         ]
+    );
+    // The cursor alone brings the filters back (freeclimb-cli sends only `?cursor=`).
+    let cursor = PageRequest::cursor(2, &page.params);
+    let r = req("GET", &format!("/Conferences?cursor={cursor}"), "").unwrap();
+    let ApiRequest::ListConferences {
+        filter: again,
+        page: next,
+    } = r
+    else {
+        panic!("{r:?}")
+    };
+    assert_eq!((again, next.page, next.params), (filter, 2, page.params));
+    // A cursor with filters beside it, or from another list, is refused and says why.
+    let e = err("GET", &format!("/Conferences?alias=x&cursor={cursor}"), "");
+    assert_eq!((e.status, e.code), (400, 9));
+    assert!(
+        e.message.contains("came with the filter alias"),
+        "{}",
+        e.message
+    );
+    let e = err("GET", &format!("/Calls?cursor={cursor}"), "");
+    assert!(
+        e.message.contains("belongs to another list"),
+        "{}",
+        e.message
     );
 
     let r = req("GET", "/Calls?active=true&status=noAnswer&applicationId=AP1&applicationId=AP2&startTime=2026-06-03%2014:05:00", "").unwrap();
@@ -692,7 +718,11 @@ fn list_filters_are_read_and_bad_ones_refused() {
             "staus",
             "did you mean `status`?",
         ),
-        ("/Conferences?cursor=next", "cursor", "a page number"),
+        (
+            "/Conferences?cursor=next",
+            "cursor",
+            "does not hold a conflab cursor",
+        ),
         ("/Calls?active=1", "active", "true or false"),
         (
             "/Calls?endTime=2026-06-03",

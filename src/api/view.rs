@@ -71,7 +71,8 @@ pub struct ParticipantView {
     pub listen: bool,
     /// `dtmfPassThrough`.
     pub dtmf_pass_through: bool,
-    /// `startConfOnEnter`.
+    /// `startConfOnEnter`: whether this participant's join started the conference (spec
+    /// `ConferenceParticipantResult`), not the AddToConference attribute.
     pub start_conf_on_enter: bool,
     /// Joined at, last changed at, revision.
     pub stamp: Stamp,
@@ -186,4 +187,68 @@ pub struct AccountView {
     pub status: AccountStatus,
     /// Creation, last change, revision.
     pub stamp: Stamp,
+}
+
+/// An application, as the engine sees it: one of the scenario's `applications`, or the own application of a
+/// number whose URLs are written on it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApplicationView {
+    /// `AP…`.
+    pub application_id: String,
+    /// Its URLs and alias.
+    pub application: crate::scenario::Application,
+    /// Creation, last change, revision.
+    pub stamp: Stamp,
+}
+
+/// One of the account's incoming phone numbers, as the engine sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IncomingNumberView {
+    /// `PN…`.
+    pub phone_number_id: String,
+    /// E.164.
+    pub phone_number: String,
+    /// The application it points at.
+    pub application_id: String,
+    /// `alias`.
+    pub alias: Option<String>,
+    /// Creation, last change, revision.
+    pub stamp: Stamp,
+}
+
+/// `LogLevel`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogLevel {
+    /// `info`.
+    Info,
+    /// `warning`.
+    Warning,
+    /// `error`.
+    Error,
+}
+
+impl LogLevel {
+    /// The wire spelling.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Info => "info",
+            Self::Warning => "warning",
+            Self::Error => "error",
+        }
+    }
+}
+
+/// One log entry of a call, as the engine knows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogView {
+    /// When, in virtual unix milliseconds.
+    pub at_ms: u64,
+    /// How serious.
+    pub level: LogLevel,
+    /// The call.
+    pub call_id: String,
+    /// What happened, in a sentence.
+    pub message: String,
+    /// The facts as fields.
+    pub metadata: serde_json::Value,
 }

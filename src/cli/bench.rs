@@ -342,6 +342,7 @@ fn lifecycle(n: usize, live: usize) -> (u64, f64) {
             voice_url: Some(IN.to_owned()),
             status_callback_url: Some("https://app.test/calls".to_owned()),
             call_connect_url: None,
+            ..NumberConfig::default()
         },
     );
     let config = Config {
@@ -354,6 +355,7 @@ fn lifecycle(n: usize, live: usize) -> (u64, f64) {
             kind: crate::wire::AccountType::Full,
             verified_numbers: Vec::new(),
         },
+        applications: BTreeMap::new(),
         numbers,
         phones: BTreeMap::new(),
         webhook_timeout_ms: crate::engine::WEBHOOK_TIMEOUT_MS,

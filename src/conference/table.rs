@@ -153,7 +153,13 @@ pub const TABLE: &[Row] = &[
             "{who} created the conference; it waits for participants",
         )],
         unchanged: "",
-        sandbox_choice: None,
+        // Spec `CreateConferenceWebhook` is sent "to statusCallbackUrl or actionUrl" with `status` "present only
+        // if statusCallbackUrl is being invoked"; the REST reference lists `empty` among the status callbacks
+        // but also says "there is no status callback posted for creating" (docs.freeclimb.com/reference/
+        // create-a-conference). conflab sends it.
+        sandbox_choice: Some(
+            "creation is reported to statusCallbackUrl as createConference with status empty (spec CreateConferenceWebhook; the REST reference also says no status callback is posted for creating)",
+        ),
     },
     row(Empty, Trigger::Join, &[POPULATE]),
     choice(

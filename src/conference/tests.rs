@@ -129,6 +129,9 @@ const REST_EMPTY: Option<&str> = Some("what REST status=empty does");
 // 1. Every transition (one test per row of TABLE)
 // ---------------------------------------------------------------------------------------------------------------
 
+/// The creation row's sandbox choice (how creation is reported), as `TABLE` says it.
+const CREATION_CHOICE: Option<&str> = crate::conference::table::TABLE[0].sandbox_choice;
+
 #[test]
 fn create_reports_empty_from_nothing() {
     let (c, outcome) = Conference::create(conf_id(1), settings(true), "Operator");
@@ -139,7 +142,7 @@ fn create_reports_empty_from_nothing() {
                 None,
                 Empty,
                 "Operator created the conference; it waits for participants",
-                None
+                CREATION_CHOICE
             )],
             vec![]
         )
@@ -711,7 +714,7 @@ fn registry_create_lists_conferences_in_creation_order() {
                     None,
                     Empty,
                     "Operator created the conference; it waits for participants",
-                    None
+                    CREATION_CHOICE
                 )
             }],
             vec![]

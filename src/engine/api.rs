@@ -5,12 +5,14 @@
 
 use super::Engine;
 use crate::api::resource::{
-    AccountResult, CallList, CallResult, ConferenceList, ConferenceParticipantList,
-    ConferenceParticipantResult, ConferenceResult, RecordingList, RecordingResult, account_uri,
-    call_uri, conference_uri,
+    AccountResult, ApplicationList, ApplicationResult, CallList, CallResult, ConferenceList,
+    ConferenceParticipantList, ConferenceParticipantResult, ConferenceResult, IncomingNumberList,
+    IncomingNumberResult, LogList, RecordingList, RecordingResult, account_uri, call_uri,
+    conference_uri,
 };
 use crate::api::view::{
-    AccountStatus, AccountView, CallView, ConferenceView, ParticipantView, RecordingView, Stamp,
+    AccountStatus, AccountView, ApplicationView, CallView, ConferenceView, IncomingNumberView,
+    LogLevel, LogView, ParticipantView, RecordingView, Stamp,
 };
 use crate::api::{
     ApiError, ApiRequest, ApiResponse, HttpRequest, UpdateCallStatus, UpdateConferenceStatus,
@@ -74,18 +76,21 @@ impl Engine {
         c.participants()
             .iter()
             .map(|p| {
-                let (joined, updated, revision) = self
+                let (joined, updated, revision, started) = self
                     .call_index
                     .get(&p.call_id)
                     .and_then(|&ix| self.calls[ix].leg.as_ref())
-                    .map_or((0, 0, 1), |l| (l.joined_at, l.updated_at, l.revision));
+                    .map_or((0, 0, 1, false), |l| {
+                        (l.joined_at, l.updated_at, l.revision, l.started_conference)
+                    });
                 ParticipantView {
                     conference_id: conference_id.to_owned(),
                     call_id: p.call_id.clone(),
                     talk: p.flags.talk,
                     listen: p.flags.listen,
                     dtmf_pass_through: p.flags.dtmf_pass_through,
-                    start_conf_on_enter: p.flags.start_conf_on_enter,
+                    // Whether this join started the conference (spec `ConferenceParticipantResult`).
+                    start_conf_on_enter: started,
                     stamp: self.stamp(joined, updated, revision),
                 }
             })
@@ -109,7 +114,7 @@ impl Engine {
             end_ms: c.ended_at.map(|t| self.unix_ms(t)),
             answered_by: None,
             caller_name: None,
-            application_id: None,
+            application_id: c.application_id.clone(),
             audio_stream_duration_sec: None,
             stamp: self.stamp(c.created_at, updated, c.revision),
         }
@@ -129,6 +134,115 @@ impl Engine {
                 stamp: self.stamp(r.started_at, r.stopped_at.unwrap_or(r.started_at), 1),
             })
             .collect()
+    }
+
+    /// The account's applications, oldest first: the scenario's (by id), then each number's own (by number).
+    /// All exist from the start of the run, so they are created at virtual time 0.
+    fn application_views(&self) -> Vec<ApplicationView> {
+        let named = self
+            .config
+            .applications
+            .iter()
+            .map(|(id, app)| (id.clone(), app.clone()));
+        let own = self
+            .config
+            .numbers
+            .iter()
+            .filter(|(_, n)| n.own_application)
+            .map(|(number, n)| {
+                let mut app = (*n.application).clone();
+                // The own application is named after its number, so that a list of them reads.
+                app.alias = Some(format!("{number}'s own application"));
+                (n.application_id.clone(), app)
+            });
+        named
+            .chain(own)
+            .map(|(application_id, application)| ApplicationView {
+                application_id,
+                application,
+                stamp: self.stamp(0, 0, 1),
+            })
+            .collect()
+    }
+
+    /// The account's numbers, oldest first (by number: all exist from the start, or from the `set` step that
+    /// added them).
+    fn incoming_number_views(&self) -> Vec<IncomingNumberView> {
+        self.config
+            .numbers
+            .iter()
+            .filter_map(|(number, n)| {
+                Some(IncomingNumberView {
+                    phone_number_id: self.number_ids.get(number)?.clone(),
+                    phone_number: number.clone(),
+                    application_id: n.application_id.clone(),
+                    alias: n.alias.clone(),
+                    stamp: self.stamp(0, 0, 1),
+                })
+            })
+            .collect()
+    }
+
+    /// What the engine knows of call `ix` as FreeClimb's call logs (spec `LogResult`), oldest first: its
+    /// creation, its answer, and its end with the reason. The sandbox keeps no log of each request FreeClimb
+    /// made, so only these three entries exist (sandbox choice); the webhooks are in the event log.
+    fn call_logs(&self, ix: usize) -> Vec<LogView> {
+        let c = &self.calls[ix].call;
+        let entry =
+            |at: u64, level: LogLevel, message: String, metadata: serde_json::Value| LogView {
+                at_ms: self.unix_ms(at),
+                level,
+                call_id: c.id.clone(),
+                message,
+                metadata,
+            };
+        let mut logs = vec![entry(
+            c.created_at,
+            LogLevel::Info,
+            format!(
+                "Call {} created ({}, from {} to {})",
+                c.id,
+                c.direction.as_str(),
+                c.from,
+                c.to
+            ),
+            serde_json::json!({"direction": c.direction.as_str(), "from": c.from, "to": c.to}),
+        )];
+        if let Some(at) = c.connected_at {
+            logs.push(entry(
+                at,
+                LogLevel::Info,
+                format!("Call {} answered", c.id),
+                serde_json::json!({"callStatus": "inProgress"}),
+            ));
+        }
+        if let (Some(at), Some(reason)) = (c.ended_at, c.ended_reason) {
+            // An answered call that ended is routine; one that never connected is worth a warning.
+            let level = if c.connected_at.is_some() {
+                LogLevel::Info
+            } else {
+                LogLevel::Warning
+            };
+            logs.push(entry(
+                at,
+                level,
+                format!("Call {} ended: {} ({})", c.id, c.status, reason.as_str()),
+                serde_json::json!({"callStatus": c.status.as_str(), "callEndedReason": reason.as_str()}),
+            ));
+        }
+        logs
+    }
+
+    /// Application `id`: one of the scenario's, or the own application of one of the account's numbers.
+    fn application(&self, id: &str) -> Option<(String, crate::scenario::Application)> {
+        if let Some(app) = self.config.applications.get(id) {
+            return Some((id.to_owned(), app.clone()));
+        }
+        self.config
+            .numbers
+            .values()
+            .find(|n| n.own_application && n.application_id == id)
+            .map(|n| (id.to_owned(), (*n.application).clone()))
     }
 
     fn call_ix(&self, call_id: &str) -> Result<usize, ApiError> {
@@ -258,14 +372,6 @@ impl Engine {
                 update,
             } => {
                 self.update_participant(conference_id, call_id, *update)?;
-                if let Some(leg) = self
-                    .call_index
-                    .get(call_id)
-                    .and_then(|&ix| self.calls[ix].leg.as_mut())
-                {
-                    leg.revision += 1;
-                    leg.updated_at = self.now;
-                }
                 Ok(ok(&self.participant_result(
                     &account_id,
                     conference_id,
@@ -302,12 +408,40 @@ impl Engine {
                 {
                     return Err(ApiError::trial_unverified(&m.to));
                 }
+                // `from` must be one of the account's numbers, or the To/From of a call FreeClimb made to the
+                // app (spec `MakeCallRequest.from`); otherwise FreeClimb refuses the call (code 46).
+                let owned = self.config.numbers.contains_key(&m.from)
+                    || self
+                        .calls
+                        .iter()
+                        .any(|c| c.call.from == m.from || c.call.to == m.from);
+                if !owned {
+                    return Err(ApiError::from_not_owned(&m.from));
+                }
                 let number = self
                     .config
                     .numbers
                     .get(&m.from)
                     .cloned()
                     .unwrap_or_default();
+                // `applicationId`: the call uses the application's callConnectUrl (unless the request gives
+                // one) and statusCallbackUrl (spec `MakeCallRequest.applicationId`); without it, the `from`
+                // number's application (sandbox choice).
+                let application = match &m.application_id {
+                    Some(id) => Some(
+                        self.application(id)
+                            .ok_or_else(|| ApiError::unknown_application(id))?,
+                    ),
+                    None => None,
+                };
+                let (application_id, app_connect, status_callback_url) = match application {
+                    Some((id, app)) => (Some(id), app.call_connect_url, app.status_callback_url),
+                    None => (
+                        (!number.application_id.is_empty()).then(|| number.application_id.clone()),
+                        number.call_connect_url.clone(),
+                        number.status_callback_url.clone(),
+                    ),
+                };
                 let parent = match &m.parent_call_id {
                     Some(p) => Some(self.call_ix(p)?),
                     None => None,
@@ -333,22 +467,23 @@ impl Engine {
                 let connect = m
                     .call_connect_url
                     .clone()
-                    .or(number.call_connect_url.clone())
+                    .or(app_connect)
                     .or_else(|| parent.and_then(|p| self.calls[p].call.call_connect_url.clone()))
                     .ok_or_else(|| {
                         ApiError::missing_field(
                             "/callConnectUrl",
-                            "a callConnectUrl (the number in `from` has none in the scenario, so the call would have no PerCL)",
+                            "a callConnectUrl (neither the application nor the number in `from` has one in the scenario, so the call would have no PerCL)",
                         )
                     })?;
                 let ix = self.new_call_quiet(
                     &m.from,
                     &m.to,
                     m.parent_call_id.clone(),
-                    number.status_callback_url.clone(),
+                    status_callback_url,
                     connect,
                     m.timeout_sec,
                 );
+                self.calls[ix].call.application_id = application_id;
                 if m.send_digits.is_some() || m.if_machine.is_some() {
                     self.note(
                         Some(ix),
@@ -395,6 +530,43 @@ impl Engine {
                     ),
                 }
                 Ok(ApiResponse::empty(202))
+            }
+            ApiRequest::ListCallLogs { call_id, page } => {
+                let ix = self.call_ix(call_id)?;
+                Ok(ok(&LogList::build(
+                    &account_id,
+                    call_id,
+                    &self.call_logs(ix),
+                    page,
+                )))
+            }
+            ApiRequest::ListApplications { filter, page } => Ok(ok(&ApplicationList::build(
+                &account_id,
+                &self.application_views(),
+                filter,
+                page,
+            ))),
+            ApiRequest::GetApplication { application_id } => {
+                let view = self
+                    .application_views()
+                    .into_iter()
+                    .find(|a| &a.application_id == application_id)
+                    .ok_or_else(|| ApiError::unknown_application(application_id))?;
+                Ok(ok(&ApplicationResult::new(&account_id, &view)))
+            }
+            ApiRequest::ListIncomingNumbers { filter, page } => Ok(ok(&IncomingNumberList::build(
+                &account_id,
+                &self.incoming_number_views(),
+                filter,
+                page,
+            ))),
+            ApiRequest::GetIncomingNumber { phone_number_id } => {
+                let view = self
+                    .incoming_number_views()
+                    .into_iter()
+                    .find(|n| &n.phone_number_id == phone_number_id)
+                    .ok_or_else(|| ApiError::unknown_phone_number(phone_number_id))?;
+                Ok(ok(&IncomingNumberResult::new(&account_id, &view)))
             }
             ApiRequest::ListCallRecordings {
                 call_id,

@@ -93,6 +93,9 @@ pub struct Call {
     pub call_connect_url: Option<String>,
     /// The phone number id (`PN…`) of the account's number on this call, if any.
     pub phone_number_id: Option<String>,
+    /// The application (`AP…`) that handles the call: the dialled number's (inbound), Make a Call's
+    /// `applicationId` or the `from` number's (REST); `None` for OutDial children.
+    pub application_id: Option<String>,
     /// Virtual ms: created, answered, ended.
     pub created_at: u64,
     /// When the far end answered.

@@ -1,6 +1,6 @@
 //! The engine's glue to the conference state machine ([`crate::conference`]): it runs the operation there and
-//! turns the [`Outcome`] into events, `conferenceStatus` webhooks, recordings and media changes. No conference
-//! status logic lives here.
+//! turns the [`Outcome`] into events, status webhooks (`createConference` at creation, then `conferenceStatus`),
+//! the `waitUrl` GET, recordings and media changes. No conference status logic lives here.
 
 use super::media::{BEEP_HZ, BEEP_MS, MediaChange, Member};
 use super::{Activity, ConfMeta, Engine, Event, Leg, Output, Timer};
@@ -24,7 +24,8 @@ pub(crate) enum Exit {
 }
 
 impl Engine {
-    /// Creates a conference; reports `empty` to its statusCallbackUrl. Returns its id.
+    /// Creates a conference; reports its creation (`createConference`, status `empty`) to its statusCallbackUrl.
+    /// Returns its id.
     pub(crate) fn create_conference(
         &mut self,
         settings: ConferenceSettings,
@@ -56,10 +57,59 @@ impl Engine {
                 revision: 1,
                 recording: None,
                 wait_music_on: false,
+                wait_url_failed: false,
             },
         );
         self.apply_outcome(&id, outcome, cause);
+        if let Some(url) = self
+            .conference(&id)
+            .and_then(|c| c.settings().wait_url.clone())
+        {
+            self.fetch_wait_url(&id, url);
+        }
         id
+    }
+
+    /// FreeClimb GETs the `waitUrl` once, when the conference is created ("always fetched using HTTP GET and
+    /// is fetched just once – when the Conference is created. The URL must be an audio file that is reachable
+    /// and readable by FreeClimb": `CreateConference` in the SDKs' docs; the REST page adds that it "must
+    /// remain accessible to FreeClimb until the conference is Terminated"). It is a request for audio, not a
+    /// webhook: unsigned, no body, no PerCL back.
+    fn fetch_wait_url(&mut self, conference_id: &str, url: String) {
+        self.next_webhook += 1;
+        let id = self.next_webhook;
+        self.pending.insert(
+            id,
+            super::Pending {
+                purpose: super::Purpose::WaitUrl {
+                    conference_id: conference_id.to_owned(),
+                },
+                url: url.clone(),
+            },
+        );
+        self.set_deadline(id);
+        self.outputs.push_back(Output::Fetch(super::FetchRequest {
+            id,
+            url,
+            purpose: "waitUrl",
+            conference_id: conference_id.to_owned(),
+        }));
+    }
+
+    /// The GET of a conference's `waitUrl` failed (`why`: an HTTP status, a failure, no answer in time): its
+    /// hold music is FreeClimb's default from now on. What FreeClimb does then is not documented beyond "must
+    /// be reachable" (sandbox choice); freeclimb-cli's hint for error 69 is "Ensure the file URL is returning
+    /// a non-empty response body".
+    pub(crate) fn wait_url_failed(&mut self, conference_id: &str, url: &str, why: &str) {
+        if let Some(meta) = self.conf_meta.get_mut(conference_id) {
+            meta.wait_url_failed = true;
+        }
+        self.note_conference(
+            conference_id,
+            format!(
+                "sandbox: the waitUrl {url} {why}, so FreeClimb cannot play it: the conference's hold music is the default one (the waitUrl must be an audio file FreeClimb can fetch until the conference is terminated; freeclimb-cli's hint for error 69: ensure the file URL is returning a non-empty response body)"
+            ),
+        );
     }
 
     /// Reports every transition of `outcome` (event + conferenceStatus webhook) and updates recording and wait
@@ -96,7 +146,22 @@ impl Engine {
             let url = self
                 .conference(conference_id)
                 .and_then(|c| c.settings().status_callback_url.as_deref());
-            if let Some(url) = url {
+            // Creation goes to the statusCallbackUrl as `createConference` with `status: empty` (spec
+            // `CreateConferenceWebhook`: sent "to statusCallbackUrl or actionUrl", `status` "present only if
+            // statusCallbackUrl is being invoked"); every later change is `conferenceStatus`. Sandbox choice:
+            // the REST reference (docs.freeclimb.com/reference/create-a-conference) lists `empty` among the
+            // status callbacks yet says "there is no status callback posted for creating".
+            if let (Some(url), None) = (url, t.from) {
+                let w = Self::build(
+                    url,
+                    &Payload::ConferenceCreated {
+                        account_id: &self.config.account.account_id,
+                        conference_id,
+                        call: cause.map(|ix| self.ctx(ix)),
+                    },
+                );
+                self.tell(w);
+            } else if let Some(url) = url {
                 let recording = ended.map(|rec| {
                     let r = &self.recordings[rec];
                     (r.id.clone(), self.recording_url(&r.id), r.duration_sec())
@@ -127,8 +192,14 @@ impl Engine {
         let record = conf.settings().record;
         let music = status == ConferenceStatus::Populated;
         if music != self.conf_meta.get(conference_id)?.wait_music_on {
-            // The wait URL is copied only when the music changes, not at every status change.
-            let wait_url = conf.settings().wait_url.clone();
+            // The wait URL is copied only when the music changes, not at every status change; after a failed
+            // fetch the default music plays (no URL).
+            let wait_url = conf.settings().wait_url.clone().filter(|_| {
+                !self
+                    .conf_meta
+                    .get(conference_id)
+                    .is_some_and(|m| m.wait_url_failed)
+            });
             if let Some(meta) = self.conf_meta.get_mut(conference_id) {
                 meta.wait_music_on = music;
             }
@@ -238,7 +309,8 @@ impl Engine {
         }
     }
 
-    /// PerCL CreateConference: statusCallbackUrl (`empty`) first, then actionUrl (`createConference`).
+    /// PerCL CreateConference: statusCallbackUrl (`createConference` with status `empty`) first, then actionUrl
+    /// (`createConference` without status, expecting PerCL).
     pub(crate) fn percl_create_conference(&mut self, ix: usize, c: CreateConference) {
         let settings = ConferenceSettings {
             alias: c.alias.clone(),
@@ -274,6 +346,13 @@ impl Engine {
         };
         match self.conferences.join(&a.conference_id, participant) {
             Ok(outcome) => {
+                // REST `startConfOnEnter` is "True if this Participant joining the Conference caused the
+                // Conference to start (status = inProgress)" (spec `ConferenceParticipantResult`), not the
+                // AddToConference attribute: a starter joining a conference already in progress reads false.
+                let started_conference = outcome
+                    .transitions
+                    .iter()
+                    .any(|t| t.to == ConferenceStatus::InProgress);
                 self.bump(ix);
                 self.calls[ix].activity = Activity::InConference;
                 self.calls[ix].conference = Some(a.conference_id.clone());
@@ -292,6 +371,7 @@ impl Engine {
                     joined_at: self.now,
                     updated_at: self.now,
                     revision: 1,
+                    started_conference,
                 });
                 let play_beep = self.play_beep(&a.conference_id);
                 self.apply_outcome(&a.conference_id, outcome, Some(ix));
@@ -393,9 +473,23 @@ impl Engine {
             (Exit::HungUp, None) => {}
             (Exit::Unbridged, None) => {
                 self.note(Some(ix), "removed from the conference without a leaveConferenceUrl, so the call is disconnected".to_owned());
-                self.end_call(ix, R::RemovedFromConference);
+                self.end_call_by_conference(ix, R::RemovedFromConference, conference_id);
             }
         }
+    }
+
+    /// Ends call `ix`, which conference `conference_id` has just let go (terminated, or removed it without a
+    /// leaveConferenceUrl): its `callStatus` names that conference. One rule for every call that ends in or
+    /// because of a conference (a hangup in it, a terminate, a removal that disconnects): `conferenceId` is that
+    /// conference, as a hangup always had it (reference §4.3: the ✱ `conferenceId` is "null unless it concerns
+    /// a conference"; spec `CallStatusWebhook.conferenceId`). A call that left a conference earlier and ends
+    /// later for another reason reports null.
+    pub(crate) fn end_call_by_conference(&mut self, ix: usize, reason: R, conference_id: &str) {
+        if self.calls[ix].call.is_over() {
+            return;
+        }
+        self.finish(ix, reason);
+        self.call_status_hook(ix, Some(conference_id));
     }
 
     /// PerCL RemoveFromConference (the executing call itself).
@@ -443,7 +537,7 @@ impl Engine {
             if let Some(&ix) = self.call_index.get(call_id) {
                 self.calls[ix].leg = None;
                 self.calls[ix].conference = None;
-                self.end_call(ix, R::ConferenceTerminated);
+                self.end_call_by_conference(ix, R::ConferenceTerminated, conference_id);
             }
         }
         self.apply_outcome(conference_id, outcome, cause);
@@ -543,8 +637,14 @@ impl Engine {
         let outcome = self
             .conferences
             .update_participant(conference_id, call_id, update)?;
+        let ix = self.call_index.get(call_id).copied();
+        // Every update counts, REST or PerCL (SetTalk, SetListen, SetDTMFPassThrough): `revision` "is
+        // incremented every time it is updated" (spec `MutableResourceModel`), and `dateUpdated` moves with it.
+        if let Some(leg) = ix.and_then(|ix| self.calls[ix].leg.as_mut()) {
+            leg.revision += 1;
+            leg.updated_at = self.now;
+        }
         if let Some(text) = outcome.unchanged {
-            let ix = self.call_index.get(call_id).copied();
             self.note(ix, text);
         }
         self.bridge(conference_id, false);

@@ -90,6 +90,7 @@ impl Engine {
                 status_callback_url,
                 call_connect_url,
                 phone_number_id: self.number_ids.get(number).cloned(),
+                application_id: None,
                 created_at: self.now,
                 connected_at: None,
                 ended_at: None,
@@ -176,6 +177,7 @@ impl Engine {
             number.call_connect_url.clone(),
             0,
         );
+        self.calls[ix].call.application_id = Some(number.application_id.clone());
         match number.voice_url {
             Some(url) => {
                 let w = Self::build(&url, &Payload::InboundCall { call: self.ctx(ix) });
@@ -282,7 +284,7 @@ impl Engine {
     }
 
     /// Everything of ending a call but the callStatus webhook; returns the conference it was in.
-    fn finish(&mut self, ix: usize, reason: R) -> Option<String> {
+    pub(crate) fn finish(&mut self, ix: usize, reason: R) -> Option<String> {
         self.bump(ix);
         let was = self.calls[ix].call.status;
         self.calls[ix].call.ended_reason = Some(reason);

@@ -109,7 +109,7 @@ impl Engine {
                         format!("webhook to {} failed ({reason}), so the call ends", p.url),
                     );
                 }
-                self.webhook_failed(p);
+                self.webhook_failed(p, &format!("failed ({reason})"));
             }
             WebhookResult::Response { status, .. } if !(200..300).contains(&status) => {
                 if let Some(call) = self.waiting_call(&p, id) {
@@ -121,7 +121,7 @@ impl Engine {
                         ),
                     );
                 }
-                self.webhook_failed(p);
+                self.webhook_failed(p, &format!("answered HTTP {status}"));
             }
             WebhookResult::Response { body, .. } => {
                 if let Purpose::Percl { call } = p.purpose {
@@ -153,7 +153,11 @@ impl Engine {
             && !self.calls[ix].call.is_over()
     }
 
-    pub(crate) fn webhook_failed(&mut self, p: Pending) {
+    /// Webhook (or fetch) `p` failed; `why` says how, for a failed `waitUrl` GET.
+    pub(crate) fn webhook_failed(&mut self, p: Pending, why: &str) {
+        if let Purpose::WaitUrl { conference_id } = &p.purpose {
+            return self.wait_url_failed(conference_id, &p.url, why);
+        }
         if let Purpose::Percl { call } = p.purpose
             && matches!(
                 self.calls[call].activity,

@@ -24,6 +24,8 @@ pub struct LogLine {
 pub enum Entry {
     /// A webhook FreeClimb sent, and what the customer's app answered.
     Webhook(Box<WebhookLine>),
+    /// A GET FreeClimb made for audio (a conference's `waitUrl`), and what the app answered.
+    Fetch(Box<FetchLine>),
     /// A REST request and the engine's response.
     Api(Box<ApiLine>),
     /// A conference changed status.
@@ -85,6 +87,21 @@ pub struct WebhookLine {
     pub response: AppReply,
 }
 
+/// A GET for audio as made, with the app's answer: not a webhook (no body, no signature, no PerCL back).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FetchLine {
+    /// `GET`.
+    pub method: &'static str,
+    /// Where.
+    pub url: String,
+    /// Why: `waitUrl`.
+    pub purpose: &'static str,
+    /// The conference it is for.
+    pub conference_id: String,
+    /// What the app answered.
+    pub response: AppReply,
+}
+
 /// What the customer's app answered to a webhook.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AppReply {
@@ -114,6 +131,7 @@ impl Entry {
     pub fn kind(&self) -> &'static str {
         match self {
             Entry::Webhook(_) => "webhook",
+            Entry::Fetch(_) => "fetch",
             Entry::Api(_) => "api",
             Entry::Conference { .. } => "conference",
             Entry::Call { .. } => "call",
@@ -172,6 +190,21 @@ impl LogLine {
                 f.push(("headers", Value::Object(headers)));
                 f.push(("rawBody", w.body.raw().into()));
                 f.push(("body", w.body.value().clone()));
+                f.push(("response", Value::Object(shown)));
+            }
+            Entry::Fetch(x) => {
+                let mut shown = serde_json::Map::new();
+                shown.insert("status".into(), x.response.status.into());
+                if !x.response.body.is_empty() {
+                    shown.insert("body".into(), x.response.body.clone().into());
+                }
+                if x.response.delay_ms > 0 {
+                    shown.insert("delayMs".into(), x.response.delay_ms.into());
+                }
+                f.push(("method", x.method.into()));
+                f.push(("url", x.url.clone().into()));
+                f.push(("purpose", x.purpose.into()));
+                f.push(("conferenceId", x.conference_id.clone().into()));
                 f.push(("response", Value::Object(shown)));
             }
             Entry::Api(a) => {

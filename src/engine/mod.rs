@@ -94,25 +94,67 @@ pub struct Account {
     pub verified_numbers: Vec<String>,
 }
 
-/// One of the account's numbers.
+/// One of the account's numbers, with the application it points at resolved: FreeClimb numbers point at an
+/// Application, which holds the URLs (spec `IncomingNumberResult.applicationId`, `ApplicationResult`). A
+/// scenario number either names one of the scenario's `applications` or writes the URLs on itself, a shorthand
+/// for an application of its own ([`own_application_id`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NumberConfig {
-    /// `inboundCall` goes here.
+    /// `inboundCall` goes here (the application's `voiceUrl`).
     pub voice_url: Option<String>,
-    /// `callStatus` of calls on this number.
+    /// `callStatus` of calls on this number (the application's `statusCallbackUrl`).
     pub status_callback_url: Option<String>,
-    /// `outDialApiConnect` of REST calls made from this number.
+    /// `outDialApiConnect` of REST calls made from this number (the application's `callConnectUrl`).
     pub call_connect_url: Option<String>,
+    /// The application it points at: a named one, or its own.
+    pub application_id: String,
+    /// Whether the application is the number's own (its URLs written on the number), not a named one.
+    pub own_application: bool,
+    /// The application's URLs. Shared: a dial-in copies its number's config, and the application's seven
+    /// fields need not be copied with it.
+    pub application: std::sync::Arc<crate::scenario::Application>,
+    /// The number's alias.
+    pub alias: Option<String>,
 }
 
-impl From<&crate::scenario::Number> for NumberConfig {
-    fn from(n: &crate::scenario::Number) -> Self {
+impl NumberConfig {
+    /// Number `number` as the scenario defines it, its application looked up in `applications` (a name the
+    /// scenario does not define leaves it without URLs; the reader refuses that, so only code can build it).
+    pub fn resolve(
+        seed: u64,
+        number: &str,
+        n: &crate::scenario::Number,
+        applications: &BTreeMap<String, crate::scenario::Application>,
+    ) -> Self {
+        let (application_id, application) = match (&n.application_id, n.own_application()) {
+            (Some(id), _) => (
+                id.clone(),
+                applications.get(id).cloned().unwrap_or_default(),
+            ),
+            (None, own) => (own_application_id(seed, number), own.unwrap_or_default()),
+        };
         NumberConfig {
-            voice_url: n.voice_url.clone(),
-            status_callback_url: n.status_callback_url.clone(),
-            call_connect_url: n.call_connect_url.clone(),
+            voice_url: application.voice_url.clone(),
+            status_callback_url: application.status_callback_url.clone(),
+            call_connect_url: application.call_connect_url.clone(),
+            own_application: n.application_id.is_none(),
+            application_id,
+            application: std::sync::Arc::new(application),
+            alias: n.alias.clone(),
         }
     }
+}
+
+/// The `AP…` id of the application a number's own URLs make. Drawn from the seed and the number alone (FNV-1a
+/// of the number mixed into the seed), not from the engine's generator, so that giving numbers applications
+/// moved no other id, and a number removed and added again by `set` steps keeps its application's id.
+pub fn own_application_id(seed: u64, number: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in number.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    IdGenerator::new(seed ^ hash).next(IdKind::Application)
 }
 
 /// How an outside phone answers.
@@ -151,6 +193,8 @@ pub struct Config {
     pub epoch_unix_secs: u64,
     /// The account; `None` fields of the scenario are drawn from the seed by [`Config::from_scenario`].
     pub account: Account,
+    /// The account's named applications, by id (the scenario's `applications`).
+    pub applications: BTreeMap<String, crate::scenario::Application>,
     /// The account's numbers.
     pub numbers: BTreeMap<String, NumberConfig>,
     /// Phones that do something other than answer at once.
@@ -175,7 +219,8 @@ impl Config {
         });
         let config = Config {
             seed: s.seed,
-            epoch_unix_secs: DEFAULT_EPOCH_UNIX_SECS,
+            epoch_unix_secs: s.epoch,
+            applications: s.applications.clone(),
             account: Account {
                 account_id,
                 api_key,
@@ -186,11 +231,12 @@ impl Config {
             // extend, not collect: collecting into a BTreeMap compiles another copy of the stable sort (wasm size).
             numbers: {
                 let mut numbers = BTreeMap::new();
-                numbers.extend(
-                    s.numbers
-                        .iter()
-                        .map(|(n, c)| (n.clone(), NumberConfig::from(c))),
-                );
+                numbers.extend(s.numbers.iter().map(|(n, c)| {
+                    (
+                        n.clone(),
+                        NumberConfig::resolve(s.seed, n, c, &s.applications),
+                    )
+                }));
                 numbers
             },
             phones: {
@@ -339,6 +385,21 @@ pub struct WebhookRequest {
     pub expects_percl: bool,
 }
 
+/// A GET FreeClimb makes for audio (not a webhook: no body, no signature, and no PerCL comes back): today the
+/// conference's `waitUrl`, fetched once when the conference is created. Answer it with
+/// [`Input::WebhookResponse`] carrying this id (a non-2xx status or a failure is the fetch failing).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FetchRequest {
+    /// Answer with [`Input::WebhookResponse`] carrying this id.
+    pub id: u64,
+    /// Where to GET.
+    pub url: String,
+    /// Why: `waitUrl`.
+    pub purpose: &'static str,
+    /// The conference it is for.
+    pub conference_id: String,
+}
+
 /// The engine's answer to a REST request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiReply {
@@ -389,6 +450,8 @@ pub enum Event {
 pub enum Output {
     /// Send this webhook.
     Webhook(WebhookRequest),
+    /// Make this GET for audio (a conference's `waitUrl`).
+    Fetch(FetchRequest),
     /// Answer this REST request.
     ApiResponse(ApiReply),
     /// The audio picture changed (at the current virtual time).
@@ -446,6 +509,8 @@ pub(crate) struct Leg {
     pub joined_at: u64,
     pub updated_at: u64,
     pub revision: u64,
+    /// Whether this join started the conference (made it `inProgress`): REST's `startConfOnEnter`.
+    pub started_conference: bool,
 }
 
 /// Per-call engine state next to the call itself.
@@ -471,6 +536,8 @@ pub(crate) enum Purpose {
     Notify,
     /// The response is the PerCL that continues call `call` (if it still waits for webhook `id`).
     Percl { call: usize },
+    /// The response is conference `conference_id`'s hold music (a GET of its `waitUrl`).
+    WaitUrl { conference_id: String },
 }
 
 /// A webhook sent and not yet answered.
@@ -513,6 +580,8 @@ pub(crate) struct ConfMeta {
     /// The recording running now.
     pub recording: Option<usize>,
     pub wait_music_on: bool,
+    /// The GET of its `waitUrl` failed, so the default hold music plays instead.
+    pub wait_url_failed: bool,
 }
 
 /// A recording (conference mix, StartRecordCall or RecordUtterance).
@@ -621,6 +690,11 @@ impl Engine {
     /// The config.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The `PN…` id of each of the account's numbers (every number ever configured, by number).
+    pub fn phone_number_ids(&self) -> &BTreeMap<String, String> {
+        &self.number_ids
     }
 
     /// The current virtual time.
@@ -778,7 +852,13 @@ impl Engine {
                         let id = self.ids.next(IdKind::PhoneNumber);
                         self.number_ids.insert(number.clone(), id);
                     }
-                    self.config.numbers.insert(number, NumberConfig::from(&n));
+                    let config = NumberConfig::resolve(
+                        self.config.seed,
+                        &number,
+                        &n,
+                        &self.config.applications,
+                    );
+                    self.config.numbers.insert(number, config);
                 }
                 None => {
                     self.config.numbers.remove(&number);
@@ -900,7 +980,11 @@ impl Engine {
                         );
                         self.note(Some(call), text);
                     }
-                    self.webhook_failed(p);
+                    let why = format!(
+                        "got no response within {} ms",
+                        self.config.webhook_timeout_ms
+                    );
+                    self.webhook_failed(p, &why);
                 }
             }
             Timer::RecordingReady { recording } => self.recording_ready(recording),

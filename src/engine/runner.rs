@@ -12,8 +12,10 @@
 //! loses. Without `until`, the run stops when nothing is pending, or after [`MAX_RUN_MS`] of virtual time (a
 //! note says so: an app that re-prompts forever would otherwise never stop).
 
-use super::log::{ApiLine, AppReply, Entry, LogLine, WebhookLine};
-use super::{Config, Engine, Event, HttpRequest, Input, Output, WebhookRequest, WebhookResult};
+use super::log::{ApiLine, AppReply, Entry, FetchLine, LogLine, WebhookLine};
+use super::{
+    Config, Engine, Event, FetchRequest, HttpRequest, Input, Output, WebhookRequest, WebhookResult,
+};
 use crate::scenario::template::{self, Lookup};
 use crate::scenario::{Action, AppAnswer, AppResponse, Scenario, Step};
 use serde_json::Value;
@@ -394,6 +396,7 @@ impl Run {
         let at = self.engine.now();
         let entry = match output {
             Output::Webhook(w) => return self.webhook(at, w),
+            Output::Fetch(f) => return self.fetch(at, f),
             Output::ApiResponse(reply) => {
                 let (method, path) = self.api.remove(&reply.id).unwrap_or_default();
                 Entry::Api(Box::new(ApiLine {
@@ -435,6 +438,38 @@ impl Run {
             },
         };
         self.log.push(LogLine::new(at, entry));
+    }
+
+    /// Logs a GET for audio and schedules the app's answer: a URL the app lists answers as it says there (a
+    /// `status`, `body` and `delayMs`; a PerCL answer is a 200); a URL it does not list is an audio file that
+    /// exists (200), as a Play URL is (sandbox choice: the scenario's app serves webhooks, not audio).
+    fn fetch(&mut self, at: u64, f: FetchRequest) {
+        let (status, body, delay) = match crate::scenario::respond(&self.app, &f.url) {
+            AppAnswer::Fault(fault) => (fault.status, fault.body.clone(), fault.delay_ms),
+            AppAnswer::Percl { delay_ms, .. } => (200, String::new(), delay_ms),
+            AppAnswer::NotFound => (200, String::new(), 0),
+        };
+        self.log.push(LogLine::new(
+            at,
+            Entry::Fetch(Box::new(FetchLine {
+                method: "GET",
+                url: f.url,
+                purpose: f.purpose,
+                conference_id: f.conference_id,
+                response: AppReply {
+                    status,
+                    body: body.clone(),
+                    delay_ms: delay,
+                },
+            })),
+        ));
+        self.seq += 1;
+        self.deliveries.push(Reverse((
+            at + delay,
+            self.seq,
+            f.id,
+            Response { status, body },
+        )));
     }
 
     /// Logs a webhook and schedules the app's answer.

@@ -167,6 +167,23 @@ pub enum Problem {
         /// The key.
         key: &'static str,
     },
+    /// An `applications` key that is not `AP` + 40 hex digits.
+    BadApplicationId {
+        /// The value written.
+        value: String,
+    },
+    /// A number's `applicationId` that is not one of the scenario's `applications`.
+    UnknownApplication {
+        /// The id written.
+        id: String,
+        /// A known application id it resembles.
+        suggestion: Option<String>,
+    },
+    /// A number with both `applicationId` and its own application URL.
+    ApplicationAndUrl {
+        /// The URL key.
+        key: &'static str,
+    },
 }
 
 impl Problem {
@@ -202,6 +219,9 @@ impl Problem {
             Template(t) => t.code(),
             EmptySet => "empty-set",
             AccountIdentityInSet { .. } => "account-identity-in-set",
+            BadApplicationId { .. } => "bad-application-id",
+            UnknownApplication { .. } => "unknown-application",
+            ApplicationAndUrl { .. } => "application-and-url",
         }
     }
 
@@ -280,6 +300,16 @@ impl Problem {
             AccountIdentityInSet { key } => Some(format!(
                 "remove \"{key}\" from the step; to run as another account, change \"account\" at the top of the scenario"
             )),
+            BadApplicationId { .. } => Some(
+                "write AP followed by 40 lowercase hex digits, such as \"AP0000000000000000000000000000000000000001\"".into(),
+            ),
+            UnknownApplication { suggestion, .. } => Some(match suggestion {
+                Some(s) => format!("did you mean \"{s}\"? Or add the application to \"applications\""),
+                None => "add the application to the scenario's \"applications\", or write the URLs on the number instead".into(),
+            }),
+            ApplicationAndUrl { key } => Some(format!(
+                "remove \"{key}\" (the application's URLs apply), or remove \"applicationId\" to give the number its own URLs"
+            )),
         }
     }
 }
@@ -354,6 +384,20 @@ impl fmt::Display for Problem {
                 excerpt(value)
             ),
             Empty { what } => write!(f, "\"{what}\" is empty"),
+            BadApplicationId { value } => write!(
+                f,
+                "the application id \"{}\" is not AP followed by 40 lowercase hex digits",
+                excerpt(value)
+            ),
+            UnknownApplication { id, .. } => write!(
+                f,
+                "applicationId \"{}\" is not one of the scenario's \"applications\"",
+                excerpt(id)
+            ),
+            ApplicationAndUrl { key } => write!(
+                f,
+                "the number names an application (\"applicationId\") and has its own \"{key}\": a number's URLs are its application's, so it has one or the other"
+            ),
             BadAccountId { value } => write!(
                 f,
                 "accountId \"{}\" is not AC followed by 40 lowercase hex digits",

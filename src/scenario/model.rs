@@ -4,6 +4,11 @@
 //!
 //! Maps are `BTreeMap`s so that iterating them is deterministic.
 
+pub use crate::engine::DEFAULT_EPOCH_UNIX_SECS;
+
+/// The latest epoch a scenario may give: 9999-12-31T23:59:59Z, so that every date stays a four-digit year and
+/// the engine's unix milliseconds cannot overflow.
+pub const MAX_EPOCH_UNIX_SECS: u64 = 253_402_300_799;
 use crate::wire::AccountType;
 use std::collections::BTreeMap;
 
@@ -16,6 +21,14 @@ pub const DEFAULT_SIGNING_SECRET: &str = "sigsec_conflab000000000000000000000000
 pub struct Scenario {
     /// Seed of every id the engine draws (`seed`, default 0).
     pub seed: u64,
+    /// Unix time (seconds) at virtual time 0 (`epoch`, default [`DEFAULT_EPOCH_UNIX_SECS`]): what every
+    /// `FreeClimb-Signature` timestamp and REST date counts from. A session the page starts takes the time it
+    /// was started, so a webhook copied from it passes the SDKs' `RequestVerifier` (5-minute tolerance);
+    /// exported, it keeps that epoch, so the replay is identical.
+    pub epoch: u64,
+    /// The account's applications, by `applicationId` (`applications`): the URLs FreeClimb requests for the
+    /// numbers that point at one, and for Make a Call's `applicationId`.
+    pub applications: BTreeMap<String, Application>,
     /// The FreeClimb account (`account`, default a full account).
     pub account: Account,
     /// The account's phone numbers, by E.164 number (`numbers`).
@@ -57,10 +70,35 @@ impl Default for Account {
     }
 }
 
-/// One of the account's phone numbers and the application URLs it points at. Every URL is optional: a number
-/// without `voiceUrl` refuses inbound calls the way FreeClimb does (`configErrorNoVoiceUrl`, the engine's part).
+/// One of the account's applications (FreeClimb's `ApplicationResult`): the URLs FreeClimb requests for the
+/// numbers that point at it and for the calls made with its id. Every URL is optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Application {
+    /// A friendly name (`alias`).
+    pub alias: Option<String>,
+    /// Requested (`inboundCall`) when a phone dials one of its numbers (`voiceUrl`).
+    pub voice_url: Option<String>,
+    /// Requested when `voiceUrl` fails or times out (`voiceFallbackUrl`).
+    pub voice_fallback_url: Option<String>,
+    /// Requested when an outbound call made with it connects (`callConnectUrl`).
+    pub call_connect_url: Option<String>,
+    /// Receives the `callStatus` webhook of its calls (`statusCallbackUrl`).
+    pub status_callback_url: Option<String>,
+    /// SMS to its numbers (`smsUrl`); kept for completeness.
+    pub sms_url: Option<String>,
+    /// SMS fallback (`smsFallbackUrl`).
+    pub sms_fallback_url: Option<String>,
+}
+
+/// One of the account's phone numbers and the application it points at: either `applicationId`, naming one of
+/// the scenario's `applications`, or the application's URLs written on the number itself, a shorthand for an
+/// application of its own (the engine gives it an `AP…` id). Every URL is optional: a number without `voiceUrl`
+/// refuses inbound calls the way FreeClimb does (`configErrorNoVoiceUrl`, the engine's part).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Number {
+    /// The application it points at (`applicationId`, a key of the scenario's `applications`); when set, the
+    /// URL fields below are empty (the reader refuses both).
+    pub application_id: Option<String>,
     /// Requested (`inboundCall`) when a phone dials this number (`voiceUrl`).
     pub voice_url: Option<String>,
     /// Requested when `voiceUrl` fails or times out (`voiceFallbackUrl`).
@@ -75,6 +113,21 @@ pub struct Number {
     pub sms_fallback_url: Option<String>,
     /// A friendly name (`alias`).
     pub alias: Option<String>,
+}
+
+impl Number {
+    /// The application this number's own URLs make (its shorthand); `None` when it names one by id.
+    pub fn own_application(&self) -> Option<Application> {
+        self.application_id.is_none().then(|| Application {
+            alias: None,
+            voice_url: self.voice_url.clone(),
+            voice_fallback_url: self.voice_fallback_url.clone(),
+            call_connect_url: self.call_connect_url.clone(),
+            status_callback_url: self.status_callback_url.clone(),
+            sms_url: self.sms_url.clone(),
+            sms_fallback_url: self.sms_fallback_url.clone(),
+        })
+    }
 }
 
 /// An outside phone: how it answers, what it sounds like and what it "says".
@@ -215,6 +268,15 @@ pub enum AppAnswer<'a> {
 }
 
 impl Scenario {
+    /// The scenario with its epoch at `unix_ms` (whole seconds, clamped to what a scenario may give): a new
+    /// session in the page starts at the time it was created (`Date.now()`), so that the signatures of its
+    /// webhooks are fresh for the SDKs' `RequestVerifier` (5-minute tolerance).
+    pub fn starting_at(mut self, unix_ms: f64) -> Scenario {
+        // `as` saturates (NaN → 0), and the clamp keeps the epoch one a file may hold.
+        self.epoch = ((unix_ms / 1000.0) as u64).min(MAX_EPOCH_UNIX_SECS);
+        self
+    }
+
     /// What the customer's app answers at `url`. URLs are compared exactly, query string included.
     pub fn respond(&self, url: &str) -> AppAnswer<'_> {
         respond(&self.app, url)

@@ -23,7 +23,9 @@ pub const SCENARIO_KEYS: &[&str] = &[
     "$schema",
     "description",
     "seed",
+    "epoch",
     "account",
+    "applications",
     "numbers",
     "phones",
     "app",
@@ -38,6 +40,7 @@ const ACCOUNT_KEYS: &[&str] = &[
     "apiKey",
 ];
 const NUMBER_KEYS: &[&str] = &[
+    "applicationId",
     "voiceUrl",
     "voiceFallbackUrl",
     "statusCallbackUrl",
@@ -45,6 +48,25 @@ const NUMBER_KEYS: &[&str] = &[
     "smsUrl",
     "smsFallbackUrl",
     "alias",
+];
+/// An application's keys (`applications` entries): `ApplicationResult`'s URLs and alias.
+const APPLICATION_KEYS: &[&str] = &[
+    "alias",
+    "voiceUrl",
+    "voiceFallbackUrl",
+    "callConnectUrl",
+    "statusCallbackUrl",
+    "smsUrl",
+    "smsFallbackUrl",
+];
+/// A number's own application URLs, which `applicationId` replaces.
+const NUMBER_URL_KEYS: &[&str] = &[
+    "voiceUrl",
+    "voiceFallbackUrl",
+    "statusCallbackUrl",
+    "callConnectUrl",
+    "smsUrl",
+    "smsFallbackUrl",
 ];
 const PHONE_KEYS: &[&str] = &["answer", "media", "says", "hangupAfterMs"];
 const ANSWER_KEYS: &[&str] = &["afterMs"];
@@ -233,6 +255,9 @@ struct Reader<'s> {
     /// Put before every reported pointer: the place of the node read in a larger document (`/scenario`).
     prefix: &'s str,
     problems: Vec<(Problem, Span, String)>,
+    /// The scenario's application ids, once `applications` is read: a number's `applicationId` must be one.
+    /// `None` when a step or a subtree is read alone (the engine then checks it at run time).
+    applications: Option<BTreeSet<String>>,
 }
 
 /// What steps are checked against: the account's numbers and the phones steps may name. A step applied now
@@ -301,6 +326,7 @@ impl<'s> Reader<'s> {
             source,
             prefix,
             problems: Vec::new(),
+            applications: None,
         }
     }
 
@@ -484,6 +510,8 @@ impl<'s> Reader<'s> {
     fn scenario(&mut self, root: &Value<'_>) -> Scenario {
         let mut scenario = Scenario {
             seed: 0,
+            epoch: DEFAULT_EPOCH_UNIX_SECS,
+            applications: BTreeMap::new(),
             account: Account::default(),
             numbers: BTreeMap::new(),
             phones: BTreeMap::new(),
@@ -512,6 +540,7 @@ impl<'s> Reader<'s> {
         if let Some((v, p)) = obj.get("account") {
             scenario.account = self.account(v, &p);
         }
+        self.epoch_and_applications(&obj, &mut scenario);
         if let Some((v, p)) = obj.get("numbers") {
             scenario.numbers = self.numbers(v, &p);
         }
@@ -668,8 +697,100 @@ impl<'s> Reader<'s> {
             if let Some((v, p)) = obj.get("alias") {
                 number.alias = self.string(v, &p, "\"alias\"");
             }
+            self.number_application(&obj, &mut number);
             Some(number)
         }
+    }
+
+    /// The scenario's `epoch` and `applications` (read before `numbers`, whose `applicationId`s name them).
+    fn epoch_and_applications(&mut self, obj: &Obj<'_, '_>, scenario: &mut Scenario) {
+        if let Some((v, p)) = obj.get("epoch") {
+            let expected =
+                "unix seconds, a whole number from 0 to 253402300799 (the end of the year 9999)";
+            match self.whole(v, &p, "\"epoch\"", expected) {
+                Some(secs) if secs <= MAX_EPOCH_UNIX_SECS => scenario.epoch = secs,
+                Some(secs) => {
+                    let problem = Problem::BadNumber {
+                        what: "\"epoch\"".to_owned(),
+                        value: secs.to_string(),
+                        expected,
+                    };
+                    self.report(problem, v.span, p);
+                }
+                None => {}
+            }
+        }
+        if let Some((v, p)) = obj.get("applications") {
+            for m in self.map(v, &p, "\"applications\"") {
+                let mp = child(&p, &m.key);
+                if !ids::is_valid(IdKind::Application, &m.key) {
+                    let problem = Problem::BadApplicationId {
+                        value: m.key.to_string(),
+                    };
+                    self.report(problem, m.key_span, mp.clone());
+                }
+                if let Some(app) = self.application(&m.value, &mp) {
+                    scenario.applications.insert(m.key.to_string(), app);
+                }
+            }
+        }
+        let mut known = BTreeSet::new();
+        known.extend(scenario.applications.keys().cloned());
+        self.applications = Some(known);
+    }
+
+    /// One application's definition (the value of an `applications` entry).
+    fn application(&mut self, v: &Value<'_>, p: &str) -> Option<Application> {
+        let obj = self.object(v, p, "an application", "an application", APPLICATION_KEYS)?;
+        let mut app = Application::default();
+        for (key, slot) in [
+            ("voiceUrl", &mut app.voice_url),
+            ("voiceFallbackUrl", &mut app.voice_fallback_url),
+            ("callConnectUrl", &mut app.call_connect_url),
+            ("statusCallbackUrl", &mut app.status_callback_url),
+            ("smsUrl", &mut app.sms_url),
+            ("smsFallbackUrl", &mut app.sms_fallback_url),
+        ] {
+            if let Some((v, p)) = obj.get(key) {
+                *slot = self.url(v, &p, key);
+            }
+        }
+        if let Some((v, p)) = obj.get("alias") {
+            app.alias = self.string(v, &p, "\"alias\"");
+        }
+        Some(app)
+    }
+
+    /// A number's `applicationId`: one of the scenario's applications (when they are known), and no URL of the
+    /// number's own beside it.
+    fn number_application(&mut self, obj: &Obj<'_, '_>, number: &mut Number) {
+        let Some((v, p)) = obj.get("applicationId") else {
+            return;
+        };
+        let Some(id) = self.string(v, &p, "\"applicationId\"") else {
+            return;
+        };
+        let unknown = self
+            .applications
+            .as_ref()
+            .filter(|known| !known.contains(&id))
+            .map(|known| closest(&id, known.iter().map(String::as_str)).map(str::to_owned));
+        if let Some(suggestion) = unknown {
+            self.report(
+                Problem::UnknownApplication {
+                    id: id.clone(),
+                    suggestion,
+                },
+                v.span,
+                p,
+            );
+        }
+        for key in NUMBER_URL_KEYS {
+            if let Some((v, p)) = obj.get(key) {
+                self.report(Problem::ApplicationAndUrl { key }, v.span, p);
+            }
+        }
+        number.application_id = Some(id);
     }
 
     fn phones(

@@ -4,8 +4,8 @@
 //! exported with [`write`] so that `conflab run FILE` replays it. So the output must read back to the same value,
 //! and it is meant to be read by people too, in the style of the files in `tests/scenarios/`:
 //!
-//! * the top level is an object indented by 2 spaces, its keys in the documented order (`seed`, `account`,
-//!   `numbers`, `phones`, `app`, `steps`, `until`);
+//! * the top level is an object indented by 2 spaces, its keys in the documented order (`seed`, `epoch`,
+//!   `account`, `applications`, `numbers`, `phones`, `app`, `steps`, `until`);
 //! * `numbers`, `phones` and `app` have one entry per line, and `steps` one step per line, each entry written
 //!   as compact JSON (`{"at": 0, "dial": {"from": "+15550111111", "to": "+15550100000"}}`);
 //! * defaults are left out (no `account` for the default account, no `answer` for a phone that answers at once,
@@ -35,9 +35,23 @@ pub fn write(s: &Scenario) -> String {
     if s.seed != 0 {
         top.push(("seed", s.seed.to_string()));
     }
+    // The epoch is written whenever it is not the default, so an exported session replays with its own clock.
+    if s.epoch != DEFAULT_EPOCH_UNIX_SECS {
+        top.push(("epoch", s.epoch.to_string()));
+    }
     let account = account(&s.account);
     if account != "{}" {
         top.push(("account", account));
+    }
+    if !s.applications.is_empty() {
+        top.push((
+            "applications",
+            lines(
+                '{',
+                '}',
+                s.applications.iter().map(|(k, a)| entry(k, application(a))),
+            ),
+        ));
     }
     if !s.numbers.is_empty() {
         top.push((
@@ -166,8 +180,21 @@ fn account(a: &Account) -> String {
     ])
 }
 
+fn application(a: &Application) -> String {
+    object([
+        ("alias", opt_string(&a.alias)),
+        ("voiceUrl", opt_string(&a.voice_url)),
+        ("voiceFallbackUrl", opt_string(&a.voice_fallback_url)),
+        ("callConnectUrl", opt_string(&a.call_connect_url)),
+        ("statusCallbackUrl", opt_string(&a.status_callback_url)),
+        ("smsUrl", opt_string(&a.sms_url)),
+        ("smsFallbackUrl", opt_string(&a.sms_fallback_url)),
+    ])
+}
+
 fn number(n: &Number) -> String {
     object([
+        ("applicationId", opt_string(&n.application_id)),
         ("voiceUrl", opt_string(&n.voice_url)),
         ("voiceFallbackUrl", opt_string(&n.voice_fallback_url)),
         ("statusCallbackUrl", opt_string(&n.status_callback_url)),

@@ -800,7 +800,7 @@ fn line(
                 <span class="status" data-status={status.as_str()}>{status.as_str()}</span>
                 <span class="text">{why.clone()}</span>
                 if let Some(choice) = sandbox_choice {
-                    <span class="choice" title={format!("FreeClimb's docs are silent here; conflab's rule: {choice}")}>{"sandbox choice"}</span>
+                    <span class="choice" title={format!("FreeClimb's sources are silent or disagree here; conflab's rule: {choice}")}>{"sandbox choice"}</span>
                 }
             </>
         },
@@ -818,6 +818,12 @@ fn line(
         Entry::Media(change) => html! { <span class="text">{media_text(change)}</span> },
         Entry::Note { text, .. } => html! { <span class="text">{text.clone()}</span> },
         Entry::Error { message, .. } => html! { <span class="text">{message.clone()}</span> },
+        Entry::Fetch(x) => html! {
+            <>
+                <span class="which">{short(&x.conference_id)}</span>
+                <span class="text">{format!("{} {} ({}) → HTTP {}", x.method, x.url, x.purpose, x.response.status)}</span>
+            </>
+        },
         Entry::World(change) => {
             html! { <span class="text">{crate::page::world_text(change)}</span> }
         }

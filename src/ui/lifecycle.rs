@@ -282,7 +282,7 @@ fn LifecycleCard(props: &CardProps) -> Html {
         let is_lit = lit_edge == Some(e.row);
         let mut title = format!("{} → {}: {}", node_name(e.from), node_name(e.to), e.label);
         if let Some(rule) = e.sandbox_choice {
-            title.push_str(&format!("\nsandbox choice (FreeClimb's docs are silent; conflab's rule): {rule}"));
+            title.push_str(&format!("\nsandbox choice (FreeClimb's sources are silent or disagree; conflab's rule): {rule}"));
         }
         Some(html! {
             <g class={classes!("edge", e.sandbox_choice.map(|_| "choice"), is_lit.then_some("lit"))}
@@ -328,7 +328,7 @@ fn LifecycleCard(props: &CardProps) -> Html {
                     <strong>{"Last transition: "}</strong><span class="step">{step}</span>
                     {format!(" at {}", format_at(t.at))}
                     if let Some(rule) = t.sandbox_choice {
-                        <span class="choice" title={format!("FreeClimb's docs are silent here; conflab's rule: {rule}")}>{"sandbox choice"}</span>
+                        <span class="choice" title={format!("FreeClimb's sources are silent or disagree here; conflab's rule: {rule}")}>{"sandbox choice"}</span>
                     }
                 </p>
                 <p class="cause">{format!("Why: {}", t.cause)}</p>
@@ -379,7 +379,7 @@ fn LifecycleCard(props: &CardProps) -> Html {
             </svg>
             <p class="legend">
                 <span class="key solid"></span>{"a transition of FreeClimb's documented behaviour · "}
-                <span class="key dashed"></span>{"sandbox choice: conflab's rule where the docs are silent (hover for the rule) · ★ startConfOnEnter=true"}
+                <span class="key dashed"></span>{"sandbox choice: conflab's rule where the sources are silent or disagree (hover for the rule) · ★ startConfOnEnter=true"}
             </p>
             { match last {
                 Some(last) => last,

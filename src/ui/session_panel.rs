@@ -349,7 +349,10 @@ pub fn SessionPanel(props: &SessionPanelProps) -> Html {
         let (live, on_action) = (live.clone(), on_action.clone());
         Callback::from(move |_: MouseEvent| {
             if confirmed(&live, "Reset") {
-                on_action.emit(LiveAction::Load(default_world()));
+                // A new session starts at the time it is created (issue 12: fresh signatures).
+                on_action.emit(LiveAction::Load(
+                    default_world().starting_at(js_sys::Date::now()),
+                ));
             }
         })
     };

@@ -187,6 +187,22 @@ pub fn all() -> Vec<Webhook> {
             },
         ),
         (
+            url("status"),
+            Payload::ConferenceCreated {
+                account_id: &account,
+                conference_id: &conference,
+                call: Some(call),
+            },
+        ),
+        (
+            url("status"),
+            Payload::ConferenceCreated {
+                account_id: &account,
+                conference_id: &conference,
+                call: None,
+            },
+        ),
+        (
             url("queue/done"),
             Payload::Dequeue {
                 call: in_queue,

@@ -10,8 +10,9 @@
 //! then [`Webhook::signature`] with the account's signing secret and the send time in unix seconds.
 //!
 //! Decisions where FreeClimb is silent (reference "Decisions" table and §4.3 notes):
-//! - the creation-time request to a conference's `statusCallbackUrl` is `conferenceStatus` with `status=empty`;
-//!   `createConference` goes only to CreateConference's `actionUrl`, without `status`;
+//! - the creation-time request to a conference's `statusCallbackUrl` is `createConference` with `status=empty`
+//!   (spec `CreateConferenceWebhook`; a sandbox choice, since the REST reference says no callback is posted for
+//!   creating); CreateConference's `actionUrl` gets `createConference` without `status`;
 //! - the conference-control webhook is `callControl` (the SDK cannot parse `conferenceCallControl`);
 //! - Redirect's `actionUrl` gets `requestType` `redirect` (the SDK's `RedirectWebhook`);
 //! - recording keys appear only where a recording is reported, never as nulls elsewhere.

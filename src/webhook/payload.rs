@@ -16,7 +16,8 @@
 //! |---|---|---|
 //! | `inboundCall` | `parentCallId` | FreeClimb's real sample |
 //! | `callStatus` | `callEndedReason`; `recordingId`, `recordingUrl`, `recordingDurationSec` only when the call had a StartRecordCall recording | §4.3; the recording names are the historic samples' (not in the spec), so they appear only when there is something to report |
-//! | `createConference` | – (`conferenceId` set) | sent to CreateConference `actionUrl` only; §4.3 says `status` is present only on the statusCallbackUrl request, which conflab sends as `conferenceStatus` (Decisions table) |
+//! | `createConference` to `actionUrl` | – (`conferenceId` set) | PerCL CreateConference's `actionUrl`; no `status` (spec `CreateConferenceWebhook`: `status` is "present only if statusCallbackUrl is being invoked") |
+//! | `createConference` to `statusCallbackUrl` | `status` (`empty`) | the conference's creation, REST or PerCL ([`Payload::ConferenceCreated`]): spec `CreateConferenceWebhook` ("its statusCallbackUrl or actionUrl is being invoked"); sandbox choice, since the REST reference (docs.freeclimb.com/reference/create-a-conference) lists `empty` among the status callbacks but also says "there is no status callback posted for creating" |
 //! | `conferenceStatus` | `status`; the recording keys only when this change ended a recording (`record=true`, conference emptied or terminated) | §4.3 "only when the conference was recorded and emptied"; for a REST-created conference the call keys are null (historic fixture) |
 //! | `conferenceRecordingStatus` | `status`, `recordingId`, `recordingUrl`, `recordingDurationSec` | §4.3 |
 //! | `addToConferenceNotification` | `status` (the conference's, after the join) | §4.3; the optional recording keys are left out: a join never ends a recording |
@@ -205,8 +206,20 @@ pub enum Payload<'a> {
         /// The new conference.
         conference_id: &'a str,
     },
-    /// `conferenceStatus` to the conference's `statusCallbackUrl`, on every status change including creation
-    /// (`empty`). Notification only.
+    /// `createConference` with `status: empty` to the conference's `statusCallbackUrl` when it is created (REST or
+    /// PerCL): spec `CreateConferenceWebhook`, sent "to statusCallbackUrl or actionUrl", its `status` "present
+    /// only if statusCallbackUrl is being invoked". Notification only. The call keys are the creating call's
+    /// (PerCL) or null (REST).
+    ConferenceCreated {
+        /// `accountId`.
+        account_id: &'a str,
+        /// `conferenceId`.
+        conference_id: &'a str,
+        /// The call that ran CreateConference; `None` for REST.
+        call: Option<CallContext<'a>>,
+    },
+    /// `conferenceStatus` to the conference's `statusCallbackUrl`, on every status change after creation.
+    /// Notification only.
     ConferenceStatus {
         /// `accountId`.
         account_id: &'a str,
@@ -392,7 +405,9 @@ impl Payload<'_> {
         match self {
             Payload::InboundCall { .. } => RequestType::InboundCall,
             Payload::CallStatus { .. } => RequestType::CallStatus,
-            Payload::CreateConference { .. } => RequestType::CreateConference,
+            Payload::CreateConference { .. } | Payload::ConferenceCreated { .. } => {
+                RequestType::CreateConference
+            }
             Payload::ConferenceStatus { .. } => RequestType::ConferenceStatus,
             Payload::ConferenceRecordingStatus { .. } => RequestType::ConferenceRecordingStatus,
             Payload::AddToConferenceNotification { .. } => RequestType::AddToConferenceNotification,
@@ -445,6 +460,7 @@ impl Payload<'_> {
                     && transcription.record_term_reason != Some(RecordTermReason::Hangup)
             }
             Payload::CallStatus { .. }
+            | Payload::ConferenceCreated { .. }
             | Payload::ConferenceStatus { .. }
             | Payload::ConferenceRecordingStatus { .. }
             | Payload::AddToConferenceNotification { .. }
@@ -660,6 +676,19 @@ pub fn build<'a>(url: &str, payload: &Payload<'a>) -> Webhook {
             conference_id,
         } => {
             body.call(call).set("conferenceId", string(conference_id));
+        }
+        Payload::ConferenceCreated {
+            account_id,
+            conference_id,
+            call,
+        } => {
+            match call {
+                Some(call) => body.call(call),
+                None => body.no_call(account_id),
+            };
+            body.set("accountId", string(account_id))
+                .set("conferenceId", string(conference_id))
+                .set("status", string(ConferenceStatus::Empty.as_str()));
         }
         Payload::ConferenceStatus {
             account_id,

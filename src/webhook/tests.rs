@@ -214,6 +214,12 @@ fn exact_key_sets_per_kind() {
             .into(),
             rt => CALL_KEYS.iter().chain(extra(rt)).copied().collect(),
         };
+        // createConference carries `status` exactly when it goes to the statusCallbackUrl (spec
+        // `CreateConferenceWebhook`: "present only if statusCallbackUrl is being invoked").
+        if hook.request_type == RequestType::CreateConference && hook.url.ends_with("/status") {
+            want.insert("status");
+            assert_eq!(hook.body["status"], "empty", "{}", hook.raw_body);
+        }
         // Recording keys appear on callStatus / conferenceStatus only when a recording is reported.
         if matches!(
             hook.request_type,

@@ -51,11 +51,13 @@ pub enum Kind {
     Error,
     /// A change of the world (a `set` step).
     World,
+    /// A GET FreeClimb made for audio (a conference's `waitUrl`).
+    Fetch,
 }
 
 impl Kind {
     /// Every kind, in the order the log's filter bar lists them.
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Webhook,
         Kind::Api,
         Kind::Conference,
@@ -64,12 +66,14 @@ impl Kind {
         Kind::Note,
         Kind::Error,
         Kind::World,
+        Kind::Fetch,
     ];
 
     /// The kind of `entry`.
     pub fn of(entry: &Entry) -> Kind {
         match entry {
             Entry::Webhook(_) => Kind::Webhook,
+            Entry::Fetch(_) => Kind::Fetch,
             Entry::Api(_) => Kind::Api,
             Entry::Conference { .. } => Kind::Conference,
             Entry::Call { .. } => Kind::Call,
@@ -91,21 +95,22 @@ impl Kind {
             Kind::Note => "note",
             Kind::Error => "error",
             Kind::World => "world",
+            Kind::Fetch => "fetch",
         }
     }
 
-    const fn bit(self) -> u8 {
-        1 << self as u8
+    const fn bit(self) -> u16 {
+        1 << self as u16
     }
 }
 
 /// A set of [`Kind`]s (a bit set: copying and testing it costs nothing per line).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Kinds(u8);
+pub struct Kinds(u16);
 
 impl Kinds {
-    /// Every kind.
-    pub const ALL: Kinds = Kinds(0b111_1111);
+    /// Every kind: one bit per entry of [`Kind::ALL`] (computed, so a new kind is in it).
+    pub const ALL: Kinds = Kinds((1 << Kind::ALL.len()) - 1);
     /// No kind.
     pub const NONE: Kinds = Kinds(0);
 
@@ -315,6 +320,7 @@ pub fn subjects(line: &LogLine) -> Subjects {
                 s.call(c);
             }
         }
+        Entry::Fetch(x) => s.conference(&x.conference_id),
         Entry::Error { .. } | Entry::World(_) => {}
     }
     s

@@ -187,8 +187,8 @@ pub struct Transition {
     /// row (a log from another version). A row can report two statuses at one instant (`populated` then
     /// `inProgress`): the edge then runs from the row's status before, not from `from`.
     pub edge: Option<usize>,
-    /// The `conferenceStatus` webhook that reported it (or, without a status callback, the `createConference`
-    /// webhook of a creation), as a log line index.
+    /// The `conferenceStatus` webhook that reported it (for a creation, the first `createConference` webhook:
+    /// the status callback's, or without one the actionUrl's), as a log line index.
     pub webhook: Option<usize>,
 }
 
@@ -302,8 +302,8 @@ pub fn light(log: &[LogLine], groups: &Groups, id: &str) -> Option<Lit> {
 }
 
 /// The webhook that reported `last`: among the conference's lines after it at the same instant, up to its next
-/// status line, the `conferenceStatus` whose body has that status; for a creation without a status callback,
-/// the `createConference` webhook.
+/// status line, the `conferenceStatus` whose body has that status; for a creation, the first `createConference`
+/// webhook (the status callback's, sent first, with `status: empty`; else the actionUrl's).
 fn reporting_webhook(
     log: &[LogLine],
     lines: &[usize],
@@ -500,8 +500,10 @@ mod tests {
         assert_eq!(lit.last.from, None);
         assert_eq!(lit.last.edge, Some(0));
         let hook = lit.last.webhook.and_then(|i| part.get(i));
+        // Creation reaches the status callback as createConference with status empty (issue 12).
         assert!(
-            matches!(hook, Some(LogLine { entry: Entry::Webhook(w), .. }) if w.request_type == RequestType::ConferenceStatus),
+            matches!(hook, Some(LogLine { entry: Entry::Webhook(w), .. }) if w.request_type == RequestType::CreateConference
+                && w.body.value().get("status").and_then(Value::as_str) == Some("empty")),
             "{hook:?}"
         );
         assert!(light(&log, &groups, "CFnone").is_none());

@@ -134,6 +134,12 @@ pub(crate) fn fields(line: &LogLine, add: &mut dyn FnMut(&str)) {
                 add(r);
             }
         }
+        Entry::Fetch(x) => {
+            add(x.method);
+            add(&x.url);
+            add(x.purpose);
+            add(&x.conference_id);
+        }
         Entry::Conference {
             conference_id,
             status,

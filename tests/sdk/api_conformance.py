@@ -273,6 +273,18 @@ def sdk_mode(host, account_id, api_key, ids):
     call("list recordings", "list_recordings", m.RecordingList, 200)
     call("list recordings of a conference", "list_recordings", m.RecordingList, 200, conference_id=cf)
     call("get a recording", "get_a_recording", m.RecordingResult, 200, re_conf)
+    logs = call("list call logs", "list_call_logs", m.LogList, 200, ca_done)
+    if logs is not None and [entry.message for entry in logs.logs or []] != ["Call ended", "Call created"]:
+        problem("sdk list call logs", f"expected newest first, got {logs.to_dict()}")
+    apps = call("list applications", "list_applications", m.ApplicationList, 200)
+    if apps is not None and [a.application_id for a in apps.applications or []][-1:] != [ids["application"]]:
+        problem("sdk list applications", f"expected the oldest last, got {apps.to_dict()}")
+    call("list applications by alias", "list_applications", m.ApplicationList, 200, alias="main line")
+    call("get an application", "get_an_application", m.ApplicationResult, 200, ids["application"])
+    call("list incoming numbers", "list_incoming_numbers", m.IncomingNumberList, 200)
+    call("list incoming numbers filtered", "list_incoming_numbers", m.IncomingNumberList, 200,
+         phone_number="5550100", has_application=True, application_id=ids["application"])
+    call("get an incoming number", "get_an_incoming_number", m.IncomingNumberResult, 200, ids["phoneNumber"])
     call("delete a recording", "delete_a_recording", None, 204, re_conf)
 
     refused("unknown conference", "get_a_conference", 404, freeclimb.exceptions.NotFoundException, 66,
@@ -313,6 +325,11 @@ ROUTES = [
     ("GET", rf"/Calls/{ID}", 200, m.CallResult),
     ("POST", rf"/Calls/{ID}", 202, None),
     ("GET", rf"/Calls/{ID}/Recordings", 200, m.RecordingList),
+    ("GET", rf"/Calls/{ID}/Logs", 200, m.LogList),
+    ("GET", r"/Applications", 200, m.ApplicationList),
+    ("GET", rf"/Applications/{ID}", 200, m.ApplicationResult),
+    ("GET", r"/IncomingPhoneNumbers", 200, m.IncomingNumberList),
+    ("GET", rf"/IncomingPhoneNumbers/{ID}", 200, m.IncomingNumberResult),
     ("GET", r"/Recordings", 200, m.RecordingList),
     ("GET", rf"/Recordings/{ID}", 200, m.RecordingResult),
     ("DELETE", rf"/Recordings/{ID}", 204, None),
