@@ -7,7 +7,8 @@
 //! summary line goes to stderr.
 
 use super::sound;
-use crate::engine::{log, run_scenario};
+use crate::engine::log::LogLine;
+use crate::engine::runner::{Streamed, stream_scenario};
 use crate::scenario;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -19,8 +20,10 @@ pub struct Args {
     /// The scenario file (see docs/scenarios.md).
     #[arg(value_name = "SCENARIO.json")]
     file: String,
-    /// Stop at this virtual time (ms), even if something is still pending.
-    #[arg(long, value_name = "MS")]
+    /// Stop at this virtual time (ms), even if something is still pending: 0 to 9007199254740991 (2^53-1).
+    /// Without it, a run stops when nothing is pending, or at its horizon: one hour of virtual time, or the last
+    /// step's time if later (docs/scenarios.md, "Time").
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(..=crate::scenario::MAX_TIME_MS))]
     until: Option<u64>,
     /// Write each recording (conference and call) to DIR/<recordingId>.wav (created if missing).
     #[arg(long, value_name = "DIR")]
@@ -68,19 +71,21 @@ pub fn run(args: &Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let (lines, score) = match &plan {
+    let score = match &plan {
         Some(plan) => {
             let (lines, score) = sound::score(plan, &scenario, args.until);
-            (lines, Some(score))
+            if print_log(&scenario, args.until, Some(lines)).is_err() {
+                return ExitCode::from(2);
+            }
+            Some(score)
         }
-        None => (run_scenario(&scenario, args.until), None),
+        None => {
+            if print_log(&scenario, args.until, None).is_err() {
+                return ExitCode::from(2);
+            }
+            None
+        }
     };
-    {
-        let mut out = std::io::stdout().lock();
-        if out.write_all(log::to_jsonl(&lines).as_bytes()).is_err() || out.flush().is_err() {
-            return ExitCode::from(2);
-        }
-    }
     if let (Some(plan), Some(score)) = (plan, score) {
         match sound::render_and_write(plan, &score, started) {
             Ok(summary) => eprintln!("{summary}"),
@@ -91,4 +96,41 @@ pub fn run(args: &Args) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// Writes the event log to stdout through a buffer: `lines` when the audio score already ran the scenario,
+/// otherwise the run streamed as it happens (each line written as it is made, so memory holds what is live, not
+/// the whole log).
+fn print_log(
+    scenario: &scenario::Scenario,
+    until: Option<u64>,
+    lines: Option<Vec<LogLine>>,
+) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut write = |json: &str| -> std::io::Result<()> {
+        out.write_all(json.as_bytes())?;
+        out.write_all(b"\n")
+    };
+    match lines {
+        Some(lines) => lines.iter().try_for_each(|l| write(&l.to_json()))?,
+        None => {
+            let mut failed = None;
+            let streamed = stream_scenario(
+                scenario,
+                until,
+                &mut |_| {},
+                &mut |_, json| match write(json) {
+                    Ok(()) => true,
+                    Err(e) => {
+                        failed = Some(e);
+                        false
+                    }
+                },
+            );
+            if let (Streamed::Refused, Some(e)) = (streamed, failed) {
+                return Err(e);
+            }
+        }
+    }
+    out.flush()
 }
