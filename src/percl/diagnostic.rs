@@ -555,7 +555,7 @@ impl fmt::Display for Problem {
                 f,
                 "the text has {chars} characters; an SMS holds 160, so it goes out as {segments} segments (each billed)"
             ),
-            NotE164 { attribute, value } => write!(f, "\"{attribute}\" \"{}\" is not an E.164 phone number (+ and up to 15 digits)", excerpt(value)),
+            NotE164 { attribute, value } => write!(f, "\"{attribute}\" \"{}\" is not an E.164 phone number (+ and 2 to 15 digits, the first not 0)", excerpt(value)),
             BadKeys { attribute, value, single: true } => write!(f, "\"{attribute}\" \"{}\" is not a single phone key (0-9, * or #)", excerpt(value)),
             BadKeys { attribute, value, single: false } => write!(f, "\"{attribute}\" \"{}\" may contain only 0-9, * and #", excerpt(value)),
             EmptyString { attribute } => write!(f, "\"{attribute}\" is empty"),
