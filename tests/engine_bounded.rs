@@ -392,3 +392,40 @@ fn scenario_errors_are_capped_at_100_then_a_count() {
         )
     );
 }
+
+#[test]
+fn webhooks_past_the_per_instant_budget_end_their_calls_with_a_note() {
+    // 20 calls at 0 ms, each in an Enqueue loop that takes no time: 1,000 fetches each would be 20,000 webhooks
+    // at one instant; the engine-wide budget (10,000) ends the calls whose fetch passes it.
+    let steps: Vec<String> = (0..20)
+        .map(|i| {
+            format!(
+                r#"{{"at": 0, "dial": {{"from": "+1555{:07}", "to": "+15550100000"}}}}"#,
+                2_000_000 + i
+            )
+        })
+        .collect();
+    let lines = run(
+        &format!(
+            r#"{{"numbers": {{"+15550100000": {{"voiceUrl": "https://app.test/again"}}}},
+                "app": {{"https://app.test/again": [{{"Enqueue": {{"actionUrl": "https://app.test/again",
+                         "queueId": "QU0000000000000000000000000000000000000002", "waitUrl": "https://app.test/wait"}}}}]}},
+                "steps": [{}]}}"#,
+            steps.join(",")
+        ),
+        None,
+    );
+    let webhooks = lines.iter().filter(|l| l.kind() == "webhook").count();
+    assert_eq!(webhooks, 10_000, "exactly the budget is sent");
+    let budget_notes = lines
+        .iter()
+        .filter(|l| text(l).starts_with("sandbox: more than 10000 webhooks at one instant"))
+        .count();
+    let ended = lines
+        .iter()
+        .filter(|l| l.get("callEndedReason") == Some(Value::from("perclProcessingError")))
+        .count();
+    assert_eq!(ended, 20, "every call ends");
+    assert!(budget_notes >= 1, "a note says which budget stopped them");
+    assert!(lines.iter().all(|l| l.at == 0));
+}

@@ -8,6 +8,8 @@
 //! 10,000 conferences in at most 1 s natively.
 //!
 //! `conflab bench mixer`: the audio mixer against a plain sum of the same buffers (see `conflab_mixer::bench`).
+//!
+//! `conflab bench memory`: peak memory against run length and room size ([`super::bench_memory`]).
 
 use crate::engine::{Config, Engine, Input, NumberConfig, Output, WebhookResult};
 use crate::ids::IdGenerator;
@@ -40,6 +42,13 @@ enum What {
         #[arg(long, value_delimiter = ',', default_values_t = vec![64, 256, 1_024])]
         legs: Vec<usize>,
     },
+    /// Peak memory of child `conflab run`s: a 10-minute against a 10-hour run of one 100-call scenario, and
+    /// 1,000 against 10,000 participants joining; prints one JSON line per case and the ratios (goal: 1.2).
+    Memory {
+        /// Internal: be the child, running `conflab run` with these arguments and then reporting its own peak.
+        #[arg(long, hide = true, num_args = 1.., allow_hyphen_values = true)]
+        child: Option<Vec<String>>,
+    },
 }
 
 /// Participants per conference.
@@ -53,6 +62,7 @@ pub fn run(args: &Args) -> ExitCode {
     let (sizes, live) = match &args.what {
         What::Engine { sizes, live } => (sizes, live),
         What::Mixer { legs } => return mixer(legs),
+        What::Memory { child } => return super::bench_memory::run(child.as_deref()),
     };
     // Two workloads per size: every conference up at once (`concurrent`: the live set grows with the size, so
     // caches matter more and more), and a rolling one with at most `live` conferences up at a time while the
