@@ -643,8 +643,28 @@ impl PlacedView<'_> {
             s.push_str(fix);
             s.push(')');
         }
-        s
+        one_line(s)
     }
+}
+
+/// `s` with its control characters written as escapes (`\n`, `\r`, `\t`, `\u{…}`): a key or value quoted in a
+/// message may hold a newline, and a report is one line per problem (tools read it line by line; found by the
+/// `scenario_read` fuzz target).
+fn one_line(s: String) -> String {
+    if !s.chars().any(char::is_control) {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:04x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// One problem, placed in the source.

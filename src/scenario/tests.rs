@@ -1132,3 +1132,16 @@ fn set_steps_add_numbers_to_dial_and_phones_to_name() {
     ]}"#;
     assert_eq!(problems(src)[0].4, "not-account-number");
 }
+
+/// Regression (found by the `scenario_read` fuzz target): a key holding a newline made a problem's report two
+/// lines; each problem is one line, its control characters escaped.
+#[test]
+fn a_problem_is_one_line_even_when_a_key_holds_a_newline() {
+    let errors = super::parse_bytes(b"{\"d\\na\": 1, \"x\\ty\": {}}").unwrap_err();
+    assert_eq!(errors.errors.len(), 2);
+    let rendered = errors.render("f.json");
+    let lines: Vec<&str> = rendered.lines().collect();
+    assert_eq!(lines.len(), 2, "{rendered}");
+    assert!(lines[0].contains("/d\\na"), "{}", lines[0]);
+    assert!(lines[1].contains("/x\\ty"), "{}", lines[1]);
+}
