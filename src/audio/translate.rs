@@ -479,7 +479,7 @@ impl Translator {
                 match duration_ms {
                     Some(total) if total <= once => SourceSpec::Pcm { pcm, looped: false },
                     Some(total) => {
-                        self.set_prompt_end(leg, Some(f + self.frame_of(total)));
+                        self.set_prompt_end(leg, Some(f.saturating_add(self.frame_of(total))));
                         SourceSpec::Pcm { pcm, looped: true }
                     }
                     None => SourceSpec::Pcm { pcm, looped: true },

@@ -251,7 +251,7 @@ impl Run {
         &self.engine
     }
 
-    /// The log so far.
+    /// The log so far (the lines not drained yet, for a driver that drains: [`Run::stream`]).
     pub fn log(&self) -> &[LogLine] {
         &self.log.held
     }
