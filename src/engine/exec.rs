@@ -54,7 +54,7 @@ pub(crate) struct PromptState {
 impl Engine {
     /// Whether one more call may be created at this instant ([`super::MAX_CALLS_PER_INSTANT`]).
     pub(crate) fn may_create_call(&self) -> bool {
-        self.instant.at != self.now || self.instant.calls < super::MAX_CALLS_PER_INSTANT
+        self.instant.at != self.now || self.instant.calls < self.config.budgets.calls_per_instant
     }
 
     /// Creates a call and returns its index.
@@ -616,7 +616,7 @@ impl Engine {
                 if !self.may_create_call() {
                     let text = format!(
                         "sandbox: more than {} calls created at one instant; the app loops without taking time (an OutDial that dials an OutDial?), so the call ends",
-                        super::MAX_CALLS_PER_INSTANT
+                        self.config.budgets.calls_per_instant
                     );
                     self.note(Some(ix), text);
                     self.end_call(ix, R::PerclProcessingError);

@@ -69,7 +69,7 @@ impl Engine {
         if !self.count_webhook() {
             let text = format!(
                 "sandbox: more than {} webhooks at one instant; the {} to {} is not sent (the app loops without taking time)",
-                super::MAX_WEBHOOKS_PER_INSTANT,
+                self.config.budgets.webhooks_per_instant,
                 w.request_type.as_str(),
                 w.url
             );
@@ -88,8 +88,8 @@ impl Engine {
                 ..Default::default()
             };
         }
-        burst.webhooks += 1;
-        burst.webhooks <= super::MAX_WEBHOOKS_PER_INSTANT
+        burst.webhooks = burst.webhooks.saturating_add(1);
+        burst.webhooks <= self.config.budgets.webhooks_per_instant
     }
 
     /// Sends `w`; its response is the PerCL that continues call `ix`.
@@ -112,7 +112,7 @@ impl Engine {
         if !self.count_webhook() {
             let text = format!(
                 "sandbox: more than {} webhooks at one instant; the app loops without taking time, so the call ends",
-                super::MAX_WEBHOOKS_PER_INSTANT
+                self.config.budgets.webhooks_per_instant
             );
             self.note(Some(ix), text);
             return self.end_call(ix, CallEndedReason::PerclProcessingError);

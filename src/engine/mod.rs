@@ -90,6 +90,34 @@ pub const MAX_CALLS_PER_INSTANT: u32 = 1000;
 /// it ends its call with `perclProcessingError`; a notification past it is not sent; each with a note.
 pub const MAX_WEBHOOKS_PER_INSTANT: u32 = 10_000;
 
+/// The runaway budgets per virtual instant an engine enforces: [`MAX_CALLS_PER_INSTANT`] and
+/// [`MAX_WEBHOOKS_PER_INSTANT`] by default (every scenario run, the sandbox). A driver whose own app is known not
+/// to loop (`conflab bench engine`, whose in-process app answers a million calls at one instant) may lift them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budgets {
+    /// Calls an `OutDial` may create at one instant, all calls together.
+    pub calls_per_instant: u32,
+    /// Webhooks sent at one instant, all calls together.
+    pub webhooks_per_instant: u32,
+}
+
+impl Default for Budgets {
+    fn default() -> Self {
+        Budgets {
+            calls_per_instant: MAX_CALLS_PER_INSTANT,
+            webhooks_per_instant: MAX_WEBHOOKS_PER_INSTANT,
+        }
+    }
+}
+
+impl Budgets {
+    /// No budget: for drivers whose app cannot loop.
+    pub const UNLIMITED: Budgets = Budgets {
+        calls_per_instant: u32::MAX,
+        webhooks_per_instant: u32::MAX,
+    };
+}
+
 /// What the engine did at one virtual instant, counted against [`MAX_CALLS_PER_INSTANT`] and
 /// [`MAX_WEBHOOKS_PER_INSTANT`].
 #[derive(Clone, Copy, Debug, Default)]
@@ -180,6 +208,8 @@ pub struct Config {
     pub phones: BTreeMap<String, PhoneConfig>,
     /// How long a webhook may take.
     pub webhook_timeout_ms: u64,
+    /// The runaway budgets per virtual instant.
+    pub budgets: Budgets,
 }
 
 impl Config {
@@ -226,6 +256,7 @@ impl Config {
                 phones
             },
             webhook_timeout_ms: WEBHOOK_TIMEOUT_MS,
+            budgets: Budgets::default(),
         };
         (config, ids)
     }
