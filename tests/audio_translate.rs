@@ -5,23 +5,33 @@
 mod signal;
 
 use conflab::audio::{MediaFiles, RecordingTarget, Score, Translator};
-use conflab::engine::media::{MediaChange, Member, Sound};
+use conflab::engine::media::{MediaChange, Sound};
 use conflab_mixer::{Command, LegId, PcmId, RoomId, SourceSpec};
 
 const RATE: u32 = 8000;
 
-fn member(call: &str, talk: bool, listen: bool) -> Member {
-    Member {
+fn join(conf: &str, call: &str, talk: bool, listen: bool) -> MediaChange {
+    MediaChange::Join {
+        conference_id: conf.to_owned(),
         call_id: call.to_owned(),
         talk,
         listen,
     }
 }
 
-fn bridge(conf: &str, members: Vec<Member>) -> MediaChange {
-    MediaChange::Bridge {
+fn privileges(conf: &str, call: &str, talk: bool, listen: bool) -> MediaChange {
+    MediaChange::Privileges {
         conference_id: conf.to_owned(),
-        members,
+        call_id: call.to_owned(),
+        talk,
+        listen,
+    }
+}
+
+fn leave(conf: &str, call: &str) -> MediaChange {
+    MediaChange::Leave {
+        conference_id: conf.to_owned(),
+        call_id: call.to_owned(),
     }
 }
 
@@ -74,10 +84,10 @@ fn two_calls() -> Translator {
 }
 
 #[test]
-fn a_bridge_becomes_the_joins_leaves_and_privilege_changes_since_the_last_one() {
+fn membership_lines_become_joins_leaves_and_privilege_changes() {
     let mut t = two_calls();
     let (l1, l2, room) = (LegId(0), LegId(1), RoomId(0));
-    let c = t.media(1000, &bridge("CF1", vec![member("CA1", true, true)]));
+    let c = t.media(1000, &join("CF1", "CA1", true, true));
     assert_eq!(
         c,
         vec![(
@@ -91,38 +101,36 @@ fn a_bridge_becomes_the_joins_leaves_and_privilege_changes_since_the_last_one() 
         )]
     );
     assert_eq!(t.room_of("CF1"), Some(room));
-    let c = t.media(
-        2000,
-        &bridge(
-            "CF1",
-            vec![member("CA1", false, true), member("CA2", true, false)],
-        ),
-    );
+    let c = t.media(2000, &privileges("CF1", "CA1", false, true));
+    assert_eq!(c, vec![(16_000, Command::SetTalk { leg: l1, on: false })]);
+    let c = t.media(2000, &join("CF1", "CA2", true, false));
     assert_eq!(
         c,
-        vec![
-            (16_000, Command::SetTalk { leg: l1, on: false }),
-            (
-                16_000,
-                Command::Join {
-                    leg: l2,
-                    room,
-                    talk: true,
-                    listen: false
-                }
-            ),
-        ]
+        vec![(
+            16_000,
+            Command::Join {
+                leg: l2,
+                room,
+                talk: true,
+                listen: false
+            }
+        )]
     );
-    let c = t.media(3000, &bridge("CF1", vec![member("CA2", true, true)]));
+    // Privileges that did not change give no command.
     assert_eq!(
-        c,
-        vec![
-            (24_000, Command::Leave { leg: l1 }),
-            (24_000, Command::SetListen { leg: l2, on: true }),
-        ]
+        t.media(2000, &privileges("CF1", "CA2", true, false)),
+        vec![]
     );
-    // CA2 moves to another conference; the old one's next bridge does not pull it out of the new one.
-    let c = t.media(4000, &bridge("CF2", vec![member("CA2", true, true)]));
+    assert_eq!(
+        t.media(3000, &leave("CF1", "CA1")),
+        vec![(24_000, Command::Leave { leg: l1 })]
+    );
+    assert_eq!(
+        t.media(3000, &privileges("CF1", "CA2", true, true)),
+        vec![(24_000, Command::SetListen { leg: l2, on: true })]
+    );
+    // CA2 moves to another conference; the old one's leave line does not pull it out of the new one.
+    let c = t.media(4000, &join("CF2", "CA2", true, true));
     assert_eq!(
         c,
         vec![(
@@ -135,7 +143,7 @@ fn a_bridge_becomes_the_joins_leaves_and_privilege_changes_since_the_last_one() 
             }
         )]
     );
-    assert_eq!(t.media(4000, &bridge("CF1", vec![])), vec![]);
+    assert_eq!(t.media(4000, &leave("CF1", "CA2")), vec![]);
 }
 
 #[test]
@@ -278,9 +286,11 @@ fn pause_stops_the_prompt_and_send_digits_plays_dtmf() {
 #[test]
 fn beeps_and_dtmf_pass_through_reach_exactly_their_hearers() {
     let mut t = two_calls();
+    // The beep is heard by the conference's listening members: CA2 listens, CA1 does not.
+    assert_eq!(t.media(100, &join("CF1", "CA1", true, false)).len(), 1);
+    assert_eq!(t.media(100, &join("CF1", "CA2", true, true)).len(), 1);
     let beep = MediaChange::Beep {
         conference_id: "CF1".to_owned(),
-        hearers: vec!["CA2".to_owned()],
         hz: 1000,
         duration_ms: 250,
     };
@@ -335,10 +345,7 @@ fn a_hung_up_leg_gets_nothing_more_and_an_unknown_call_gets_a_silent_leg() {
         vec![]
     );
     assert_eq!(t.media(1000, &play("CA1", say("x"), Some(400))), vec![]);
-    assert_eq!(
-        t.media(1000, &bridge("CF1", vec![member("CA1", true, true)])),
-        vec![]
-    );
+    assert_eq!(t.media(1000, &join("CF1", "CA1", true, true)), vec![]);
     // A driver that never announced CA9 (the browser's panel) still hears what plays to it.
     let c = t.media(2000, &play("CA9", say("x"), Some(400)));
     assert_eq!(
@@ -543,8 +550,9 @@ mod properties {
         Say(u8, u8),
         Play(u8, u8),
         Stop(u8),
-        Bridge(u8, Vec<(u8, bool, bool)>),
-        Beep(Vec<u8>),
+        Join(u8, u8, bool, bool),
+        Leave(u8, u8),
+        Beep(u8),
         Advance,
     }
 
@@ -556,12 +564,10 @@ mod properties {
             (call.clone(), 0u8..4).prop_map(|(c, n)| Op::Say(c, n)),
             (call.clone(), 0u8..4).prop_map(|(c, n)| Op::Play(c, n)),
             call.clone().prop_map(Op::Stop),
-            (
-                0u8..2,
-                proptest::collection::vec((call.clone(), any::<bool>(), any::<bool>()), 0..4)
-            )
-                .prop_map(|(r, m)| Op::Bridge(r, m)),
-            proptest::collection::vec(call, 0..3).prop_map(Op::Beep),
+            (0u8..2, call.clone(), any::<bool>(), any::<bool>())
+                .prop_map(|(r, c, talk, listen)| Op::Join(r, c, talk, listen)),
+            (0u8..2, call.clone()).prop_map(|(r, c)| Op::Leave(r, c)),
+            (0u8..2).prop_map(Op::Beep),
             Just(Op::Advance),
         ]
     }
@@ -588,18 +594,10 @@ mod properties {
                     Op::Say(c, n) => t.media(at, &play(&id(c), say("a b"), (n > 0).then(|| 800 * u64::from(n)))),
                     Op::Play(c, n) => t.media(at, &play(&id(c), file(), (n > 0).then(|| 3000 * u64::from(n)))),
                     Op::Stop(c) => t.media(at, &MediaChange::Stop { call_id: id(c) }),
-                    Op::Bridge(r, m) => {
-                        let mut seen = BTreeSet::new();
-                        let members = m
-                            .into_iter()
-                            .filter(|(c, ..)| seen.insert(*c))
-                            .map(|(c, talk, listen)| member(&id(c), talk, listen))
-                            .collect();
-                        t.media(at, &bridge(&format!("CF{r}"), members))
-                    }
-                    Op::Beep(h) => t.media(at, &MediaChange::Beep {
-                        conference_id: "CF0".to_owned(),
-                        hearers: h.into_iter().map(id).collect(),
+                    Op::Join(r, c, talk, listen) => t.media(at, &join(&format!("CF{r}"), &id(c), talk, listen)),
+                    Op::Leave(r, c) => t.media(at, &leave(&format!("CF{r}"), &id(c))),
+                    Op::Beep(r) => t.media(at, &MediaChange::Beep {
+                        conference_id: format!("CF{r}"),
                         hz: 1000,
                         duration_ms: 250,
                     }),

@@ -33,6 +33,7 @@ fn engine() -> Engine {
         numbers,
         phones: BTreeMap::new(),
         webhook_timeout_ms: conflab::engine::WEBHOOK_TIMEOUT_MS,
+        budgets: conflab::engine::Budgets::default(),
     })
 }
 

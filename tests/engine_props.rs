@@ -256,6 +256,7 @@ proptest! {
             numbers,
             phones: BTreeMap::new(),
             webhook_timeout_ms: conflab::engine::WEBHOOK_TIMEOUT_MS,
+            budgets: conflab::engine::Budgets::default(),
         });
         let auth = conflab::api::auth::basic_header(&account_id, "key");
         let mut sent: Vec<u64> = Vec::new();

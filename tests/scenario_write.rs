@@ -392,7 +392,8 @@ mod generated {
             mut phones in prop::collection::btree_map(outside_phone(), phone(), 0..3),
             app in app(),
             gaps_and_actions in prop::collection::vec((0u64..2000, action((0..6).map(|i| format!("+1555010000{i}")).collect())), 0..8),
-            until in prop::option::of(any::<u64>()),
+            // `until` reads back only up to the time maximum (docs/scenarios.md, "Time").
+            until in prop::option::of(0..=conflab::scenario::MAX_TIME_MS),
         ) -> Scenario {
             let mut at = 0;
             let mut steps = Vec::new();

@@ -103,30 +103,48 @@ pub fn cues(log: &[LogLine], calls: &[(String, String)], phone: &str, end_ms: u6
                     });
                 }
                 Some(MediaChange::Stop { call_id }) => stop(&mut cues, &mut playing, &call_id, at),
+                // The beep is heard by the conference's listening members: the phone hears it when one of its
+                // calls listens there.
                 Some(MediaChange::Beep {
-                    hearers,
+                    conference_id,
                     hz,
                     duration_ms,
-                    ..
-                }) if hearers.iter().any(|h| mine.contains(h.as_str())) => cues.push(Cue {
-                    start_ms: at,
-                    end_ms: at.saturating_add(duration_ms),
-                    kind: CueKind::Beep,
-                    text: format!("♪ beep ({hz} Hz)"),
-                }),
-                Some(MediaChange::Bridge {
+                }) if listening.get(&conference_id).is_some_and(|c| !c.is_empty()) => {
+                    cues.push(Cue {
+                        start_ms: at,
+                        end_ms: at.saturating_add(duration_ms),
+                        kind: CueKind::Beep,
+                        text: format!("♪ beep ({hz} Hz)"),
+                    })
+                }
+                Some(
+                    MediaChange::Join {
+                        conference_id,
+                        call_id,
+                        listen,
+                        ..
+                    }
+                    | MediaChange::Privileges {
+                        conference_id,
+                        call_id,
+                        listen,
+                        ..
+                    },
+                ) if mine.contains(call_id.as_str()) => {
+                    let heard = listening.entry(conference_id).or_default();
+                    if listen {
+                        heard.insert(call_id);
+                    } else {
+                        heard.remove(&call_id);
+                    }
+                }
+                Some(MediaChange::Leave {
                     conference_id,
-                    members,
+                    call_id,
                 }) => {
-                    // extend, not collect: collecting into a BTreeSet compiles another copy of the stable sort.
-                    let mut heard = BTreeSet::new();
-                    heard.extend(
-                        members
-                            .into_iter()
-                            .filter(|m| m.listen && mine.contains(m.call_id.as_str()))
-                            .map(|m| m.call_id),
-                    );
-                    listening.insert(conference_id, heard);
+                    if let Some(heard) = listening.get_mut(&conference_id) {
+                        heard.remove(&call_id);
+                    }
                 }
                 Some(MediaChange::WaitMusic {
                     conference_id, on, ..

@@ -17,7 +17,8 @@
 //! * `Stop` → the prompt stops. `Beep` → a beep overlay for every hearer. `Dtmf` (pass-through) → DTMF
 //!   overlays for every hearer; ‡ a pressed key has no pause, so each keeps the default 500 ms slot (100 ms of
 //!   tone: only the overlay's end, which nothing waits for, depends on the slot).
-//! * `Bridge` → `Join`/`Leave`/`SetTalk`/`SetListen` for what changed since the room's last bridge.
+//! * `join` → `Join`; `leave` → `Leave`; `privileges` → `SetTalk`/`SetListen` for what changed. The translator
+//!   keeps each room's roster from these lines, and a `Beep` is heard by its listening members.
 //! * `WaitMusic` → the room's wait music: the clip loaded under its `waitUrl`, looped; ‡ without one, the
 //!   procedural [`SourceSpec::Music`] seeded from the scenario seed and the conference id (no URL is fetched).
 //! * `Recording` of a conference → its room's recording sink on/off; ‡ of a call (`StartRecordCall`,
@@ -91,7 +92,7 @@ pub struct Translator {
     legs: Vec<Leg>,
     /// Conference id → room id.
     room_ids: BTreeMap<String, RoomId>,
-    /// Each room's members after its last bridge, in join order.
+    /// Each room's members as the `join`/`leave`/`privileges` lines left them, in join order.
     members: Vec<Vec<Member>>,
     recordings: Vec<RecordingState>,
     /// The pending prompt ends, by frame: `(frame, leg)` for every leg whose `prompt_end` is set, so that
@@ -279,17 +280,46 @@ impl Translator {
                     out.push((f, Command::StopPrompt { leg }));
                 }
             }
-            MediaChange::Bridge {
+            MediaChange::Join {
                 conference_id,
-                members,
-            } => self.bridge(conference_id, members, &mut out),
+                call_id,
+                talk,
+                listen,
+            }
+            | MediaChange::Privileges {
+                conference_id,
+                call_id,
+                talk,
+                listen,
+            } => {
+                let member = Member {
+                    call_id: call_id.clone(),
+                    talk: *talk,
+                    listen: *listen,
+                };
+                self.member(conference_id, member, &mut out);
+            }
+            MediaChange::Leave {
+                conference_id,
+                call_id,
+            } => self.leave(conference_id, call_id, &mut out),
             MediaChange::Beep {
-                hearers,
+                conference_id,
                 hz,
                 duration_ms,
-                ..
             } => {
-                for call_id in hearers {
+                // Heard by the room's listening members, in join order (the engine's participant order).
+                let hearers: Vec<String> = self
+                    .room_of(conference_id)
+                    .map(|room| {
+                        self.members[room.0 as usize]
+                            .iter()
+                            .filter(|m| m.listen)
+                            .map(|m| m.call_id.clone())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                for call_id in &hearers {
                     if let Some(leg) = self.live_leg(call_id) {
                         let source = SourceSpec::Beep {
                             hz: *hz as f32,
@@ -449,7 +479,7 @@ impl Translator {
                 match duration_ms {
                     Some(total) if total <= once => SourceSpec::Pcm { pcm, looped: false },
                     Some(total) => {
-                        self.set_prompt_end(leg, Some(f + self.frame_of(total)));
+                        self.set_prompt_end(leg, Some(f.saturating_add(self.frame_of(total))));
                         SourceSpec::Pcm { pcm, looped: true }
                     }
                     None => SourceSpec::Pcm { pcm, looped: true },
@@ -467,50 +497,67 @@ impl Translator {
         out.push((f, Command::Prompt { leg, source }));
     }
 
-    fn bridge(&mut self, conference_id: &str, members: &[Member], out: &mut Vec<(u64, Command)>) {
+    /// A call joins `conference_id`'s mix (a `join` line), or its privileges change (a `privileges` line): the
+    /// room's roster follows, and the leg gets `Join`, or `SetTalk`/`SetListen` for what changed.
+    fn member(&mut self, conference_id: &str, member: Member, out: &mut Vec<(u64, Command)>) {
         let room = self.room_or_add(conference_id);
         let f = self.now;
-        let before = std::mem::take(&mut self.members[room.0 as usize]);
-        // Left: in the old list, not in the new one (and still in this room: a leg that moved on is not pulled out).
-        for m in &before {
-            if members.iter().any(|n| n.call_id == m.call_id) {
-                continue;
-            }
-            if let Some(leg) = self.live_leg(&m.call_id) {
-                let l = &mut self.legs[leg.0 as usize];
-                if l.room.is_some_and(|(r, ..)| r == room) {
-                    l.room = None;
-                    out.push((f, Command::Leave { leg }));
+        let roster = &mut self.members[room.0 as usize];
+        match roster.iter_mut().find(|m| m.call_id == member.call_id) {
+            Some(m) => *m = member.clone(),
+            None => roster.push(member.clone()),
+        }
+        let Some(leg) = self.leg_or_add(&member.call_id, out) else {
+            return;
+        };
+        let l = &mut self.legs[leg.0 as usize];
+        match l.room {
+            Some((r, talk, listen)) if r == room => {
+                if talk != member.talk {
+                    out.push((
+                        f,
+                        Command::SetTalk {
+                            leg,
+                            on: member.talk,
+                        },
+                    ));
+                }
+                if listen != member.listen {
+                    out.push((
+                        f,
+                        Command::SetListen {
+                            leg,
+                            on: member.listen,
+                        },
+                    ));
                 }
             }
+            _ => out.push((
+                f,
+                Command::Join {
+                    leg,
+                    room,
+                    talk: member.talk,
+                    listen: member.listen,
+                },
+            )),
         }
-        for m in members {
-            let Some(leg) = self.leg_or_add(&m.call_id, out) else {
-                continue;
-            };
+        l.room = Some((room, member.talk, member.listen));
+    }
+
+    /// A call leaves `conference_id`'s mix (a `leave` line): out of the roster, and `Leave` for its leg if it
+    /// is live and still in this room (a leg that moved on is not pulled out).
+    fn leave(&mut self, conference_id: &str, call_id: &str, out: &mut Vec<(u64, Command)>) {
+        let room = self.room_or_add(conference_id);
+        let f = self.now;
+        self.members[room.0 as usize].retain(|m| m.call_id != call_id);
+        if let Some(leg) = self.live_leg(call_id) {
             let l = &mut self.legs[leg.0 as usize];
-            match l.room {
-                Some((r, talk, listen)) if r == room => {
-                    if talk != m.talk {
-                        out.push((f, Command::SetTalk { leg, on: m.talk }));
-                    }
-                    if listen != m.listen {
-                        out.push((f, Command::SetListen { leg, on: m.listen }));
-                    }
-                }
-                _ => out.push((
-                    f,
-                    Command::Join {
-                        leg,
-                        room,
-                        talk: m.talk,
-                        listen: m.listen,
-                    },
-                )),
+            if l.room.is_some_and(|(r, ..)| r == room) {
+                l.room = None;
+                out.push((f, Command::Leave { leg }));
             }
-            l.room = Some((room, m.talk, m.listen));
         }
-        self.members[room.0 as usize] = members.to_vec();
     }
 
     fn recording(

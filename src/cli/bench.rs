@@ -9,6 +9,8 @@
 //!
 //! `conflab bench mixer`: the audio mixer against a plain sum of the same buffers (see `conflab_mixer::bench`).
 //!
+//! `conflab bench memory`: peak memory against run length and room size ([`super::bench_memory`]).
+//!
 //! Every argument is range-checked by the parser (a value outside its range is refused with exit 2 and the
 //! range, before anything runs), and stdout is written through [`super::output`].
 
@@ -65,6 +67,13 @@ enum What {
               value_parser = clap::value_parser!(u64).range(1..=u64::from(conflab_mixer::MAX_LEGS)))]
         legs: Vec<u64>,
     },
+    /// Peak memory of child `conflab run`s: a 10-minute against a 10-hour run of one 100-call scenario, and
+    /// 1,000 against 10,000 participants joining; prints one JSON line per case and the ratios (goal: 1.2).
+    Memory {
+        /// Internal: be the child, running `conflab run` with these arguments and then reporting its own peak.
+        #[arg(long, hide = true, num_args = 1.., allow_hyphen_values = true)]
+        child: Option<Vec<String>>,
+    },
 }
 
 /// The most conferences `--sizes` and `--live` take: ten times the largest default size (about 3 GB at its
@@ -81,6 +90,7 @@ const CREATED: &str = "https://app.test/created";
 pub fn run(args: &Args) -> ExitCode {
     let mut out = output::Stdout::lock();
     let done = match &args.what {
+        What::Memory { child } => return super::bench_memory::run(child.as_deref()),
         What::Engine { sizes, live } => engine(&mut out, sizes, *live),
         What::Mixer { legs } => mixer(&mut out, legs),
         What::AudioMemory {
@@ -359,6 +369,8 @@ fn lifecycle(n: usize, live: usize) -> (u64, f64) {
         numbers,
         phones: BTreeMap::new(),
         webhook_timeout_ms: crate::engine::WEBHOOK_TIMEOUT_MS,
+        // The in-process app answers every call at one instant by design: no runaway budget applies.
+        budgets: crate::engine::Budgets::UNLIMITED,
     };
     let start = Instant::now();
     let mut engine = Engine::with_ids(config, IdGenerator::new(1));

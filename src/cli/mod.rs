@@ -1,6 +1,7 @@
 //! The native `conflab` command line: a thin driver around the core. Each subcommand lives in its own module.
 
 mod bench;
+mod bench_memory;
 mod diagram;
 pub mod output;
 mod percl;
@@ -36,7 +37,22 @@ enum Command {
 
 /// Parses the command line, runs the subcommand and returns its exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    dispatch(Cli::parse())
+}
+
+/// Runs `args` (the program name first) as a command line in this process: how `conflab bench memory`'s child
+/// runs `conflab run` and then measures itself.
+pub(crate) fn run_args(args: Vec<String>) -> ExitCode {
+    match Cli::try_parse_from(args) {
+        Ok(cli) => dispatch(cli),
+        Err(e) => {
+            let _ = e.print();
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Diagram(args) => diagram::run(&args),
         Command::Percl(args) => percl::run(&args),

@@ -9,7 +9,8 @@
 
 use super::output;
 use super::sound;
-use crate::engine::{log, run_scenario};
+use crate::engine::log::LogLine;
+use crate::engine::runner::{Streamed, stream_scenario};
 use crate::scenario;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -27,9 +28,11 @@ pub struct Args {
     /// The scenario file (see docs/scenarios.md).
     #[arg(value_name = "SCENARIO.json")]
     file: String,
-    /// Stop at this virtual time (ms), even if something is still pending. With --record-dir or --hear, at most
-    /// what one WAV file holds at the sample rate (134217726 ms, 37.3 hours, at 16000 Hz).
-    #[arg(long, value_name = "MS")]
+    /// Stop at this virtual time (ms), even if something is still pending: 0 to 9007199254740991 (2^53-1); with
+    /// --record-dir or --hear, at most what one WAV file holds at the sample rate (134217726 ms, 37.3 hours, at
+    /// 16000 Hz). Without it, a run stops when nothing is pending, or at its horizon: one hour of virtual time, or
+    /// the last step's time if later (docs/scenarios.md, "Time").
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(..=crate::scenario::MAX_TIME_MS))]
     until: Option<u64>,
     /// Write each recording (conference and call) to DIR/<recordingId>.wav (created if missing).
     #[arg(long, value_name = "DIR")]
@@ -83,14 +86,13 @@ pub fn run(args: &Args) -> ExitCode {
     let (lines, score) = match &mut plan {
         Some(plan) => {
             let (lines, score) = sound::score(plan, &scenario, args.until);
-            (lines, Some(score))
+            (Some(lines), Some(score))
         }
-        None => (run_scenario(&scenario, args.until), None),
+        None => (None, None),
     };
-    if let Err(e) = output::print(&log::to_jsonl(&lines)) {
+    if let Err(e) = print_log(&scenario, args.until, lines) {
         return e.exit("conflab run");
     }
-    drop(lines);
     if let (Some(plan), Some(score)) = (plan, score) {
         match sound::render_and_write(plan, &score, started) {
             Ok(summary) => output::note(&summary),
@@ -119,4 +121,33 @@ fn read_scenario(file: &str) -> Result<Vec<u8>, String> {
         ));
     }
     Ok(bytes)
+}
+
+/// Writes the event log to stdout: `lines` when the audio score already ran the scenario, otherwise the run
+/// streamed as it happens (each line written as it is made, so memory holds what is live, not the whole log).
+fn print_log(
+    scenario: &scenario::Scenario,
+    until: Option<u64>,
+    lines: Option<Vec<LogLine>>,
+) -> Result<(), output::OutputError> {
+    let mut out = output::Stdout::lock();
+    match lines {
+        Some(lines) => lines.iter().try_for_each(|l| out.line(&l.to_json()))?,
+        None => {
+            let mut failed = None;
+            let streamed = stream_scenario(scenario, until, &mut |_| {}, &mut |_, json| {
+                match out.line(json) {
+                    Ok(()) => true,
+                    Err(e) => {
+                        failed = Some(e);
+                        false
+                    }
+                }
+            });
+            if let (Streamed::Refused, Some(e)) = (streamed, failed) {
+                return Err(e);
+            }
+        }
+    }
+    out.flush()
 }

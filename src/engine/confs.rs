@@ -237,8 +237,8 @@ impl Engine {
                     call_id: None,
                     on: false,
                 });
-                self.set_timer(
-                    self.now + super::RECORDING_PROCESSING_MS,
+                self.set_timer_in(
+                    super::RECORDING_PROCESSING_MS,
                     Timer::RecordingReady { recording: rec },
                 );
                 return Some(rec);
@@ -278,31 +278,66 @@ impl Engine {
         self.tell(w);
     }
 
-    /// The mix of a conference after a change, and the beep when `beep` says so.
-    fn bridge(&mut self, conference_id: &str, beep: bool) {
-        let Some(conf) = self.conference(conference_id) else {
+    /// A call joined the mix: its `join` line (one line, not the room: the log stays linear in events), and the
+    /// beep when `beep` says so.
+    fn bridge_join(&mut self, conference_id: &str, call_id: &str, beep: bool) {
+        let Some(member) = self.conference(conference_id).and_then(|c| {
+            c.participants()
+                .iter()
+                .rev()
+                .find(|p| p.call_id == call_id)
+                .map(Member::from)
+        }) else {
             return;
         };
-        let participants = conf.participants();
-        let members: Vec<Member> = participants.iter().map(Member::from).collect();
-        // The hearers are copied only when a beep is played (most bridge changes have none).
-        let hearers: Vec<String> = if beep {
-            participants
-                .iter()
-                .filter(|p| p.flags.listen)
-                .map(|p| p.call_id.clone())
-                .collect()
-        } else {
-            Vec::new()
-        };
-        self.media(MediaChange::Bridge {
+        self.media(MediaChange::Join {
             conference_id: conference_id.to_owned(),
-            members,
+            call_id: member.call_id,
+            talk: member.talk,
+            listen: member.listen,
         });
-        if beep && !hearers.is_empty() {
+        self.beep(conference_id, beep);
+    }
+
+    /// Calls left the mix: one `leave` line each, in order, then the beep when `beep` says so.
+    fn bridge_leave(&mut self, conference_id: &str, call_ids: &[String], beep: bool) {
+        for call_id in call_ids {
+            self.media(MediaChange::Leave {
+                conference_id: conference_id.to_owned(),
+                call_id: call_id.clone(),
+            });
+        }
+        self.beep(conference_id, beep);
+    }
+
+    /// A member's privileges after an update: its `privileges` line.
+    fn bridge_privileges(&mut self, conference_id: &str, call_id: &str) {
+        let Some(member) = self.conference(conference_id).and_then(|c| {
+            c.participants()
+                .iter()
+                .find(|p| p.call_id == call_id)
+                .map(Member::from)
+        }) else {
+            return;
+        };
+        self.media(MediaChange::Privileges {
+            conference_id: conference_id.to_owned(),
+            call_id: member.call_id,
+            talk: member.talk,
+            listen: member.listen,
+        });
+    }
+
+    /// The beep, when `beep` says so and a member listens (its hearers are the listening members, which the
+    /// log's readers know from the membership lines).
+    fn beep(&mut self, conference_id: &str, beep: bool) {
+        let heard = beep
+            && self
+                .conference(conference_id)
+                .is_some_and(|c| c.participants().iter().any(|p| p.flags.listen));
+        if heard {
             self.media(MediaChange::Beep {
                 conference_id: conference_id.to_owned(),
-                hearers,
                 hz: BEEP_HZ,
                 duration_ms: BEEP_MS,
             });
@@ -375,7 +410,8 @@ impl Engine {
                 });
                 let play_beep = self.play_beep(&a.conference_id);
                 self.apply_outcome(&a.conference_id, outcome, Some(ix));
-                self.bridge(&a.conference_id, play_beep.on_entry());
+                let call_id = self.calls[ix].call.id.clone();
+                self.bridge_join(&a.conference_id, &call_id, play_beep.on_entry());
                 if let Some(url) = a.notification_url {
                     let status = self
                         .conferences
@@ -442,7 +478,8 @@ impl Engine {
             self.media(MediaChange::Stop { call_id });
         }
         self.apply_outcome(conference_id, outcome, cause);
-        self.bridge(conference_id, play_beep.on_exit());
+        let call_id = self.calls[ix].call.id.clone();
+        self.bridge_leave(conference_id, &[call_id], play_beep.on_exit());
         self.after_leave(ix, conference_id, exit);
     }
 
@@ -541,9 +578,7 @@ impl Engine {
             }
         }
         self.apply_outcome(conference_id, outcome, cause);
-        if !removed.is_empty() {
-            self.bridge(conference_id, false);
-        }
+        self.bridge_leave(conference_id, &removed, false);
         Ok(())
     }
 
@@ -560,9 +595,7 @@ impl Engine {
         let outcome = self.conferences.empty_all(conference_id, by)?;
         let removed = self.outcome_removed(&outcome);
         self.apply_outcome(conference_id, outcome, None);
-        if !removed.is_empty() {
-            self.bridge(conference_id, false);
-        }
+        self.bridge_leave(conference_id, &removed, false);
         for call_id in removed {
             if let Some(&ix) = self.call_index.get(&call_id) {
                 self.bump(ix);
@@ -647,7 +680,7 @@ impl Engine {
         if let Some(text) = outcome.unchanged {
             self.note(ix, text);
         }
-        self.bridge(conference_id, false);
+        self.bridge_privileges(conference_id, call_id);
         Ok(())
     }
 

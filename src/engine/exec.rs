@@ -52,6 +52,11 @@ pub(crate) struct PromptState {
 }
 
 impl Engine {
+    /// Whether one more call may be created at this instant ([`super::MAX_CALLS_PER_INSTANT`]).
+    pub(crate) fn may_create_call(&self) -> bool {
+        self.instant.at != self.now || self.instant.calls < self.config.budgets.calls_per_instant
+    }
+
     /// Creates a call and returns its index.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn new_call(
@@ -65,6 +70,13 @@ impl Engine {
         call_connect_url: Option<String>,
         timeout_sec: u32,
     ) -> usize {
+        if self.instant.at != self.now {
+            self.instant = super::InstantBudget {
+                at: self.now,
+                ..Default::default()
+            };
+        }
+        self.instant.calls = self.instant.calls.saturating_add(1);
         let id = self.ids.next(IdKind::Call);
         let phone = if direction == Direction::Inbound {
             from
@@ -153,7 +165,7 @@ impl Engine {
                 .get(phone)
                 .and_then(|p| p.hangup_after_ms)
             {
-                self.set_timer(self.now + after, Timer::PhoneHangup { call: ix });
+                self.set_timer_in(after, Timer::PhoneHangup { call: ix });
             }
         }
     }
@@ -215,13 +227,11 @@ impl Engine {
         let timeout_ms = u64::from(self.calls[ix].call.timeout_sec) * 1000;
         match phone.answer {
             super::Answer::After { after_ms } if after_ms < timeout_ms => {
-                self.set_timer(self.now + after_ms, Timer::Ring { call: ix, epoch })
+                self.set_timer_in(after_ms, Timer::Ring { call: ix, epoch })
             }
-            super::Answer::After { .. } | super::Answer::NoAnswer | super::Answer::Manual => self
-                .set_timer(
-                    self.now + timeout_ms,
-                    Timer::RingTimeout { call: ix, epoch },
-                ),
+            super::Answer::After { .. } | super::Answer::NoAnswer | super::Answer::Manual => {
+                self.set_timer_in(timeout_ms, Timer::RingTimeout { call: ix, epoch })
+            }
             super::Answer::Busy => self.outbound_failed(ix, R::Busy),
             super::Answer::Failed => self.outbound_failed(ix, R::Failed),
         }
@@ -427,7 +437,7 @@ impl Engine {
                 Flow::Next => {}
                 Flow::Wait(ms) => {
                     let epoch = self.bump(ix);
-                    self.set_timer(self.now + ms, Timer::Resume { call: ix, epoch });
+                    self.set_timer_in(ms, Timer::Resume { call: ix, epoch });
                     return;
                 }
                 Flow::Stop => return,
@@ -478,7 +488,7 @@ impl Engine {
             Command::Pause(p) => (Sound::Silence, u64::from(p.length), 1),
             _ => return None,
         };
-        let total = (loops != 0).then(|| once * u64::from(loops));
+        let total = (loops != 0).then(|| once.saturating_mul(u64::from(loops)));
         self.play(ix, sound, total);
         Some(total)
     }
@@ -558,8 +568,8 @@ impl Engine {
                 let silence = r.silence_timeout_ms.map_or(RECORD_SILENCE_MS, u64::from);
                 let max = u64::from(r.max_length_sec.unwrap_or(60)) * 1000;
                 let epoch = self.bump(ix);
-                self.set_timer(
-                    self.now + (speech + silence).min(max),
+                self.set_timer_in(
+                    speech.saturating_add(silence).min(max),
                     Timer::Resume { call: ix, epoch },
                 );
                 self.media(MediaChange::Recording {
@@ -579,7 +589,7 @@ impl Engine {
                 let pause = s
                     .effective_pause_ms()
                     .map_or(SEND_DIGITS_PAUSE_MS, u64::from);
-                let ms = s.digits.chars().count() as u64 * pause;
+                let ms = (s.digits.chars().count() as u64).saturating_mul(pause);
                 self.play(
                     ix,
                     Sound::Digits {
@@ -605,6 +615,15 @@ impl Engine {
                 Flow::Next
             }
             Command::OutDial(o) => {
+                if !self.may_create_call() {
+                    let text = format!(
+                        "sandbox: more than {} calls created at one instant; the app loops without taking time (an OutDial that dials an OutDial?), so the call ends",
+                        self.config.budgets.calls_per_instant
+                    );
+                    self.note(Some(ix), text);
+                    self.end_call(ix, R::PerclProcessingError);
+                    return Flow::Stop;
+                }
                 let parent_id = self.calls[ix].call.id.clone();
                 let status_cb = o
                     .status_callback_url
@@ -730,7 +749,7 @@ impl Engine {
             let Some(prompt) = d.prompts.pop_front() else {
                 let wait = u64::from(d.cmd.initial_timeout_ms());
                 let epoch = self.bump(ix);
-                self.set_timer(self.now + wait, Timer::Resume { call: ix, epoch });
+                self.set_timer_in(wait, Timer::Resume { call: ix, epoch });
                 return;
             };
             match self.play_command(ix, &prompt) {
@@ -741,7 +760,7 @@ impl Engine {
                     }
                     if let Some(ms) = total {
                         let epoch = self.bump(ix);
-                        self.set_timer(self.now + ms, Timer::Resume { call: ix, epoch });
+                        self.set_timer_in(ms, Timer::Resume { call: ix, epoch });
                     }
                     return;
                 }
@@ -788,7 +807,7 @@ impl Engine {
                     return self.digits_done(ix, GetDigitsReason::MaxDigits);
                 }
                 let epoch = self.bump(ix);
-                self.set_timer(self.now + wait, Timer::Resume { call: ix, epoch });
+                self.set_timer_in(wait, Timer::Resume { call: ix, epoch });
             }
             Activity::Recording { cmd, .. } => {
                 let finish = cmd.finish_on_key.as_deref().unwrap_or("#");
@@ -859,14 +878,14 @@ impl Engine {
                     .as_deref()
                     .map_or(no_input, media::say_ms);
                 let epoch = self.bump(ix);
-                self.set_timer(self.now + wait, Timer::Resume { call: ix, epoch });
+                self.set_timer_in(wait, Timer::Resume { call: ix, epoch });
                 return;
             };
             match self.play_command(ix, &prompt) {
                 Some(Some(0)) => continue,
                 Some(Some(ms)) => {
                     let epoch = self.bump(ix);
-                    self.set_timer(self.now + ms, Timer::Resume { call: ix, epoch });
+                    self.set_timer_in(ms, Timer::Resume { call: ix, epoch });
                     return;
                 }
                 Some(None) => return,
@@ -888,7 +907,7 @@ impl Engine {
         self.calls[ix].says = Some(text);
         if matches!(&self.calls[ix].activity, Activity::Prompts(p) if p.listening) {
             let epoch = self.bump(ix);
-            self.set_timer(self.now + ms, Timer::Resume { call: ix, epoch });
+            self.set_timer_in(ms, Timer::Resume { call: ix, epoch });
         }
     }
 

@@ -29,7 +29,7 @@ impl Engine {
 
     /// Sends `w`, signed now; when `percl_for` is set, its response continues that call.
     pub(crate) fn dispatch(&mut self, w: Webhook, percl_for: Option<usize>) -> u64 {
-        let unix = self.config.epoch_unix_secs + self.now / 1000;
+        let unix = self.config.epoch_unix_secs.saturating_add(self.now / 1000);
         let sig = self.signer.sign(unix, &w.raw_body);
         self.next_webhook += 1;
         let id = self.next_webhook;
@@ -66,7 +66,30 @@ impl Engine {
 
     /// Sends `w` as a notification (its response is ignored).
     pub(crate) fn tell(&mut self, w: Webhook) {
+        if !self.count_webhook() {
+            let text = format!(
+                "sandbox: more than {} webhooks at one instant; the {} to {} is not sent (the app loops without taking time)",
+                self.config.budgets.webhooks_per_instant,
+                w.request_type.as_str(),
+                w.url
+            );
+            return self.note(None, text);
+        }
         self.dispatch(w, None);
+    }
+
+    /// Counts a webhook against [`super::MAX_WEBHOOKS_PER_INSTANT`]; `false` when the budget is spent.
+    fn count_webhook(&mut self) -> bool {
+        let now = self.now;
+        let burst = &mut self.instant;
+        if burst.at != now {
+            *burst = super::InstantBudget {
+                at: now,
+                ..Default::default()
+            };
+        }
+        burst.webhooks = burst.webhooks.saturating_add(1);
+        burst.webhooks <= self.config.budgets.webhooks_per_instant
     }
 
     /// Sends `w`; its response is the PerCL that continues call `ix`.
@@ -82,6 +105,14 @@ impl Engine {
             let text = format!(
                 "sandbox: more than {} PerCL fetches for this call at one instant; the app loops without taking time, so the call ends",
                 super::MAX_FETCHES_PER_INSTANT
+            );
+            self.note(Some(ix), text);
+            return self.end_call(ix, CallEndedReason::PerclProcessingError);
+        }
+        if !self.count_webhook() {
+            let text = format!(
+                "sandbox: more than {} webhooks at one instant; the app loops without taking time, so the call ends",
+                self.config.budgets.webhooks_per_instant
             );
             self.note(Some(ix), text);
             return self.end_call(ix, CallEndedReason::PerclProcessingError);
@@ -110,6 +141,15 @@ impl Engine {
                     );
                 }
                 self.webhook_failed(p, &format!("failed ({reason})"));
+            }
+            WebhookResult::Invalid { reason } => {
+                if let Some(call) = self.waiting_call(&p, id) {
+                    self.note(
+                        Some(call),
+                        format!("the app's answer is not valid PerCL: {reason}"),
+                    );
+                    self.end_call(call, CallEndedReason::AppInvalidPercl);
+                }
             }
             WebhookResult::Response { status, .. } if !(200..300).contains(&status) => {
                 if let Some(call) = self.waiting_call(&p, id) {

@@ -100,21 +100,49 @@ pub enum MediaChange {
         #[serde(rename = "callId")]
         call_id: String,
     },
-    /// The conference mix after a join, leave or privilege change: every member, in join order.
-    Bridge {
+    /// A call joins the conference mix with these privileges. One line per membership change (never the whole
+    /// room), so the log grows with the events, not with the square of the participants.
+    Join {
         /// The conference.
         #[serde(rename = "conferenceId")]
         conference_id: String,
-        /// Who is in it now.
-        members: Vec<Member>,
+        /// The call that joined.
+        #[serde(rename = "callId")]
+        call_id: String,
+        /// Others hear it.
+        talk: bool,
+        /// It hears the mix.
+        listen: bool,
     },
-    /// The beep (`playBeep`) heard by `hearers` (members with `listen=true`, the joiner included).
+    /// A call leaves the conference mix (it left, was removed, hung up or the conference was emptied or
+    /// terminated: one line per call).
+    Leave {
+        /// The conference.
+        #[serde(rename = "conferenceId")]
+        conference_id: String,
+        /// The call that left.
+        #[serde(rename = "callId")]
+        call_id: String,
+    },
+    /// A member's privileges as they are after a SetTalk/SetListen/SetDTMFPassThrough or a REST update.
+    Privileges {
+        /// The conference.
+        #[serde(rename = "conferenceId")]
+        conference_id: String,
+        /// The member.
+        #[serde(rename = "callId")]
+        call_id: String,
+        /// Others hear it.
+        talk: bool,
+        /// It hears the mix.
+        listen: bool,
+    },
+    /// The beep (`playBeep`), heard by the conference's members with `listen=true` at this point of the log (the
+    /// joiner included, the leaver not): the reader knows them from the `join`/`leave`/`privileges` lines.
     Beep {
         /// The conference.
         #[serde(rename = "conferenceId")]
         conference_id: String,
-        /// Who hears it.
-        hearers: Vec<String>,
         /// [`BEEP_HZ`].
         hz: u32,
         /// [`BEEP_MS`].

@@ -26,8 +26,11 @@
 //! * An unanswered call ends `busy`/`noAnswer`/`canceled`/`failed` by its reason, an answered one `completed`
 //!   ([`call::final_status`]).
 //! * Safety valves: more than [`MAX_FETCHES_PER_INSTANT`] PerCL fetches for one call at one instant end it with
-//!   `perclProcessingError` (an app that loops without taking time); the runner stops after an hour of virtual
-//!   time without `until`, or after a million log lines.
+//!   `perclProcessingError` (an app that loops without taking time); so does an `OutDial` past
+//!   [`MAX_CALLS_PER_INSTANT`] calls, or a fetch past [`MAX_WEBHOOKS_PER_INSTANT`] webhooks, at one instant (a
+//!   notification past it is not sent); the runner stops at its horizon without `until`, or at its log budgets
+//!   ([`runner::MAX_LOG_LINES`], [`runner::MAX_LOG_BYTES`]). Each says so in a note.
+//! * Time is checked: a time past `u64::MAX` is never reached (a timer `2^64-1` ms away is never armed).
 //! * Simulated simply (each noted in the event log): GetSpeech and TranscribeUtterance listen for the phrase the
 //!   phone "says" (`says`, or a `say` step) and recognise it once spoken, or report no input after the no-input
 //!   timeout; RecordUtterance records until the finish key, silence or `maxLengthSec`; Enqueue is dequeued at
@@ -78,6 +81,54 @@ pub const MAX_REDIRECTS: u32 = 256;
 /// loop without taking time (CreateConference → CreateConference, Enqueue → Enqueue, …) would otherwise never
 /// let the clock move. The call then ends with `perclProcessingError`.
 pub const MAX_FETCHES_PER_INSTANT: u32 = 1000;
+/// At most this many calls created at one virtual instant (sandbox choice): an `OutDial` whose `callConnectUrl`
+/// answers with the same `OutDial` would otherwise create calls forever without the clock moving. The call
+/// whose `OutDial` would pass it ends with `perclProcessingError` (the failure FreeClimb gives a PerCL command it
+/// cannot carry out), with a note.
+pub const MAX_CALLS_PER_INSTANT: u32 = 1000;
+/// At most this many webhooks sent at one virtual instant, all calls together (sandbox choice). A PerCL fetch past
+/// it ends its call with `perclProcessingError`; a notification past it is not sent; each with a note.
+pub const MAX_WEBHOOKS_PER_INSTANT: u32 = 10_000;
+
+/// The runaway budgets per virtual instant an engine enforces: [`MAX_CALLS_PER_INSTANT`] and
+/// [`MAX_WEBHOOKS_PER_INSTANT`] by default (every scenario run, the sandbox). A driver whose own app is known not
+/// to loop (`conflab bench engine`, whose in-process app answers a million calls at one instant) may lift them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budgets {
+    /// Calls an `OutDial` may create at one instant, all calls together.
+    pub calls_per_instant: u32,
+    /// Webhooks sent at one instant, all calls together.
+    pub webhooks_per_instant: u32,
+}
+
+impl Default for Budgets {
+    fn default() -> Self {
+        Budgets {
+            calls_per_instant: MAX_CALLS_PER_INSTANT,
+            webhooks_per_instant: MAX_WEBHOOKS_PER_INSTANT,
+        }
+    }
+}
+
+impl Budgets {
+    /// No budget: for drivers whose app cannot loop.
+    pub const UNLIMITED: Budgets = Budgets {
+        calls_per_instant: u32::MAX,
+        webhooks_per_instant: u32::MAX,
+    };
+}
+
+/// What the engine did at one virtual instant, counted against [`MAX_CALLS_PER_INSTANT`] and
+/// [`MAX_WEBHOOKS_PER_INSTANT`].
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct InstantBudget {
+    /// The instant counted.
+    pub at: u64,
+    /// Calls created at it.
+    pub calls: u32,
+    /// Webhooks sent at it.
+    pub webhooks: u32,
+}
 
 /// The account the engine simulates.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -201,6 +252,8 @@ pub struct Config {
     pub phones: BTreeMap<String, PhoneConfig>,
     /// How long a webhook may take.
     pub webhook_timeout_ms: u64,
+    /// The runaway budgets per virtual instant.
+    pub budgets: Budgets,
 }
 
 impl Config {
@@ -249,6 +302,7 @@ impl Config {
                 phones
             },
             webhook_timeout_ms: WEBHOOK_TIMEOUT_MS,
+            budgets: Budgets::default(),
         };
         (config, ids)
     }
@@ -269,6 +323,12 @@ pub enum WebhookResult {
     },
     /// The request failed (connection refused, DNS, ...).
     Failed {
+        /// Why, for the log.
+        reason: String,
+    },
+    /// The driver could not make the app's PerCL answer (a scenario template that does not resolve): a call that
+    /// waits for it ends `appInvalidPercl`, as for invalid PerCL, with `reason` in the note (not a made-up body).
+    Invalid {
         /// Why, for the log.
         reason: String,
     },
@@ -637,6 +697,8 @@ pub struct Engine {
     pub(crate) after_response: Vec<usize>,
     /// Signs webhooks with the account's signing secret (keyed once).
     pub(crate) signer: crate::webhook::Signer,
+    /// Calls and webhooks at the current instant (the runaway budgets).
+    pub(crate) instant: InstantBudget,
 }
 
 impl Engine {
@@ -673,6 +735,7 @@ impl Engine {
             number_ids,
             after_response: Vec::new(),
             signer,
+            instant: InstantBudget::default(),
         }
     }
 
@@ -894,7 +957,7 @@ impl Engine {
     /// Arms webhook `id`'s timeout.
     pub(crate) fn set_deadline(&mut self, id: u64) {
         self.timer_seq += 1;
-        let at = self.now + self.config.webhook_timeout_ms;
+        let at = self.now.saturating_add(self.config.webhook_timeout_ms);
         self.deadlines.push_back((at, self.timer_seq, id));
     }
 
@@ -905,6 +968,14 @@ impl Engine {
                 break;
             }
             self.deadlines.pop_front();
+        }
+    }
+
+    /// Arms `timer` `ms` from now. A time past `u64::MAX` is never reached, so the timer is not armed: a
+    /// `delayMs` or `hangupAfterMs` of 2^64-1 means "never", not (wrapped) "at once".
+    pub(crate) fn set_timer_in(&mut self, ms: u64, timer: Timer) {
+        if let Some(at) = self.now.checked_add(ms) {
+            self.set_timer(at, timer);
         }
     }
 

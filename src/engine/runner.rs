@@ -9,8 +9,17 @@
 //!
 //! Order at one virtual time: webhook responses due then, then the engine's timers, then the steps (in file
 //! order). A response with `delayMs` equal to the 10 s webhook timeout still arrives in time; a longer one
-//! loses. Without `until`, the run stops when nothing is pending, or after [`MAX_RUN_MS`] of virtual time (a
-//! note says so: an app that re-prompts forever would otherwise never stop).
+//! loses. Without `until`, the run stops when nothing is pending, or at its horizon (a note says so: an app that
+//! re-prompts forever would otherwise never stop): [`MAX_RUN_MS`] of virtual time, or the last step's time when
+//! a step is written later than that (so no step is ever silently left out).
+//!
+//! # Bounded memory
+//! The log is handed out as it happens: a driver that does not keep it (`conflab run`, through
+//! [`stream_scenario`]) asks [`Run::stream`] to pause every few lines and takes them with [`Run::drain_log`], so
+//! memory holds what is live, not how long the run was. The sandbox keeps its whole log (the page's views and
+//! time travel read it), within the same budgets. Budgets end a runaway run with a note and the log written up to
+//! that point: [`MAX_LOG_LINES`] lines or [`MAX_LOG_BYTES`] bytes per run here, and per virtual instant
+//! [`super::MAX_CALLS_PER_INSTANT`] calls and [`super::MAX_WEBHOOKS_PER_INSTANT`] webhooks in the engine.
 
 use super::log::{ApiLine, AppReply, Entry, FetchLine, LogLine, WebhookLine};
 use super::{
@@ -26,6 +35,12 @@ use std::collections::{BTreeMap, BinaryHeap};
 pub const MAX_RUN_MS: u64 = 3_600_000;
 /// A run stops after this many log lines, whatever the time.
 pub const MAX_LOG_LINES: usize = 1_000_000;
+/// A run stops once its log holds this many bytes (each line's JSON and its newline, as `conflab run` writes
+/// them), whatever the time: 256 MiB. Counted the same way by every driver, so a session and its replay stop at
+/// the same line.
+pub const MAX_LOG_BYTES: u64 = 256 * 1024 * 1024;
+/// How many lines a streaming run ([`stream_scenario`]) holds before it hands them out.
+pub const STREAM_BATCH: usize = 256;
 
 impl Lookup for Engine {
     fn conference_by_alias(&self, alias: &str) -> Option<String> {
@@ -58,9 +73,49 @@ pub fn run_scenario_inspect(
     until: Option<u64>,
     inspect: &mut dyn FnMut(&Engine),
 ) -> Vec<LogLine> {
+    let mut log = Vec::new();
+    stream_scenario(scenario, until, inspect, &mut |line, _| {
+        log.push(line);
+        true
+    });
+    log
+}
+
+/// How a streamed run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Streamed {
+    /// The run reached its end (its log ends as [`run_scenario`]'s does).
+    Ended,
+    /// `emit` refused a line (a closed pipe, a write error): the run stopped there.
+    Refused,
+}
+
+/// [`run_scenario_inspect`], handing each log line and its JSON text (the edge form, as the byte budget counted
+/// it) to `emit` as the run goes (in batches of at most [`STREAM_BATCH`] lines) instead of keeping the log:
+/// memory holds what is live, not the run's length. `emit` returns `false` to stop the run (its output is gone).
+/// The lines are exactly [`run_scenario`]'s.
+pub fn stream_scenario(
+    scenario: &Scenario,
+    until: Option<u64>,
+    inspect: &mut dyn FnMut(&Engine),
+    emit: &mut dyn FnMut(LogLine, &str) -> bool,
+) -> Streamed {
     let mut run = Run::new(scenario.clone());
+    run.stream(STREAM_BATCH);
     let until = until.or(scenario.until);
-    match run.run_until(until.unwrap_or(MAX_RUN_MS), inspect) {
+    let horizon = until.unwrap_or_else(|| run.horizon());
+    let progress = loop {
+        let progress = run.run_until(horizon, inspect);
+        for (line, json) in run.drain_log_json() {
+            if !emit(line, &json) {
+                return Streamed::Refused;
+            }
+        }
+        if progress != Progress::Paused {
+            break progress;
+        }
+    };
+    let closing = match progress {
         // When nothing else is pending, say which calls are still up (a Park, a loop-forever Say, a conference
         // nobody leaves): the run ends, they do not.
         Progress::Drained => {
@@ -70,26 +125,27 @@ pub fn run_scenario_inspect(
                 .filter(|c| !c.is_over())
                 .map(|c| format!("{} ({}, {})", c.id, c.phone, c.status))
                 .collect();
-            if !live.is_empty() {
-                let at = run.log.last().map_or(0, |l| l.at);
-                run.log.push(LogLine::note(
-                    at,
-                    format!(
-                        "{CLOSING_NOTE}; still up: {}",
-                        live.join(", ")
-                    ),
-                ));
-            }
+            (!live.is_empty()).then(|| {
+                LogLine::note(
+                    run.log.last_at,
+                    format!("{CLOSING_NOTE}; still up: {}", live.join(", ")),
+                )
+            })
         }
-        Progress::Reached if until.is_none() => run.log.push(LogLine::note(
-            MAX_RUN_MS,
+        Progress::Reached if until.is_none() => Some(LogLine::note(
+            horizon,
             format!(
-                "the run stopped after {MAX_RUN_MS} ms of virtual time with work still pending; give an `until` to stop earlier"
+                "the run stopped after {horizon} ms of virtual time with work still pending; give an `until` to stop earlier"
             ),
         )),
-        Progress::Reached | Progress::LogFull => {}
+        Progress::Reached | Progress::LogFull | Progress::Paused => None,
+    };
+    if let Some(line) = closing
+        && !emit(line.clone(), &line.to_json())
+    {
+        return Streamed::Refused;
     }
-    run.log
+    Streamed::Ended
 }
 
 /// How far [`Run::run_until`] got.
@@ -99,8 +155,12 @@ pub enum Progress {
     Drained,
     /// Something is pending after the time asked for.
     Reached,
-    /// The log reached [`MAX_LOG_LINES`]; the run is over (a note says so) and moves no further.
+    /// The log reached a budget ([`MAX_LOG_LINES`], [`MAX_LOG_BYTES`]); the run is over (a note says so) and
+    /// moves no further.
     LogFull,
+    /// A streaming run ([`Run::stream`]) holds a batch of lines: take them ([`Run::drain_log`]) and call
+    /// [`Run::run_until`] again to go on. Never returned otherwise.
+    Paused,
 }
 
 /// A scenario being run: the engine, the app's answers in flight, the steps not yet fired and the log so far.
@@ -110,7 +170,9 @@ pub struct Run {
     /// in `scenario`, so that the scenario stays the session's world plus its steps (what the export writes).
     app: BTreeMap<String, AppResponse>,
     engine: Engine,
-    log: Vec<LogLine>,
+    log: Written,
+    /// Streaming: [`Run::run_until`] pauses once this many lines are held.
+    batch: Option<usize>,
     /// Webhook responses to deliver: (time, sequence, webhook id, result).
     deliveries: BinaryHeap<Reverse<(u64, u64, u64, Response)>>,
     seq: u64,
@@ -121,10 +183,43 @@ pub struct Run {
     full: bool,
 }
 
+/// The log as the budgets see it: the lines not drained yet, and how much was written in all.
+#[derive(Default)]
+struct Written {
+    /// The lines not drained yet (all of them unless the driver drains).
+    held: Vec<LogLine>,
+    /// Lines written so far, drained or not.
+    lines: usize,
+    /// Bytes written so far (each line's JSON and its newline), drained or not.
+    bytes: u64,
+    /// The time of the latest line.
+    last_at: u64,
+    /// Streaming: keep each held line's JSON text in `json` too.
+    keep_json: bool,
+    json: Vec<String>,
+}
+
+impl Written {
+    /// Adds a line, counting it against the budgets.
+    fn push(&mut self, line: LogLine) {
+        let json = line.to_json();
+        self.lines += 1;
+        self.bytes = self.bytes.saturating_add(json.len() as u64 + 1);
+        self.last_at = line.at;
+        self.held.push(line);
+        if self.keep_json {
+            self.json.push(json);
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Response {
     status: u16,
     body: String,
+    /// Set when no answer could be made (a template that does not resolve): delivered as
+    /// [`WebhookResult::Invalid`] with this reason.
+    invalid: Option<String>,
 }
 
 impl Run {
@@ -138,7 +233,8 @@ impl Run {
             engine: Engine::with_ids(config, ids),
             app: scenario.app.clone(),
             scenario,
-            log: Vec::new(),
+            log: Written::default(),
+            batch: None,
             deliveries: BinaryHeap::new(),
             seq: 0,
             api: BTreeMap::new(),
@@ -157,14 +253,57 @@ impl Run {
         &self.engine
     }
 
-    /// The log so far.
+    /// The log so far (the lines not drained yet, for a driver that drains: [`Run::stream`]).
     pub fn log(&self) -> &[LogLine] {
-        &self.log
+        &self.log.held
     }
 
     /// The log, owned (the run is over).
     pub fn into_log(self) -> Vec<LogLine> {
-        self.log
+        self.log.held
+    }
+
+    /// Makes [`Run::run_until`] pause ([`Progress::Paused`]) whenever `batch` lines are held, so that a driver
+    /// that does not keep the log can take them with [`Run::drain_log`] as they happen.
+    pub fn stream(&mut self, batch: usize) {
+        self.batch = Some(batch.max(1));
+        self.log.keep_json = true;
+    }
+
+    /// Takes the lines held so far (the budgets still count them).
+    pub fn drain_log(&mut self) -> std::vec::Drain<'_, LogLine> {
+        self.log.json.clear();
+        self.log.held.drain(..)
+    }
+
+    /// Takes the lines held so far with their JSON text (a streaming run keeps the text the byte budget
+    /// measured, so a driver that writes it does not serialise each line twice).
+    pub fn drain_log_json(&mut self) -> Vec<(LogLine, String)> {
+        let json = std::mem::take(&mut self.log.json);
+        let lines = std::mem::take(&mut self.log.held);
+        if json.len() == lines.len() {
+            lines.into_iter().zip(json).collect()
+        } else {
+            lines
+                .into_iter()
+                .map(|l| {
+                    let j = l.to_json();
+                    (l, j)
+                })
+                .collect()
+        }
+    }
+
+    /// Lines and bytes (each line's JSON and its newline) written so far, drained or not.
+    pub fn written(&self) -> (usize, u64) {
+        (self.log.lines, self.log.bytes)
+    }
+
+    /// Where a run without `until` stops: [`MAX_RUN_MS`], or the last step's time if that is later (a step is
+    /// never silently left out; docs/scenarios.md, "Time").
+    pub fn horizon(&self) -> u64 {
+        let last_step = self.scenario.steps.last().map_or(0, |s| s.at);
+        MAX_RUN_MS.max(last_step)
     }
 
     /// How many steps have not fired yet.
@@ -232,10 +371,13 @@ impl Run {
             let Some(t) = [delivery_at, timer_at, step_at].into_iter().flatten().min() else {
                 return Progress::Drained;
             };
-            if self.log.len() >= MAX_LOG_LINES {
+            if self.batch.is_some_and(|b| self.log.held.len() >= b) {
+                return Progress::Paused;
+            }
+            if let Some(budget) = self.over_budget() {
                 self.log.push(LogLine::note(
                     t,
-                    format!("the run stopped after {MAX_LOG_LINES} log lines; give an `until` to look at a part"),
+                    format!("the run stopped: its log reached {budget}, so the app is probably looping; the log above is complete up to here; give an `until` to look at a part"),
                 ));
                 self.full = true;
                 return Progress::LogFull;
@@ -247,9 +389,12 @@ impl Run {
                 let Some(Reverse((at, _, id, r))) = self.deliveries.pop() else {
                     return Progress::Drained;
                 };
-                let result = WebhookResult::Response {
-                    status: r.status,
-                    body: r.body,
+                let result = match r.invalid {
+                    Some(reason) => WebhookResult::Invalid { reason },
+                    None => WebhookResult::Response {
+                        status: r.status,
+                        body: r.body,
+                    },
                 };
                 self.feed(Input::WebhookResponse { at, id, result }, inspect);
             } else if timer_at == Some(t) {
@@ -259,6 +404,17 @@ impl Run {
                 self.fired += 1;
                 self.step(index, inspect);
             }
+        }
+    }
+
+    /// The budget the log has reached, if any, in words.
+    fn over_budget(&self) -> Option<String> {
+        if self.log.lines >= MAX_LOG_LINES {
+            Some(format!("{MAX_LOG_LINES} lines"))
+        } else if self.log.bytes >= MAX_LOG_BYTES {
+            Some(format!("{MAX_LOG_BYTES} bytes"))
+        } else {
+            None
         }
     }
 
@@ -304,8 +460,8 @@ impl Run {
                         None => self.app.remove(url),
                     };
                 }
-                self.log
-                    .push(LogLine::new(at, Entry::World(Box::new(change.clone()))));
+                let line = LogLine::new(at, Entry::World(Box::new(change.clone())));
+                self.log.push(line);
                 Input::Configure {
                     at,
                     change: Box::new(change.clone()),
@@ -464,38 +620,46 @@ impl Run {
             })),
         ));
         self.seq += 1;
-        self.deliveries.push(Reverse((
-            at + delay,
-            self.seq,
-            f.id,
-            Response { status, body },
-        )));
+        // As for a webhook: a delay past the end of time never arrives.
+        if let Some(when) = at.checked_add(delay) {
+            let response = Response {
+                status,
+                body,
+                invalid: None,
+            };
+            self.deliveries.push(Reverse((when, self.seq, f.id, response)));
+        }
     }
 
     /// Logs a webhook and schedules the app's answer.
     fn webhook(&mut self, at: u64, w: WebhookRequest) {
         let (response, delay, problem) = match crate::scenario::respond(&self.app, &w.url) {
             AppAnswer::Percl { percl, delay_ms } => {
-                match template::expand_value(&percl.value, &w.body, &self.engine) {
+                match template::expand_value_at(&percl.value, &w.body, &self.engine) {
                     Ok(v) => (
                         Response {
                             status: 200,
                             body: v.to_string(),
+                            invalid: None,
                         },
                         delay_ms,
                         None,
                     ),
-                    // An unresolvable template makes the response invalid PerCL (docs/scenarios.md): the body
-                    // sent is the error itself, which the engine refuses as PerCL.
-                    Err(e) => {
+                    // An unresolvable template makes the response invalid PerCL (docs/scenarios.md): no body is
+                    // made up; the error names the template's place, and the call ends `appInvalidPercl`.
+                    Err((at, e)) => {
+                        let place = format!("{}{at}", percl.pointer);
                         let text = format!(
-                            "the app at {} could not expand its PerCL: {e} (in {})",
-                            w.url, percl.pointer
+                            "the app at {} could not answer: the template at {place} does not resolve: {e}",
+                            w.url
                         );
                         (
                             Response {
                                 status: 200,
-                                body: format!("template error: {e}"),
+                                body: String::new(),
+                                invalid: Some(format!(
+                                    "the template at {place} does not resolve: {e}"
+                                )),
                             },
                             delay_ms,
                             Some(text),
@@ -507,6 +671,7 @@ impl Run {
                 Response {
                     status: f.status,
                     body: f.body.clone(),
+                    invalid: None,
                 },
                 f.delay_ms,
                 None,
@@ -515,6 +680,7 @@ impl Run {
                 Response {
                     status: 404,
                     body: String::new(),
+                    invalid: None,
                 },
                 0,
                 None,
@@ -545,7 +711,10 @@ impl Run {
             ));
         }
         self.seq += 1;
-        self.deliveries
-            .push(Reverse((at + delay, self.seq, w.id, response)));
+        // A delay past the end of time never arrives (the webhook times out): `delayMs` 2^64-1 is "never".
+        if let Some(when) = at.checked_add(delay) {
+            self.deliveries
+                .push(Reverse((when, self.seq, w.id, response)));
+        }
     }
 }

@@ -401,7 +401,7 @@ impl<'t> Checker<'t> {
                 }
             }
             (Ty::UInt { min, max }, Kind::Number(n)) => {
-                if let Some(x) = self.whole(name, n, v.span)
+                if let Some(x) = self.whole(name, n, v.span, (i128::from(*min), i128::from(*max)))
                     && (x < i128::from(*min) || x > i128::from(*max))
                 {
                     let expected = attr.ty.describe();
@@ -416,7 +416,7 @@ impl<'t> Checker<'t> {
                 }
             }
             (Ty::Clamped { min, max }, Kind::Number(n)) => {
-                if let Some(x) = self.whole(name, n, v.span) {
+                if let Some(x) = self.whole(name, n, v.span, (0, i128::from(u32::MAX))) {
                     if x < 0 || x > i128::from(u32::MAX) {
                         let expected = format!("a whole number from {min} to {max}");
                         self.report(
@@ -515,8 +515,15 @@ impl<'t> Checker<'t> {
         }
     }
 
-    /// The value of an integer attribute, or `None` after reporting why it is not a whole number.
-    fn whole(&mut self, name: &'static str, n: &str, span: Span) -> Option<i128> {
+    /// The value of an integer attribute, or `None` after reporting why it is not a whole number. `range` is
+    /// what the attribute accepts: the fix offers the whole number only inside it (no "write 0" for a `length`).
+    fn whole(
+        &mut self,
+        name: &'static str,
+        n: &str,
+        span: Span,
+        range: (i128, i128),
+    ) -> Option<i128> {
         if !n.contains(['.', 'e', 'E']) {
             // At most 39 digits fit an i128; longer is certainly out of range.
             return match n.parse::<i128>() {
@@ -532,7 +539,10 @@ impl<'t> Checker<'t> {
             self.report(Problem::NumberTooLarge { value: excerpt(n) }, span);
             return None;
         }
-        let whole = (f.fract() == 0.0 && f.abs() < 1e15).then(|| format!("{}", f as i64));
+        let whole = (f.fract() == 0.0 && f.abs() < 1e15)
+            .then_some(f as i64)
+            .filter(|w| (range.0..=range.1).contains(&i128::from(*w)))
+            .map(|w| w.to_string());
         self.report(
             Problem::NotWholeNumber {
                 attribute: name,

@@ -555,7 +555,7 @@ impl fmt::Display for Problem {
                 f,
                 "the text has {chars} characters; an SMS holds 160, so it goes out as {segments} segments (each billed)"
             ),
-            NotE164 { attribute, value } => write!(f, "\"{attribute}\" \"{}\" is not an E.164 phone number (+ and up to 15 digits)", excerpt(value)),
+            NotE164 { attribute, value } => write!(f, "\"{attribute}\" \"{}\" is not an E.164 phone number (+ and 2 to 15 digits, the first not 0)", excerpt(value)),
             BadKeys { attribute, value, single: true } => write!(f, "\"{attribute}\" \"{}\" is not a single phone key (0-9, * or #)", excerpt(value)),
             BadKeys { attribute, value, single: false } => write!(f, "\"{attribute}\" \"{}\" may contain only 0-9, * and #", excerpt(value)),
             EmptyString { attribute } => write!(f, "\"{attribute}\" is empty"),
@@ -643,8 +643,28 @@ impl PlacedView<'_> {
             s.push_str(fix);
             s.push(')');
         }
-        s
+        one_line(s)
     }
+}
+
+/// `s` with its control characters written as escapes (`\n`, `\r`, `\t`, `\u{…}`): a key or value quoted in a
+/// message may hold a newline, and a report is one line per problem (tools read it line by line; found by the
+/// `scenario_read` fuzz target).
+fn one_line(s: String) -> String {
+    if !s.chars().any(char::is_control) {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:04x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// One problem, placed in the source.

@@ -46,7 +46,7 @@ pub enum Ty {
     NonEmpty,
     /// A URL FreeClimb requests: warned about unless absolute http(s).
     Url,
-    /// An E.164 phone number (`+` and up to 15 digits).
+    /// An E.164 phone number (`+` and 2 to 15 digits).
     Phone,
     /// Keys a caller can press: `0`-`9`, `*`, `#`; `single` means exactly one.
     Keys {
@@ -106,13 +106,7 @@ impl Ty {
             Ty::Keys { single: false } => "a string of keys (0-9, * and #)".into(),
             Ty::QueueId => "a queue ID string (QU and 40 hex characters)".into(),
             Ty::Bool => "true or false".into(),
-            Ty::UInt {
-                min: 0,
-                max: u32::MAX,
-            } => "a whole number (0 or more)".into(),
-            Ty::UInt { min, max } if *max == u32::MAX => {
-                format!("a whole number of at least {min}")
-            }
+            // Both bounds, always: "at least 1" hides that 4294967296 is too large.
             Ty::UInt { min, max } => format!("a whole number from {min} to {max}"),
             Ty::Clamped { .. } => "a whole number".into(),
             Ty::Fraction => "a number from 0 to 1".into(),

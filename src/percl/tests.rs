@@ -174,7 +174,7 @@ fn every_problem_in_a_script_is_reported_not_only_the_first() {
     );
     assert_eq!(
         m[7],
-        "5:24: error: /3/Pause/length: \"length\" is null, but Pause needs it (a whole number of at least 1) (fix: give it a value: a whole number of at least 1)"
+        "5:24: error: /3/Pause/length: \"length\" is null, but Pause needs it (a whole number from 1 to 4294967295) (fix: give it a value: a whole number from 1 to 4294967295)"
     );
 }
 

@@ -21,6 +21,13 @@
 //!
 //! Going back in time replays the scenario from zero up to the new time: the engine is deterministic, and a
 //! replay of a 10-minute session takes milliseconds (`./x bench page`), so no snapshots are kept.
+//!
+//! # Memory: a documented cap, not a window
+//! The session keeps its whole log in memory (the views, the timeline and time travel read it, and a rewind
+//! replays from zero, so a window would have to be rebuilt at every rewind). What bounds it is the runner's
+//! budgets: [`crate::engine::runner::MAX_LOG_LINES`] lines and [`crate::engine::runner::MAX_LOG_BYTES`] bytes
+//! of log, plus the engine's per-instant budgets; at a budget the run stops with a note and the session refuses
+//! further steps ([`SandboxError::LogFull`]). `conflab run` does not keep the log at all (it streams it).
 
 pub mod message;
 pub mod permalink;
@@ -50,7 +57,8 @@ pub fn default_world() -> Scenario {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum SandboxError {
-    /// The log reached its limit ([`crate::engine::runner::MAX_LOG_LINES`]); the session moves no further.
+    /// The log reached a budget ([`crate::engine::runner::MAX_LOG_LINES`] lines or
+    /// [`crate::engine::runner::MAX_LOG_BYTES`] bytes); the session moves no further.
     LogFull,
     /// The step does not fit the session as a step of its file would not (a phone nobody knows hangs up, a dial
     /// to a number the account does not have): written, it would make the exported session unreadable.
@@ -62,8 +70,9 @@ impl fmt::Display for SandboxError {
         match self {
             SandboxError::LogFull => write!(
                 f,
-                "the session's log is full ({} lines), so nothing more can happen in it; go back in time, reset, or export it and look at a part with `conflab run --until`",
-                crate::engine::runner::MAX_LOG_LINES
+                "the session's log is full ({} lines or {} bytes), so nothing more can happen in it; go back in time, reset, or export it and look at a part with `conflab run --until`",
+                crate::engine::runner::MAX_LOG_LINES,
+                crate::engine::runner::MAX_LOG_BYTES
             ),
             SandboxError::Invalid(errors) => {
                 let problems: Vec<String> = errors

@@ -275,7 +275,7 @@ fn a_set_step_taken_live_changes_what_follows_and_replays() {
         })
         .expect("the unresolvable template is logged");
     assert!(
-        error.ends_with("(in /steps/4/set/app/https:~1~1app.test~1inbound/percl)"),
+        error.contains("the template at /steps/4/set/app/https:~1~1app.test~1inbound/percl/0/Say/text does not resolve"),
         "{error}"
     );
     // The world the session was loaded with is untouched: the changes are steps.

@@ -12,6 +12,13 @@ pub const MAX_EPOCH_UNIX_SECS: u64 = 253_402_300_799;
 use crate::wire::AccountType;
 use std::collections::BTreeMap;
 
+/// The latest virtual time a step's `at` or a run's `until` may name: 2^53-1 ms (about 285,000 years), the
+/// largest whole number a JavaScript number (the page, JSON tools) holds exactly.
+pub const MAX_TIME_MS: u64 = (1 << 53) - 1;
+
+/// [`MAX_TIME_MS`] as a range, in words.
+pub(crate) const TIME_RANGE: &str = "a time in ms from 0 to 9007199254740991 (2^53-1)";
+
 /// The signing secret of an account whose scenario gives none. Fixed, so that signatures in golden logs are
 /// stable.
 pub const DEFAULT_SIGNING_SECRET: &str = "sigsec_conflab0000000000000000000000000000";

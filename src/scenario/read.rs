@@ -484,9 +484,29 @@ impl<'s> Reader<'s> {
         }
     }
 
-    /// A number of milliseconds (or another count): a whole number from 0.
+    /// A number of milliseconds (or another count): a whole number from 0 to 2^64-1.
     fn count(&mut self, v: &Value<'_>, pointer: &str, key: &str) -> Option<u64> {
-        self.whole(v, pointer, &quoted(key), "a whole number of 0 or more")
+        self.whole(
+            v,
+            pointer,
+            &quoted(key),
+            "a whole number from 0 to 18446744073709551615",
+        )
+    }
+
+    /// A point on the virtual clock (`at`, `until`): a whole number from 0 to [`MAX_TIME_MS`].
+    fn time(&mut self, v: &Value<'_>, pointer: &str, key: &str) -> Option<u64> {
+        let t = self.whole(v, pointer, &quoted(key), TIME_RANGE)?;
+        if t > MAX_TIME_MS {
+            let problem = Problem::BadNumber {
+                what: quoted(key),
+                value: t.to_string(),
+                expected: TIME_RANGE,
+            };
+            self.report(problem, v.span, pointer.to_owned());
+            return None;
+        }
+        Some(t)
     }
 
     fn e164(&mut self, v: &Value<'_>, pointer: &str, what: &str) -> Option<String> {
@@ -584,7 +604,7 @@ impl<'s> Reader<'s> {
             );
         }
         if let Some((v, p)) = obj.get("until") {
-            scenario.until = self.count(v, &p, "until");
+            scenario.until = self.time(v, &p, "until");
         }
         scenario
     }
@@ -1255,7 +1275,7 @@ impl<'s> Reader<'s> {
             };
             let at = match obj.get("at") {
                 Some((v, ap)) => {
-                    let at = self.count(v, &ap, "at");
+                    let at = self.time(v, &ap, "at");
                     if let (Some(at), Some(prev)) = (at, previous)
                         && at < prev
                     {

@@ -321,19 +321,36 @@ pub fn expand_value(
     body: &serde_json::Value,
     lookup: &impl Lookup,
 ) -> Result<serde_json::Value, TemplateError> {
+    expand_value_at(value, body, lookup).map_err(|(_, e)| e)
+}
+
+/// [`expand_value`], saying where a template failed: the JSON pointer (RFC 6901) of the string that holds it,
+/// relative to `value` (such as `/0/AddToConference/conferenceId`), so the error can point at the template.
+pub fn expand_value_at(
+    value: &serde_json::Value,
+    body: &serde_json::Value,
+    lookup: &impl Lookup,
+) -> Result<serde_json::Value, (String, TemplateError)> {
     use serde_json::Value;
     Ok(match value {
-        Value::String(s) => Value::String(expand(s, body, lookup)?),
-        Value::Array(items) => Value::Array(
-            items
-                .iter()
-                .map(|v| expand_value(v, body, lookup))
-                .collect::<Result<_, _>>()?,
-        ),
+        Value::String(s) => Value::String(expand(s, body, lookup).map_err(|e| (String::new(), e))?),
+        Value::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, v) in items.iter().enumerate() {
+                out.push(
+                    expand_value_at(v, body, lookup).map_err(|(p, e)| (format!("/{i}{p}"), e))?,
+                );
+            }
+            Value::Array(out)
+        }
         Value::Object(map) => {
             let mut out = serde_json::Map::new();
             for (k, v) in map {
-                out.insert(k.clone(), expand_value(v, body, lookup)?);
+                let expanded = expand_value_at(v, body, lookup).map_err(|(p, e)| {
+                    let key = k.replace('~', "~0").replace('/', "~1");
+                    (format!("/{key}{p}"), e)
+                })?;
+                out.insert(k.clone(), expanded);
             }
             Value::Object(out)
         }

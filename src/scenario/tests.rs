@@ -415,7 +415,7 @@ fn structure_errors() {
         "/until",
         "1.5",
         "bad-number",
-        r#""until" is 1.5, but it must be a whole number of 0 or more"#,
+        r#""until" is 1.5, but it must be a time in ms from 0 to 9007199254740991 (2^53-1)"#,
     );
     one(
         r#"{"account": {"type": "Trial"}}"#,
@@ -461,7 +461,7 @@ fn number_and_phone_errors() {
         "/numbers/5550100000",
         "\"5550",
         "not-e164",
-        r#""5550100000" is not an E.164 phone number (+ and up to 15 digits)"#,
+        r#""5550100000" is not an E.164 phone number (+ and 2 to 15 digits, the first not 0)"#,
     );
     one(
         r#"{"numbers": {"+15550100000": {"voiceUrl": "/inbound"}}}"#,
@@ -624,7 +624,7 @@ fn percl_errors_are_rebased_into_the_scenario() {
         "/app/https:~1~1a.test~1x/percl/0/Pause",
         "{}}",
         "percl",
-        r#"PerCL: Pause needs "length" (a whole number of at least 1)"#,
+        r#"PerCL: Pause needs "length" (a whole number from 1 to 4294967295)"#,
     );
     // Warnings (here: no terminal command) are not scenario errors.
     assert!(parse(r#"{"app": {"https://a.test/x": [{"Say": {"text": "hi"}}]}}"#).is_ok());
@@ -644,7 +644,7 @@ fn templates_in_percl_are_checked_for_syntax_not_for_content() {
         "/app/https:~1~1a.test~1x/0/Pause/length",
         "\"{{n",
         "percl",
-        r#"PerCL: "length" must be a whole number of at least 1, but this is a string"#,
+        r#"PerCL: "length" must be a whole number from 1 to 4294967295, but this is a string"#,
     );
     one(
         r#"{"app": {"https://a.test/x": [{"AddToConference": {"conferenceId": "CF{{conferenceId"}}]}}"#,
@@ -757,7 +757,7 @@ fn step_errors() {
         "/steps/1/answer/phone",
         "\"15550111111",
         "not-e164",
-        r#""15550111111" is not an E.164 phone number (+ and up to 15 digits)"#,
+        r#""15550111111" is not an E.164 phone number (+ and 2 to 15 digits, the first not 0)"#,
     );
     one(
         &s(r#"{"at": 5, "dial": {"from": "+15550111111", "to": "+15550100001"}}"#),
@@ -1016,7 +1016,7 @@ fn set_step_errors() {
         "/steps/4/set/app/https:~1~1app.test~1in/percl/0/Pause",
         "{}}]",
         "percl",
-        r#"PerCL: Pause needs "length" (a whole number of at least 1)"#,
+        r#"PerCL: Pause needs "length" (a whole number from 1 to 4294967295)"#,
     );
     let src = with_fifth_step(
         r#"{"at": 5, "set": {"app": {"https://app.test/in": [{"Say": {"text": "{{call:+15550199999}}"}}]}}}"#,
@@ -1068,7 +1068,7 @@ fn set_step_errors() {
         "/steps/4/set/numbers/5550100001",
         "\"5550100001",
         "not-e164",
-        "\"5550100001\" is not an E.164 phone number (+ and up to 15 digits)",
+        "\"5550100001\" is not an E.164 phone number (+ and 2 to 15 digits, the first not 0)",
     );
     // The account: its identity is refused, its type is checked.
     for key in ["accountId", "apiKey", "signingSecret"] {
@@ -1131,4 +1131,17 @@ fn set_steps_add_numbers_to_dial_and_phones_to_name() {
         {"at": 1, "dial": {"from": "+15550111111", "to": "+15550100009"}}
     ]}"#;
     assert_eq!(problems(src)[0].4, "not-account-number");
+}
+
+/// Regression (found by the `scenario_read` fuzz target): a key holding a newline made a problem's report two
+/// lines; each problem is one line, its control characters escaped.
+#[test]
+fn a_problem_is_one_line_even_when_a_key_holds_a_newline() {
+    let errors = super::parse_bytes(b"{\"d\\na\": 1, \"x\\ty\": {}}").unwrap_err();
+    assert_eq!(errors.errors.len(), 2);
+    let rendered = errors.render("f.json");
+    let lines: Vec<&str> = rendered.lines().collect();
+    assert_eq!(lines.len(), 2, "{rendered}");
+    assert!(lines[0].contains("/d\\na"), "{}", lines[0]);
+    assert!(lines[1].contains("/x\\ty"), "{}", lines[1]);
 }

@@ -674,11 +674,31 @@ fn media_text(change: &MediaChange) -> String {
             format!("to {}: {what}", short(call_id))
         }
         MediaChange::Stop { call_id } => format!("prompt to {} stops", short(call_id)),
-        MediaChange::Bridge {
+        MediaChange::Join {
             conference_id,
-            members,
-        } => format!("{} mixes {} member(s)", short(conference_id), members.len()),
-        MediaChange::Beep { hearers, .. } => format!("beep for {} hearer(s)", hearers.len()),
+            call_id,
+            talk,
+            listen,
+        } => format!(
+            "{} joins {}'s mix (talk {talk}, listen {listen})",
+            short(call_id),
+            short(conference_id)
+        ),
+        MediaChange::Leave {
+            conference_id,
+            call_id,
+        } => format!("{} leaves {}'s mix", short(call_id), short(conference_id)),
+        MediaChange::Privileges {
+            conference_id,
+            call_id,
+            talk,
+            listen,
+        } => format!(
+            "{} in {}: talk {talk}, listen {listen}",
+            short(call_id),
+            short(conference_id)
+        ),
+        MediaChange::Beep { conference_id, .. } => format!("beep in {}", short(conference_id)),
         MediaChange::WaitMusic {
             conference_id, on, ..
         } => format!(

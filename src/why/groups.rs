@@ -13,13 +13,14 @@
 //! * an API request: the `CA…`/`CF…` ids in its path, and the id a successful `POST /Calls` or
 //!   `POST /Conferences` created (from its response);
 //! * a conference or call line: its id;
-//! * a media line: the call it plays to, or the conference it changes (bridge, beep, wait music, a conference
-//!   recording); a DTMF pass-through belongs to the call that pressed;
+//! * a media line: the call it plays to, or the conference it changes (beep, wait music, a conference recording);
+//!   a membership line (join, leave, privileges) both its call and its conference; a DTMF pass-through belongs
+//!   to the call that pressed;
 //! * a note: the ids it carries; an error: nothing (it is listed in [`Groups::ungrouped`]).
 //!
-//! A bridge change names every member but belongs only to its conference: putting it under each member would
-//! make a 100-party conference's bridges a hundred lines each. It still records that its members are in that
-//! conference, which is what [`Groups::conferences_of_call`] reports (together with webhooks that name both).
+//! A membership line names one call (the old `bridge` line named the whole room and so belonged only to its
+//! conference), so it belongs to both groups and relates them: that the call was in that conference is what
+//! [`Groups::conferences_of_call`] reports (together with webhooks that name both).
 //!
 //! # Invariants
 //! * Ids appear in the order of their first line, and each id's line indices are increasing.
@@ -215,12 +216,10 @@ pub struct Subjects {
     pub conferences: Vec<String>,
     /// `CA…` ids, each once, in the order the line names them.
     pub calls: Vec<String>,
-    /// Calls the line shows to be in one of its conferences (bridge members), beyond `calls`.
-    pub members: Vec<String>,
 }
 
 impl Subjects {
-    /// Whether the line is about `id` (a member of a bridge counts only for its conference).
+    /// Whether the line is about `id`.
     pub fn mentions(&self, id: &str) -> bool {
         self.conferences.iter().chain(&self.calls).any(|x| x == id)
     }
@@ -285,12 +284,22 @@ pub fn subjects(line: &LogLine) -> Subjects {
         Entry::Call { call_id, .. } => s.call(call_id),
         Entry::Media(change) => match change {
             MediaChange::Play { call_id, .. } | MediaChange::Stop { call_id } => s.call(call_id),
-            MediaChange::Bridge {
+            MediaChange::Join {
                 conference_id,
-                members,
+                call_id,
+                ..
+            }
+            | MediaChange::Leave {
+                conference_id,
+                call_id,
+            }
+            | MediaChange::Privileges {
+                conference_id,
+                call_id,
+                ..
             } => {
                 s.conference(conference_id);
-                s.members = members.iter().map(|m| m.call_id.clone()).collect();
+                s.call(call_id);
             }
             MediaChange::Beep { conference_id, .. }
             | MediaChange::WaitMusic { conference_id, .. } => s.conference(conference_id),
@@ -444,7 +453,7 @@ impl Groups {
                     c
                 })
                 .collect();
-            let mut calls: Vec<usize> = s
+            let calls: Vec<usize> = s
                 .calls
                 .iter()
                 .map(|id| {
@@ -453,10 +462,6 @@ impl Groups {
                     c
                 })
                 .collect();
-            // Bridge members are related to the conference without the line joining their groups.
-            for id in &s.members {
-                calls.push(Self::slot(&mut self.calls, &mut self.call_at, id));
-            }
             for &cf in &confs {
                 for &ca in &calls {
                     Self::relate(&mut self.conferences[cf].related, ca);

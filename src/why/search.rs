@@ -208,26 +208,35 @@ fn media_fields(m: &MediaChange, add: &mut dyn FnMut(&str)) {
             add("stop");
             add(call_id);
         }
-        MediaChange::Bridge {
+        MediaChange::Join {
             conference_id,
-            members,
-        } => {
-            add("bridge");
-            add(conference_id);
-            for member in members {
-                add(&member.call_id);
-            }
-        }
-        MediaChange::Beep {
-            conference_id,
-            hearers,
+            call_id,
             ..
         } => {
+            add("join");
+            add(conference_id);
+            add(call_id);
+        }
+        MediaChange::Leave {
+            conference_id,
+            call_id,
+        } => {
+            add("leave");
+            add(conference_id);
+            add(call_id);
+        }
+        MediaChange::Privileges {
+            conference_id,
+            call_id,
+            ..
+        } => {
+            add("privileges");
+            add(conference_id);
+            add(call_id);
+        }
+        MediaChange::Beep { conference_id, .. } => {
             add("beep");
             add(conference_id);
-            for h in hearers {
-                add(h);
-            }
         }
         MediaChange::WaitMusic {
             conference_id,
