@@ -4,6 +4,7 @@ mod bench;
 mod diagram;
 mod percl;
 mod run;
+mod serve;
 mod sound;
 
 use clap::{Parser, Subcommand};
@@ -25,6 +26,8 @@ enum Command {
     Percl(percl::Args),
     /// Run a scenario on the virtual clock and print its event log (one JSON object per line).
     Run(run::Args),
+    /// Serve the simulated FreeClimb over HTTP: the REST API, real webhooks to your app, a control API and the page.
+    Serve(serve::Args),
     /// Measure the engine's throughput (events per second) at several sizes.
     Bench(bench::Args),
 }
@@ -36,6 +39,7 @@ pub fn main() -> ExitCode {
         Command::Diagram(args) => diagram::run(&args),
         Command::Percl(args) => percl::run(&args),
         Command::Run(args) => run::run(&args),
+        Command::Serve(args) => serve::run(args),
         Command::Bench(args) => bench::run(&args),
     }
 }

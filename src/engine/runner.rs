@@ -15,10 +15,10 @@
 use super::log::{ApiLine, AppReply, Entry, LogLine, WebhookLine};
 use super::{Config, Engine, Event, HttpRequest, Input, Output, WebhookRequest, WebhookResult};
 use crate::scenario::template::{self, Lookup};
-use crate::scenario::{Action, AppAnswer, AppResponse, Scenario, Step};
+use crate::scenario::{Action, AppAnswer, AppResponse, Fault, Reply, Scenario, Step};
 use serde_json::Value;
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 
 /// Without `until`, a run stops after one hour of virtual time.
 pub const MAX_RUN_MS: u64 = 3_600_000;
@@ -117,18 +117,118 @@ pub struct Run {
     /// How many of `scenario.steps` (in time order) have fired.
     fired: usize,
     full: bool,
+    /// How many of `scenario.replies[url]` have been used, per URL.
+    replies_used: BTreeMap<String, usize>,
+    /// Set when a driver answers the webhooks the app does not ([`Run::hand_webhooks_to_driver`]).
+    driver: Option<Driver>,
+    /// Lines taken out of `log` by [`Run::take_settled_lines`] (a long-running driver keeps its own window).
+    log_base: usize,
+    /// The order key of the last input fed: (virtual time, class, sequence), class 0 a webhook response, 1 the
+    /// timers, 2 a step: the order [`Run::run_until`] feeds things at one virtual time.
+    last_fed: (u64, u8, u64),
+    /// The API responses of the last input, for a driver that answers HTTP ([`Run::take_api_replies`]).
+    api_replies: Vec<super::ApiReply>,
 }
 
+/// A response in flight: an HTTP answer, or (`failed`) the reason the request failed, in `body`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Response {
     status: u16,
     body: String,
+    failed: bool,
+}
+
+impl Response {
+    fn result(self) -> WebhookResult {
+        if self.failed {
+            WebhookResult::Failed { reason: self.body }
+        } else {
+            WebhookResult::Response {
+                status: self.status,
+                body: self.body,
+            }
+        }
+    }
+
+    /// How the log shows it: a failure has status 0 and its reason as the body.
+    fn reply(&self, delay_ms: u64) -> AppReply {
+        AppReply {
+            status: if self.failed { 0 } else { self.status },
+            body: self.body.clone(),
+            delay_ms,
+        }
+    }
+
+    fn of_reply(reply: &Reply) -> Response {
+        match reply {
+            Reply::Http(f) => Response {
+                status: f.status,
+                body: f.body.clone(),
+                failed: false,
+            },
+            Reply::Failed { reason, .. } => Response {
+                status: 0,
+                body: reason.clone(),
+                failed: true,
+            },
+        }
+    }
+}
+
+/// The webhooks a driver answers: those handed over and not yet polled, those awaiting an answer, and the
+/// answers so far per URL (the export's recorded replies).
+#[derive(Debug, Default)]
+struct Driver {
+    handed: VecDeque<WebhookRequest>,
+    awaiting: BTreeMap<u64, Awaiting>,
+    /// Per URL, the answers in the order the requests were sent (`None`: not answered yet).
+    answers: BTreeMap<String, Vec<Option<Reply>>>,
+}
+
+#[derive(Debug)]
+struct Awaiting {
+    /// The webhook's line in the log (counting lines already taken).
+    line: usize,
+    sent_at: u64,
+    /// The sequence number the runner gave it when it was sent (the order of same-time deliveries).
+    seq: u64,
+    url: String,
+    /// Which of the URL's requests it is.
+    slot: usize,
+}
+
+/// Why [`Run::deliver`] refused an answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeliverError {
+    /// No webhook with this id waits for the driver's answer (answered already, or never handed over).
+    NotAwaited(u64),
+}
+
+impl std::fmt::Display for DeliverError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DeliverError::NotAwaited(id) => write!(
+                f,
+                "webhook {id} does not wait for an answer from the driver (answered already, or never handed over)"
+            ),
+        }
+    }
 }
 
 impl Run {
     /// A run of `scenario` at virtual time 0, before anything happened.
-    pub fn new(mut scenario: Scenario) -> Run {
-        let (config, ids) = Config::from_scenario(&scenario);
+    pub fn new(scenario: Scenario) -> Run {
+        Run::with_epoch(scenario, None)
+    }
+
+    /// [`Run::new`] with virtual time 0 at unix time `epoch_unix_secs` (default
+    /// [`super::DEFAULT_EPOCH_UNIX_SECS`]): `conflab serve --clock real` starts at the wall clock, so that the
+    /// SDKs' signature check, which allows 5 minutes, accepts the webhooks.
+    pub fn with_epoch(mut scenario: Scenario, epoch_unix_secs: Option<u64>) -> Run {
+        let (mut config, ids) = Config::from_scenario(&scenario);
+        if let Some(epoch) = epoch_unix_secs {
+            config.epoch_unix_secs = epoch;
+        }
         // A file's steps are in time order already (the reader requires it); one built in code may not be. The
         // sort is stable, so equal times keep their order, and the pointers stay the file's.
         crate::sort::sort_by_key(&mut scenario.steps, |s| s.at);
@@ -142,6 +242,11 @@ impl Run {
             api: BTreeMap::new(),
             fired: 0,
             full: false,
+            replies_used: BTreeMap::new(),
+            driver: None,
+            log_base: 0,
+            last_fed: (0, 0, 0),
+            api_replies: Vec::new(),
         }
     }
 
@@ -155,7 +260,7 @@ impl Run {
         &self.engine
     }
 
-    /// The log so far.
+    /// The log so far (without the lines [`Run::take_settled_lines`] took).
     pub fn log(&self) -> &[LogLine] {
         &self.log
     }
@@ -242,19 +347,25 @@ impl Run {
                 return Progress::Reached;
             }
             if delivery_at == Some(t) {
-                let Some(Reverse((at, _, id, r))) = self.deliveries.pop() else {
+                let Some(Reverse((at, seq, id, r))) = self.deliveries.pop() else {
                     return Progress::Drained;
                 };
-                let result = WebhookResult::Response {
-                    status: r.status,
-                    body: r.body,
-                };
-                self.feed(Input::WebhookResponse { at, id, result }, inspect);
+                self.last_fed = (at, 0, seq);
+                self.feed(
+                    Input::WebhookResponse {
+                        at,
+                        id,
+                        result: r.result(),
+                    },
+                    inspect,
+                );
             } else if timer_at == Some(t) {
+                self.last_fed = (t, 1, 0);
                 self.feed(Input::Timeout(t), inspect);
             } else {
                 let index = self.fired;
                 self.fired += 1;
+                self.last_fed = (t, 2, index as u64);
                 self.step(index, inspect);
             }
         }
@@ -395,6 +506,9 @@ impl Run {
         let entry = match output {
             Output::Webhook(w) => return self.webhook(at, w),
             Output::ApiResponse(reply) => {
+                if self.driver.is_some() {
+                    self.api_replies.push(reply.clone());
+                }
                 let (method, path) = self.api.remove(&reply.id).unwrap_or_default();
                 Entry::Api(Box::new(ApiLine {
                     method,
@@ -437,19 +551,27 @@ impl Run {
         self.log.push(LogLine::new(at, entry));
     }
 
-    /// Logs a webhook and schedules the app's answer.
+    /// Logs a webhook and schedules the app's answer; a webhook the app does not answer goes to the recorded
+    /// replies, then to the driver (when one answers webhooks), else it gets 404.
     fn webhook(&mut self, at: u64, w: WebhookRequest) {
+        if !self.app.contains_key(&w.url) {
+            if let Some(reply) = self.next_recorded_reply(&w.url) {
+                let response = Response::of_reply(&reply);
+                return self.log_webhook(at, w, response, reply.delay_ms());
+            }
+            if self.driver.is_some() {
+                return self.hand_over(at, w);
+            }
+        }
+        let http = |status: u16, body: String| Response {
+            status,
+            body,
+            failed: false,
+        };
         let (response, delay, problem) = match crate::scenario::respond(&self.app, &w.url) {
             AppAnswer::Percl { percl, delay_ms } => {
                 match template::expand_value(&percl.value, &w.body, &self.engine) {
-                    Ok(v) => (
-                        Response {
-                            status: 200,
-                            body: v.to_string(),
-                        },
-                        delay_ms,
-                        None,
-                    ),
+                    Ok(v) => (http(200, v.to_string()), delay_ms, None),
                     // An unresolvable template makes the response invalid PerCL (docs/scenarios.md): the body
                     // sent is the error itself, which the engine refuses as PerCL.
                     Err(e) => {
@@ -457,49 +579,14 @@ impl Run {
                             "the app at {} could not expand its PerCL: {e} (in {})",
                             w.url, percl.pointer
                         );
-                        (
-                            Response {
-                                status: 200,
-                                body: format!("template error: {e}"),
-                            },
-                            delay_ms,
-                            Some(text),
-                        )
+                        (http(200, format!("template error: {e}")), delay_ms, Some(text))
                     }
                 }
             }
-            AppAnswer::Fault(f) => (
-                Response {
-                    status: f.status,
-                    body: f.body.clone(),
-                },
-                f.delay_ms,
-                None,
-            ),
-            AppAnswer::NotFound => (
-                Response {
-                    status: 404,
-                    body: String::new(),
-                },
-                0,
-                None,
-            ),
+            AppAnswer::Fault(f) => (http(f.status, f.body.clone()), f.delay_ms, None),
+            AppAnswer::NotFound => (http(404, String::new()), 0, None),
         };
-        self.log.push(LogLine::new(
-            at,
-            Entry::Webhook(Box::new(WebhookLine {
-                url: w.url,
-                request_type: w.request_type,
-                expects_percl: w.expects_percl,
-                headers: w.headers,
-                body: w.body,
-                response: AppReply {
-                    status: response.status,
-                    body: response.body.clone(),
-                    delay_ms: delay,
-                },
-            })),
-        ));
+        self.log_webhook(at, w, response, delay);
         if let Some(text) = problem {
             self.log.push(LogLine::new(
                 at,
@@ -509,8 +596,208 @@ impl Run {
                 },
             ));
         }
+    }
+
+    /// Logs webhook `w` with the app's answer and schedules its delivery `delay` ms later.
+    fn log_webhook(&mut self, at: u64, w: WebhookRequest, response: Response, delay: u64) {
+        self.log.push(LogLine::new(
+            at,
+            Entry::Webhook(Box::new(WebhookLine {
+                url: w.url,
+                request_type: w.request_type,
+                expects_percl: w.expects_percl,
+                headers: w.headers,
+                body: w.body,
+                response: response.reply(delay),
+            })),
+        ));
         self.seq += 1;
         self.deliveries
             .push(Reverse((at + delay, self.seq, w.id, response)));
+    }
+
+    /// The next recorded reply for `url`, if the scenario has one left.
+    fn next_recorded_reply(&mut self, url: &str) -> Option<Reply> {
+        let replies = self.scenario.replies.get(url)?;
+        let used = self.replies_used.entry(url.to_owned()).or_insert(0);
+        let reply = replies.get(*used)?.clone();
+        *used += 1;
+        Some(reply)
+    }
+}
+
+// A driver that answers webhooks itself (`conflab serve`): the runner hands it the webhooks the scenario's app
+// does not answer, logs each at once with a placeholder answer, and fills the answer in when the driver delivers
+// it. The lines from a webhook awaiting its answer on are not settled ([`Run::take_settled_lines`]), so what a
+// driver publishes is the same log `conflab run` prints for the exported scenario, whose recorded replies are
+// these answers.
+impl Run {
+    /// From now on, webhooks whose URL the scenario's app does not answer (and that no recorded reply answers)
+    /// go to the driver: [`Run::poll_webhook`] gives them out, [`Run::deliver`] takes the answer back.
+    pub fn hand_webhooks_to_driver(&mut self) {
+        self.driver.get_or_insert_with(Driver::default);
+    }
+
+    /// The next webhook for the driver to send, if any.
+    pub fn poll_webhook(&mut self) -> Option<WebhookRequest> {
+        self.driver.as_mut()?.handed.pop_front()
+    }
+
+    /// How many webhooks wait for the driver's answer.
+    pub fn awaiting_webhooks(&self) -> usize {
+        self.driver.as_ref().map_or(0, |d| d.awaiting.len())
+    }
+
+    /// Delivers the driver's answer to webhook `id` at virtual time `at` (or later: see below) and runs what it
+    /// causes. Returns the virtual time it was delivered at.
+    ///
+    /// The log records the answer on the webhook's line with `delayMs` = delivery − sending, and the export
+    /// records it as the URL's next reply. A replay delivers a reply before the timers and steps of the same
+    /// millisecond, so when something of that kind was fed at `at` after the webhook was sent, the answer is
+    /// delivered 1 ms later: that keeps the replay's order (and moves the driver's clock by that millisecond).
+    pub fn deliver(
+        &mut self,
+        id: u64,
+        result: WebhookResult,
+        at: u64,
+        inspect: &mut dyn FnMut(&Engine),
+    ) -> Result<u64, DeliverError> {
+        let driver = self.driver.as_mut().ok_or(DeliverError::NotAwaited(id))?;
+        let waiting = driver
+            .awaiting
+            .remove(&id)
+            .ok_or(DeliverError::NotAwaited(id))?;
+        // Everything due before `at` happens first, as in the replay.
+        let mut at = at.max(self.engine.now()).max(self.last_fed.0);
+        if at > 0 {
+            self.run_until(at - 1, inspect);
+        }
+        at = at.max(self.engine.now()).max(self.last_fed.0);
+        if self.last_fed.0 == at && (self.last_fed.1, self.last_fed.2) > (0, waiting.seq) {
+            at += 1;
+            self.run_until(at - 1, inspect);
+        }
+        let delay_ms = at - waiting.sent_at;
+        let reply = match &result {
+            WebhookResult::Response { status, body } => Reply::Http(Fault {
+                status: *status,
+                body: body.clone(),
+                delay_ms,
+            }),
+            WebhookResult::Failed { reason } => Reply::Failed {
+                reason: reason.clone(),
+                delay_ms,
+            },
+        };
+        let response = Response::of_reply(&reply);
+        if let Some(line) = waiting
+            .line
+            .checked_sub(self.log_base)
+            .and_then(|i| self.log.get_mut(i))
+            && let Entry::Webhook(w) = &mut line.entry
+        {
+            w.response = response.reply(delay_ms);
+        }
+        if let Some(driver) = self.driver.as_mut()
+            && let Some(slot) = driver
+                .answers
+                .get_mut(&waiting.url)
+                .and_then(|a| a.get_mut(waiting.slot))
+        {
+            *slot = Some(reply);
+        }
+        self.last_fed = (at, 0, waiting.seq);
+        self.feed(Input::WebhookResponse { at, id, result }, inspect);
+        Ok(at)
+    }
+
+    /// Takes the log lines that are settled: those before the first webhook still awaiting the driver's answer
+    /// (all of them without a driver). A long-running driver keeps its own bounded window of them.
+    pub fn take_settled_lines(&mut self) -> Vec<LogLine> {
+        let first_open = self
+            .driver
+            .as_ref()
+            .and_then(|d| d.awaiting.values().map(|a| a.line).min())
+            .map_or(self.log.len(), |line| line - self.log_base);
+        self.log_base += first_open;
+        self.log.drain(..first_open).collect()
+    }
+
+    /// The scenario with the driver's answers so far as recorded replies (per URL, up to the first request
+    /// still awaiting its answer): what `conflab run` replays to the same log.
+    pub fn recorded_scenario(&self) -> Scenario {
+        let mut s = self.scenario.clone();
+        if let Some(driver) = &self.driver {
+            for (url, answers) in &driver.answers {
+                let replies = s.replies.entry(url.clone()).or_default();
+                replies.extend(answers.iter().map_while(Clone::clone));
+            }
+        }
+        s
+    }
+
+    /// The API responses since the last call (with a driver only): a driver that pushed an `api` step and ran
+    /// to now answers its HTTP client with the last one.
+    pub fn take_api_replies(&mut self) -> Vec<super::ApiReply> {
+        std::mem::take(&mut self.api_replies)
+    }
+
+    /// Runs to `at`, then sends a read-only REST request now without making it a step: it is logged, but the
+    /// scenario (the export) does not grow with every GET of a long session. Returns its response.
+    pub fn api_unrecorded(
+        &mut self,
+        at: u64,
+        request: HttpRequest,
+        inspect: &mut dyn FnMut(&Engine),
+    ) -> Option<super::ApiReply> {
+        self.run_until(at, inspect);
+        self.seq += 1;
+        let id = self.seq;
+        let shown = if request.query.is_empty() {
+            request.path.clone()
+        } else {
+            format!("{}?{}", request.path, request.query)
+        };
+        self.api.insert(id, (request.method.clone(), shown));
+        let at = at.max(self.engine.now());
+        self.feed(Input::Api { at, id, request }, inspect);
+        self.api_replies.pop()
+    }
+
+    /// Hands webhook `w` to the driver: logged now with a placeholder answer that [`Run::deliver`] fills in.
+    fn hand_over(&mut self, at: u64, w: WebhookRequest) {
+        self.seq += 1;
+        let line = self.log_base + self.log.len();
+        self.log.push(LogLine::new(
+            at,
+            Entry::Webhook(Box::new(WebhookLine {
+                url: w.url.clone(),
+                request_type: w.request_type,
+                expects_percl: w.expects_percl,
+                headers: w.headers.clone(),
+                body: w.body.clone(),
+                response: AppReply {
+                    status: 0,
+                    body: String::new(),
+                    delay_ms: 0,
+                },
+            })),
+        ));
+        let Some(driver) = self.driver.as_mut() else {
+            return;
+        };
+        let answers = driver.answers.entry(w.url.clone()).or_default();
+        answers.push(None);
+        driver.awaiting.insert(
+            w.id,
+            Awaiting {
+                line,
+                sent_at: at,
+                seq: self.seq,
+                url: w.url.clone(),
+                slot: answers.len() - 1,
+            },
+        );
+        driver.handed.push_back(w);
     }
 }
