@@ -58,7 +58,10 @@ pub fn run(args: Args) -> ExitCode {
         webhook_timeout: Duration::from_millis(args.webhook_timeout_ms),
         page_dir: crate::serve::page::find_dir(args.page_dir),
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("conflab serve: cannot start the runtime: {e}");
@@ -79,16 +82,26 @@ async fn serve(options: Options) -> ExitCode {
         }
     };
     let base = server.base_url();
-    println!("conflab serve: FreeClimb at {base} (clock: {})", clock.as_str());
+    println!(
+        "conflab serve: FreeClimb at {base} (clock: {})",
+        clock.as_str()
+    );
     println!("  account id: {}", server.account_id);
     println!("  API key:    {}", server.api_key);
     println!(
         "  Python SDK: freeclimb.Configuration(host=\"{base}\", username=\"{}\", password=\"{}\")",
         server.account_id, server.api_key
     );
-    println!("  control:    http://{}/conflab/steps, /conflab/log, /conflab/scenario, /conflab/info", server.addr);
+    println!(
+        "  control:    http://{}/conflab/steps, /conflab/log, /conflab/scenario, /conflab/info",
+        server.addr
+    );
     match page {
-        Some(dir) => println!("  page:       http://{}/ (from {})", server.addr, dir.display()),
+        Some(dir) => println!(
+            "  page:       http://{}/ (from {})",
+            server.addr,
+            dir.display()
+        ),
         None => println!("  page:       not built (./x serve, or trunk build --release --offline)"),
     }
     println!("Ctrl-C stops.");
@@ -110,13 +123,14 @@ async fn wait_for_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = ctrl_c => {}
             _ = term.recv() => {}

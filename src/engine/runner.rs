@@ -195,6 +195,8 @@ struct Awaiting {
     url: String,
     /// Which of the URL's requests it is.
     slot: usize,
+    /// The last input fed when it was sent (the one that caused it).
+    fed_before: (u64, u8, u64),
 }
 
 /// Why [`Run::deliver`] refused an answer.
@@ -579,7 +581,11 @@ impl Run {
                             "the app at {} could not expand its PerCL: {e} (in {})",
                             w.url, percl.pointer
                         );
-                        (http(200, format!("template error: {e}")), delay_ms, Some(text))
+                        (
+                            http(200, format!("template error: {e}")),
+                            delay_ms,
+                            Some(text),
+                        )
                     }
                 }
             }
@@ -673,7 +679,10 @@ impl Run {
             self.run_until(at - 1, inspect);
         }
         at = at.max(self.engine.now()).max(self.last_fed.0);
-        if self.last_fed.0 == at && (self.last_fed.1, self.last_fed.2) > (0, waiting.seq) {
+        if self.last_fed.0 == at
+            && self.last_fed != waiting.fed_before
+            && (self.last_fed.1, self.last_fed.2) > (0, waiting.seq)
+        {
             at += 1;
             self.run_until(at - 1, inspect);
         }
@@ -796,6 +805,7 @@ impl Run {
                 seq: self.seq,
                 url: w.url.clone(),
                 slot: answers.len() - 1,
+                fed_before: self.last_fed,
             },
         );
         driver.handed.push_back(w);

@@ -1678,8 +1678,13 @@ impl Reader<'_> {
         };
         for m in members.iter().filter(|m| is_recorded(&m.value)) {
             let p = child(pointer, &m.key);
-            let Some(obj) = self.object(&m.value, &p, "recorded replies", "recorded replies", RECORDED_KEYS)
-            else {
+            let Some(obj) = self.object(
+                &m.value,
+                &p,
+                "recorded replies",
+                "recorded replies",
+                RECORDED_KEYS,
+            ) else {
                 continue;
             };
             let Some((list, lp)) = obj.get("replies") else {
@@ -1700,7 +1705,13 @@ impl Reader<'_> {
     }
 
     fn recorded_reply(&mut self, v: &Value<'_>, pointer: &str) -> Option<Reply> {
-        let obj = self.object(v, pointer, "a recorded reply", "a recorded reply", REPLY_KEYS)?;
+        let obj = self.object(
+            v,
+            pointer,
+            "a recorded reply",
+            "a recorded reply",
+            REPLY_KEYS,
+        )?;
         let delay_ms = match obj.get("delayMs") {
             Some((v, p)) => self.count(v, &p, "delayMs").unwrap_or(0),
             None => 0,
@@ -1717,15 +1728,18 @@ impl Reader<'_> {
         if let Some((v, p)) = obj.get("status") {
             // A recorded status is whatever the app sent; 0..=999 is what HTTP can carry.
             let n = self.whole(v, &p, "\"status\"", "an HTTP status from 100 to 999")?;
-            fault.status = u16::try_from(n).ok().filter(|n| (100..=999).contains(n)).or_else(|| {
-                let problem = Problem::BadNumber {
-                    what: "\"status\"".into(),
-                    value: n.to_string(),
-                    expected: "an HTTP status from 100 to 999",
-                };
-                self.report(problem, v.span, p);
-                None
-            })?;
+            fault.status = u16::try_from(n)
+                .ok()
+                .filter(|n| (100..=999).contains(n))
+                .or_else(|| {
+                    let problem = Problem::BadNumber {
+                        what: "\"status\"".into(),
+                        value: n.to_string(),
+                        expected: "an HTTP status from 100 to 999",
+                    };
+                    self.report(problem, v.span, p);
+                    None
+                })?;
         }
         if let Some((v, p)) = obj.get("body") {
             fault.body = self.string(v, &p, "\"body\" (the raw response text)")?;
@@ -1747,7 +1761,11 @@ pub fn parse_steps(source: &str, scenario: &Scenario) -> Result<Vec<Action>, Sce
     let mut actions = Vec::with_capacity(nodes.len());
     let mut errors = Vec::new();
     for (i, node) in nodes.into_iter().enumerate() {
-        let prefix = if array { format!("/{i}") } else { String::new() };
+        let prefix = if array {
+            format!("/{i}")
+        } else {
+            String::new()
+        };
         match read_step_in(node, source, &prefix, &joined) {
             Ok(action) => {
                 joined.steps.push(Step {
@@ -1762,7 +1780,12 @@ pub fn parse_steps(source: &str, scenario: &Scenario) -> Result<Vec<Action>, Sce
     }
     if array && actions.is_empty() && errors.is_empty() {
         let mut r = Reader::new(source, "");
-        r.wrong_type(&root, "", "the steps", "a step or a non-empty array of steps");
+        r.wrong_type(
+            &root,
+            "",
+            "the steps",
+            "a step or a non-empty array of steps",
+        );
         return Err(r.finish());
     }
     if errors.is_empty() {

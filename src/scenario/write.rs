@@ -376,5 +376,8 @@ fn recorded_replies(replies: &[Reply]) -> String {
     if items.is_empty() {
         return "{\"replies\": []}".to_owned();
     }
-    format!("{{\"replies\": [\n      {}\n    ]}}", items.join(",\n      "))
+    format!(
+        "{{\"replies\": [\n      {}\n    ]}}",
+        items.join(",\n      ")
+    )
 }

@@ -52,9 +52,9 @@ impl Clock {
     /// Virtual ms now, never before `floor` (the engine's own time, which a delivery may have moved 1 ms on).
     pub fn now(&self, floor: u64) -> u64 {
         match self {
-            Clock::Real { start } => {
-                u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX).max(floor)
-            }
+            Clock::Real { start } => u64::try_from(start.elapsed().as_millis())
+                .unwrap_or(u64::MAX)
+                .max(floor),
             Clock::Manual { now } => (*now).max(floor),
         }
     }

@@ -72,7 +72,8 @@ pub fn route_rest(request: &HttpRequest, account_id: &str, api_key: &str) -> Res
         // The router accepts no other method; a refusal in its words, should that change.
         other => {
             return RestRoute::Refused(
-                ApiError::method_not_allowed(other, &request.path, &["GET", "POST", "DELETE"]).into(),
+                ApiError::method_not_allowed(other, &request.path, &["GET", "POST", "DELETE"])
+                    .into(),
             );
         }
     };
@@ -95,11 +96,21 @@ pub fn route_rest(request: &HttpRequest, account_id: &str, api_key: &str) -> Res
 }
 
 /// The engine's request for an HTTP request to `/apiserver/...`.
-pub fn http_request(method: &str, path: &str, query: &str, headers: Vec<(String, String)>, body: Vec<u8>) -> HttpRequest {
+pub fn http_request(
+    method: &str,
+    path: &str,
+    query: &str,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+) -> HttpRequest {
     let path = path.strip_prefix("/apiserver").unwrap_or(path);
     HttpRequest {
         method: method.to_owned(),
-        path: if path.is_empty() { "/".to_owned() } else { path.to_owned() },
+        path: if path.is_empty() {
+            "/".to_owned()
+        } else {
+            path.to_owned()
+        },
         query: query.to_owned(),
         headers,
         body,
@@ -184,9 +195,10 @@ async fn rest(State(app): State<App>, request: Request) -> Response {
     let mut response = Response::new(Body::from_stream(stream));
     *response.status_mut() = status;
     if status != StatusCode::NO_CONTENT {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
     }
     response
 }
@@ -208,15 +220,27 @@ fn problems(status: StatusCode, list: Vec<(String, String)>) -> Response {
 async fn steps(State(app): State<App>, body: Body) -> Response {
     let bytes = match body_bytes(body).await {
         Ok(b) => b,
-        Err(e) => return problems(StatusCode::PAYLOAD_TOO_LARGE, vec![(String::new(), e.message)]),
+        Err(e) => {
+            return problems(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                vec![(String::new(), e.message)],
+            );
+        }
     };
     let Ok(source) = String::from_utf8(bytes.to_vec()) else {
         return problems(
             StatusCode::BAD_REQUEST,
-            vec![(String::new(), "the body is not UTF-8 text; send a JSON step".to_owned())],
+            vec![(
+                String::new(),
+                "the body is not UTF-8 text; send a JSON step".to_owned(),
+            )],
         );
     };
-    match app.session.ask(|reply| Command::Steps { source, reply }).await {
+    match app
+        .session
+        .ask(|reply| Command::Steps { source, reply })
+        .await
+    {
         Some(Ok(n)) => json_response(200, Some(json!({ "applied": n }).to_string())),
         Some(Err(errors)) => problems(
             StatusCode::BAD_REQUEST,
@@ -231,10 +255,10 @@ async fn steps(State(app): State<App>, body: Body) -> Response {
 }
 
 async fn log(State(app): State<App>, request: Request) -> Response {
-    let follow = request
-        .uri()
-        .query()
-        .is_some_and(|q| q.split('&').any(|kv| kv == "follow=1" || kv == "follow=true"));
+    let follow = request.uri().query().is_some_and(|q| {
+        q.split('&')
+            .any(|kv| kv == "follow=1" || kv == "follow=true")
+    });
     let Some((lines, rx)) = app.session.ask(|reply| Command::Log { reply }).await else {
         return unavailable();
     };
@@ -248,23 +272,27 @@ async fn log(State(app): State<App>, request: Request) -> Response {
     }
     // Server-sent events: the lines so far, then each new one, one `data:` event per line.
     let catch_up = lines.into_iter().collect::<std::collections::VecDeque<_>>();
-    let stream = futures_util::stream::unfold((catch_up, rx), |(mut catch_up, mut rx)| async move {
-        let line = match catch_up.pop_front() {
-            Some(line) => line,
-            None => loop {
-                match rx.recv().await {
-                    Ok(line) => break line,
-                    // A reader too slow for the window's pace misses lines; it is told, and the stream ends.
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
-                        let text = format!("event: lagged\ndata: {n}\n\n");
-                        return Some((Ok::<_, std::convert::Infallible>(Bytes::from(text)), (catch_up, rx)));
+    let stream =
+        futures_util::stream::unfold((catch_up, rx), |(mut catch_up, mut rx)| async move {
+            let line = match catch_up.pop_front() {
+                Some(line) => line,
+                None => loop {
+                    match rx.recv().await {
+                        Ok(line) => break line,
+                        // A reader too slow for the window's pace misses lines; it is told, and the stream ends.
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                            let text = format!("event: lagged\ndata: {n}\n\n");
+                            return Some((
+                                Ok::<_, std::convert::Infallible>(Bytes::from(text)),
+                                (catch_up, rx),
+                            ));
+                        }
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
                     }
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-                }
-            },
-        };
-        Some((Ok(Bytes::from(format!("data: {line}\n\n"))), (catch_up, rx)))
-    });
+                },
+            };
+            Some((Ok(Bytes::from(format!("data: {line}\n\n"))), (catch_up, rx)))
+        });
     (
         [
             (header::CONTENT_TYPE, "text/event-stream"),
@@ -296,7 +324,11 @@ async fn clock(State(app): State<App>, body: Body) -> Response {
             )],
         );
     };
-    match app.session.ask(|reply| Command::Advance { ms, reply }).await {
+    match app
+        .session
+        .ask(|reply| Command::Advance { ms, reply })
+        .await
+    {
         Some(Ok(now)) => json_response(200, Some(json!({ "now": now }).to_string())),
         Some(Err(message)) => json_response(409, Some(json!({ "message": message }).to_string())),
         None => unavailable(),
@@ -304,7 +336,7 @@ async fn clock(State(app): State<App>, body: Body) -> Response {
 }
 
 async fn info(State(app): State<App>) -> Response {
-    let Some(now) = app.session.ask(|reply| Command::Now { reply }).await else {
+    let Some((now, awaiting)) = app.session.ask(|reply| Command::Now { reply }).await else {
         return unavailable();
     };
     let i = &app.session.info;
@@ -314,6 +346,7 @@ async fn info(State(app): State<App>) -> Response {
         "apiKey": i.api_key,
         "clock": i.clock.as_str(),
         "now": now,
+        "awaitingWebhooks": awaiting,
     });
     json_response(200, Some(body.to_string()))
 }
@@ -322,7 +355,11 @@ async fn static_file(State(app): State<App>, request: Request) -> Response {
     let path = request.uri().path().to_owned();
     let Some(dir) = &app.page_dir else {
         if path == "/" || path == "/index.html" {
-            return ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page::NO_PAGE).into_response();
+            return (
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                page::NO_PAGE,
+            )
+                .into_response();
         }
         return not_found(&path);
     };
@@ -344,7 +381,9 @@ fn not_found(path: &str) -> Response {
     let e = ApiError::new(
         404,
         1,
-        format!("no such path {path} on conflab serve; the REST API is under /apiserver, the control API under /conflab"),
+        format!(
+            "no such path {path} on conflab serve; the REST API is under /apiserver, the control API under /conflab"
+        ),
         json!({"path": path}),
     );
     api_error(&e)

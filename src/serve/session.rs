@@ -68,11 +68,13 @@ pub enum Command {
     },
     /// The virtual time now.
     Now {
-        /// It.
-        reply: oneshot::Sender<u64>,
+        /// It, and how many webhooks await their answer.
+        reply: oneshot::Sender<(u64, usize)>,
     },
     /// A webhook's answer (or failure) came back.
     Webhook {
+        /// Its place in the order of sending.
+        order: u64,
         /// The webhook's id.
         id: u64,
         /// What came back.
@@ -118,6 +120,9 @@ impl Session {
             lines,
             tx: tx.downgrade(),
             client: webhook::Client::new(options.webhook_timeout),
+            sent: 0,
+            next_delivery: 0,
+            held: std::collections::BTreeMap::new(),
         };
         tokio::spawn(actor.serve(rx));
         Session { tx, info }
@@ -139,15 +144,18 @@ struct Actor {
     /// For the webhook tasks to send their answers back (weak: the session ends when the server's handles go).
     tx: mpsc::WeakSender<Command>,
     client: webhook::Client,
+    /// Webhooks sent so far (their order of sending) and the next one to deliver: with the manual clock,
+    /// answers are delivered in the order the webhooks were sent, so that the same session gives the same log
+    /// whichever answer the network brings first (`held` keeps the early ones).
+    sent: u64,
+    next_delivery: u64,
+    held: std::collections::BTreeMap<u64, (u64, WebhookResult)>,
 }
 
 impl Actor {
     async fn serve(mut self, mut rx: mpsc::Receiver<Command>) {
         loop {
-            let due = self
-                .run
-                .next_at()
-                .and_then(|at| self.clock.instant_of(at));
+            let due = self.run.next_at().and_then(|at| self.clock.instant_of(at));
             let command = match due {
                 Some(due) => tokio::select! {
                     c = rx.recv() => c,
@@ -208,7 +216,10 @@ impl Actor {
                 self.flush(None);
             }
             Command::Log { reply } => {
-                let _ = reply.send((self.window.iter().cloned().collect(), self.lines.subscribe()));
+                let _ = reply.send((
+                    self.window.iter().cloned().collect(),
+                    self.lines.subscribe(),
+                ));
             }
             Command::Scenario { reply } => {
                 let _ = reply.send(scenario::write(&self.run.recorded_scenario()));
@@ -230,18 +241,30 @@ impl Actor {
                 self.flush(None);
             }
             Command::Now { reply } => {
-                let _ = reply.send(self.now());
+                let _ = reply.send((self.now(), self.run.awaiting_webhooks()));
             }
-            Command::Webhook { id, result } => {
-                let now = self.now();
-                if let Ok(at) = self.run.deliver(id, result, now, &mut |_| {})
-                    && let Clock::Manual { now } = &mut self.clock
-                {
-                    // A delivery moved 1 ms on to keep the replay's order (Run::deliver): so does the clock.
-                    *now = (*now).max(at);
+            Command::Webhook { order, id, result } => {
+                if self.clock.mode() == ClockMode::Real {
+                    self.deliver(id, result);
+                } else {
+                    self.held.insert(order, (id, result));
+                    while let Some((id, result)) = self.held.remove(&self.next_delivery) {
+                        self.next_delivery += 1;
+                        self.deliver(id, result);
+                    }
                 }
                 self.flush(None);
             }
+        }
+    }
+
+    fn deliver(&mut self, id: u64, result: WebhookResult) {
+        let now = self.now();
+        if let Ok(at) = self.run.deliver(id, result, now, &mut |_| {})
+            && let Clock::Manual { now } = &mut self.clock
+        {
+            // A delivery moved 1 ms on to keep the replay's order (Run::deliver): so does the clock.
+            *now = (*now).max(at);
         }
     }
 
@@ -259,6 +282,8 @@ impl Actor {
             let client = self.client.clone();
             let tx = self.tx.clone();
             let gate = gate.clone();
+            let order = self.sent;
+            self.sent += 1;
             tokio::spawn(async move {
                 if let Some(mut gate) = gate {
                     // The REST response goes first; a client that went away opens the gate by dropping it.
@@ -267,7 +292,7 @@ impl Actor {
                 let id = w.id;
                 let result = client.send(w).await;
                 if let Some(tx) = tx.upgrade() {
-                    let _ = tx.send(Command::Webhook { id, result }).await;
+                    let _ = tx.send(Command::Webhook { order, id, result }).await;
                 }
             });
         }

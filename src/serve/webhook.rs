@@ -62,7 +62,10 @@ impl Client {
             Err(e) => return failed(format!("no connection to the app: {}", error_chain(&e))),
         };
         let status = response.status().as_u16();
-        match Limited::new(response.into_body(), MAX_WEBHOOK_BODY_BYTES).collect().await {
+        match Limited::new(response.into_body(), MAX_WEBHOOK_BODY_BYTES)
+            .collect()
+            .await
+        {
             Ok(body) => WebhookResult::Response {
                 status,
                 body: String::from_utf8_lossy(&body.to_bytes()).into_owned(),
