@@ -40,6 +40,16 @@ enum What {
         #[arg(long, value_delimiter = ',', default_values_t = vec![64, 256, 1_024])]
         legs: Vec<usize>,
     },
+    /// `conflab serve` on loopback: REST requests per second sustained by concurrent clients (in this process),
+    /// p50 and p99 latency, and the resident memory at the start and the end (one JSON line).
+    Serve {
+        /// How long to run, in seconds.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Concurrent clients, each with one keep-alive connection.
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+    },
 }
 
 /// Participants per conference.
@@ -53,6 +63,7 @@ pub fn run(args: &Args) -> ExitCode {
     let (sizes, live) = match &args.what {
         What::Engine { sizes, live } => (sizes, live),
         What::Mixer { legs } => return mixer(legs),
+        What::Serve { seconds, clients } => return serve_bench(*seconds, *clients),
     };
     // Two workloads per size: every conference up at once (`concurrent`: the live set grows with the size, so
     // caches matter more and more), and a rolling one with at most `live` conferences up at a time while the
@@ -315,4 +326,124 @@ mod tests {
         assert_eq!(super::raw_field(raw, "\"queueId\":\""), "");
         assert_eq!(super::raw_field(raw, "\"to\":\""), "");
     }
+}
+
+/// Resident memory now, in kB (`VmRSS` of /proc/self/status; 0 where there is none).
+fn rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// `conflab bench serve`: `clients` tasks send `GET /Conferences` (authenticated, a conference to list) over
+/// keep-alive connections for `seconds`; prints requests per second, p50/p99 latency and RSS before and after.
+fn serve_bench(seconds: u64, clients: usize) -> ExitCode {
+    use crate::serve::{ClockMode, Options, Server};
+    use http_body_util::{BodyExt, Full};
+    use hyper_util::client::legacy::Client;
+    use hyper_util::rt::TokioExecutor;
+    use std::time::{Duration, Instant};
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("conflab bench serve: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    runtime.block_on(async move {
+        let scenario = crate::scenario::parse("{}").unwrap_or_else(|e| panic!("{e:?}"));
+        let options = Options {
+            scenario,
+            addr: ([127, 0, 0, 1], 0).into(),
+            clock: ClockMode::Real,
+            webhook_timeout: Duration::from_secs(10),
+            page_dir: None,
+        };
+        let server = match Server::start(options).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("conflab bench serve: cannot listen: {e}");
+                return ExitCode::from(1);
+            }
+        };
+        let auth = crate::api::auth::basic_header(&server.account_id, &server.api_key);
+        let base = format!("{}/Accounts/{}", server.base_url(), server.account_id);
+        let client: Client<_, Full<bytes::Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+        let send = move |method: &str, url: String, body: &'static str| {
+            let request = hyper::Request::builder()
+                .method(method)
+                .uri(url)
+                .header("Authorization", auth.as_str())
+                .header("Content-Type", "application/json")
+                .body(Full::new(bytes::Bytes::from_static(body.as_bytes())));
+            let client = client.clone();
+            async move {
+                let response = client.request(request.ok()?).await.ok()?;
+                let status = response.status().as_u16();
+                response.into_body().collect().await.ok()?;
+                Some(status)
+            }
+        };
+        // One conference to list, then a warm-up second.
+        let created = send(
+            "POST",
+            format!("{base}/Conferences"),
+            r#"{"alias":"bench","statusCallbackUrl":"http://127.0.0.1:9/status"}"#,
+        )
+        .await;
+        let warm = Instant::now() + Duration::from_secs(1);
+        while Instant::now() < warm {
+            send("GET", format!("{base}/Conferences"), "").await;
+        }
+        let rss_start = rss_kb();
+        let start = Instant::now();
+        let end = start + Duration::from_secs(seconds);
+        let mut tasks = Vec::new();
+        for _ in 0..clients {
+            let send = send.clone();
+            let url = format!("{base}/Conferences");
+            tasks.push(tokio::spawn(async move {
+                let mut latencies: Vec<u32> = Vec::with_capacity(200_000);
+                let mut failed = 0u64;
+                while Instant::now() < end {
+                    let t = Instant::now();
+                    match send("GET", url.clone(), "").await {
+                        Some(200) => latencies.push(u32::try_from(t.elapsed().as_micros()).unwrap_or(u32::MAX)),
+                        _ => failed += 1,
+                    }
+                }
+                (latencies, failed)
+            }));
+        }
+        let mut all = Vec::new();
+        let mut failed = 0;
+        for t in tasks {
+            if let Ok((l, f)) = t.await {
+                all.extend(l);
+                failed += f;
+            }
+        }
+        let elapsed = start.elapsed().as_secs_f64();
+        let rss_end = rss_kb();
+        all.sort_unstable();
+        let pct = |p: f64| all.get(((all.len() as f64 - 1.0) * p) as usize).copied().unwrap_or(0) as f64 / 1000.0;
+        println!(
+            "{{\"bench\":\"serve\",\"clients\":{clients},\"seconds\":{elapsed:.2},\"requests\":{},\"failed\":{failed},\"requestsPerSec\":{:.0},\"p50Ms\":{:.3},\"p99Ms\":{:.3},\"rssStartKb\":{rss_start},\"rssEndKb\":{rss_end},\"created\":{}}}",
+            all.len(),
+            all.len() as f64 / elapsed,
+            pct(0.5),
+            pct(0.99),
+            created.unwrap_or(0)
+        );
+        let _ = server.stop().await;
+        ExitCode::SUCCESS
+    })
 }
