@@ -342,3 +342,127 @@ fn with_the_manual_clock_the_same_flow_gives_the_same_log_and_the_export_replays
     let served: Vec<String> = logs[1].iter().filter(|l| !is_get(l)).cloned().collect();
     assert_eq!(served, replay, "scenario:\n{scenario}");
 }
+
+#[test]
+fn bad_requests_are_refused_with_freeclimb_errors_and_change_nothing() {
+    let serve = start_serve("manual");
+    let dial = format!(r#"{{"dial": {{"from": "{CALLER}", "to": "{NUMBER}"}}}}"#);
+    let set = format!(
+        r#"{{"set": {{"numbers": {{"{NUMBER}": {{"voiceUrl": "http://127.0.0.1:9/down"}}}}}}}}"#
+    );
+    assert_eq!(serve.post("/conflab/steps", &set).0, 200);
+    assert_eq!(serve.post("/conflab/steps", &dial).0, 200);
+    serve.quiet();
+    let before = serve.get("/conflab/scenario").1;
+    let log_before = serve.log();
+    let auth = format!(
+        "Basic {}",
+        base64_encode(&format!("{}:{}", serve.account_id, serve.api_key))
+    );
+    let wrong = format!(
+        "Basic {}",
+        base64_encode(&format!("{}:nope", serve.account_id))
+    );
+    let conferences = format!("/apiserver/Accounts/{}/Conferences", serve.account_id);
+    let cases: Vec<(&str, String, Vec<(&str, &str)>, &str, u16)> = vec![
+        (
+            "POST",
+            conferences.clone(),
+            vec![("Authorization", &auth)],
+            "{not json",
+            400,
+        ),
+        (
+            "POST",
+            conferences.clone(),
+            vec![("Authorization", &auth)],
+            r#"{"alias": 7}"#,
+            400,
+        ),
+        ("GET", conferences.clone(), vec![], "", 401),
+        (
+            "GET",
+            conferences.clone(),
+            vec![("Authorization", &wrong)],
+            "",
+            401,
+        ),
+        (
+            "GET",
+            format!("/apiserver/Accounts/{}/Nope", serve.account_id),
+            vec![("Authorization", &auth)],
+            "",
+            404,
+        ),
+        ("GET", "/nowhere".to_owned(), vec![], "", 404),
+    ];
+    for (method, path, headers, body, status) in &cases {
+        let (got, text) = http(&serve.addr, method, path, headers, body);
+        assert_eq!(got, *status, "{method} {path}: {text}");
+        let error: Value =
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("{method} {path}: {text}"));
+        assert!(
+            error["code"].is_u64() && error["message"].is_string(),
+            "{text}"
+        );
+    }
+    // A bad step: 400 with every problem, nothing applied.
+    let (status, text) = serve.post(
+        "/conflab/steps",
+        r#"[{"dial": {"from": "x"}}, {"hangup": {}}]"#,
+    );
+    assert_eq!(status, 400, "{text}");
+    let problems: Value = serde_json::from_str(&text).expect("JSON");
+    assert!(
+        problems["problems"].as_array().map_or(0, Vec::len) >= 3,
+        "{text}"
+    );
+    // The clock: a bad body is 400.
+    assert_eq!(serve.post("/conflab/clock", r#"{"advanceMs": -1}"#).0, 400);
+    assert_eq!(serve.get("/conflab/scenario").1, before);
+    assert_eq!(serve.log(), log_before);
+    // The app is down: the inbound call failed with webhookFailed, logged with the reason.
+    assert!(
+        log_before
+            .iter()
+            .any(|l| l.contains(r#""callEndedReason":"webhookFailed""#)),
+        "{log_before:?}"
+    );
+    // And the server still serves.
+    let (status, _) = http(
+        &serve.addr,
+        "GET",
+        &conferences,
+        &[("Authorization", &auth)],
+        "",
+    );
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn the_real_clock_refuses_to_be_moved_by_hand() {
+    let serve = start_serve("real");
+    let (status, text) = serve.post("/conflab/clock", r#"{"advanceMs": 10}"#);
+    assert_eq!(status, 409, "{text}");
+    assert!(text.contains("--clock manual"), "{text}");
+}
+
+fn base64_encode(s: &str) -> String {
+    const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let b = s.as_bytes();
+    let mut out = String::new();
+    for chunk in b.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &c)| n | (u32::from(c) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
