@@ -8,161 +8,19 @@
 
 #[path = "support/sdk.rs"]
 mod sdk;
+#[path = "support/serve.rs"]
+mod serve;
 
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::os::unix::process::CommandExt;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use serve::{Proc, Serve, http, start_serve};
+use std::io::{BufRead, BufReader};
+use std::process::Command;
+use std::time::Duration;
 
 const NUMBER: &str = "+15550100000";
 const CALLER: &str = "+15550111111";
 const AGENT: &str = "+15550122222";
 const SECRET: &str = "sigsec_conflab0000000000000000000000000000";
-
-/// A child in its own process group, killed by group on drop.
-struct Proc(Child);
-
-impl Proc {
-    fn spawn(cmd: &mut Command) -> Proc {
-        cmd.process_group(0)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped());
-        Proc(
-            cmd.spawn()
-                .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}")),
-        )
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        // SAFETY: killpg only sends a signal to the group this test created.
-        unsafe {
-            libc::killpg(self.0.id() as i32, libc::SIGKILL);
-        }
-        let _ = self.0.wait();
-    }
-}
-
-/// `conflab serve` on a free port: the process, its address and the credentials from its banner.
-struct Serve {
-    proc: Proc,
-    addr: String,
-    account_id: String,
-    api_key: String,
-}
-
-fn start_serve(clock: &str) -> Serve {
-    let mut proc = Proc::spawn(
-        Command::new(env!("CARGO_BIN_EXE_conflab"))
-            .args(["serve", "--port", "0", "--clock", clock]),
-    );
-    let stdout = proc.0.stdout.take().expect("piped");
-    let mut lines = BufReader::new(stdout).lines();
-    let (mut addr, mut account_id, mut api_key) = (String::new(), String::new(), String::new());
-    for line in lines.by_ref() {
-        let line = line.expect("banner");
-        if let Some(rest) = line.strip_prefix("conflab serve: FreeClimb at http://") {
-            addr = rest.split('/').next().unwrap_or_default().to_owned();
-        } else if let Some(v) = line.trim().strip_prefix("account id:") {
-            account_id = v.trim().to_owned();
-        } else if let Some(v) = line.trim().strip_prefix("API key:") {
-            api_key = v.trim().to_owned();
-        } else if line.starts_with("Ctrl-C") {
-            break;
-        }
-    }
-    // Keep reading stdout so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    assert!(
-        !addr.is_empty() && account_id.starts_with("AC") && api_key.len() == 40,
-        "banner: {addr} {account_id} {api_key}"
-    );
-    Serve {
-        proc,
-        addr,
-        account_id,
-        api_key,
-    }
-}
-
-/// One HTTP/1.0 exchange (the test's own client; the server side is hyper's): status and body.
-fn http(
-    addr: &str,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &str,
-) -> (u16, String) {
-    let mut stream = TcpStream::connect(addr).unwrap_or_else(|e| panic!("connect {addr}: {e}"));
-    let mut request = format!(
-        "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        request.push_str(&format!("{k}: {v}\r\n"));
-    }
-    request.push_str("\r\n");
-    request.push_str(body);
-    stream.write_all(request.as_bytes()).expect("send");
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).expect("read");
-    let text = String::from_utf8_lossy(&response).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    (status, body.to_owned())
-}
-
-impl Serve {
-    fn get(&self, path: &str) -> (u16, String) {
-        http(&self.addr, "GET", path, &[], "")
-    }
-    fn post(&self, path: &str, body: &str) -> (u16, String) {
-        http(&self.addr, "POST", path, &[], body)
-    }
-    fn base(&self) -> String {
-        format!("http://{}/apiserver", self.addr)
-    }
-    /// Waits until no webhook awaits its answer (with the manual clock nothing else moves).
-    fn quiet(&self) {
-        let start = Instant::now();
-        let mut calm = 0;
-        while calm < 3 {
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "the session never became quiet"
-            );
-            let (_, info) = self.get("/conflab/info");
-            let info: Value = serde_json::from_str(&info).expect("info is JSON");
-            calm = if info["awaitingWebhooks"] == 0 {
-                calm + 1
-            } else {
-                0
-            };
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-    fn advance(&self, ms: u64) {
-        for _ in 0..ms / 250 {
-            let (status, _) = self.post("/conflab/clock", r#"{"advanceMs": 250}"#);
-            assert_eq!(status, 200);
-            self.quiet();
-        }
-    }
-    fn log(&self) -> Vec<String> {
-        self.get("/conflab/log")
-            .1
-            .lines()
-            .map(str::to_owned)
-            .collect()
-    }
-}
 
 struct App {
     _proc: Proc,
@@ -295,7 +153,7 @@ fn is_get(line: &str) -> bool {
 
 #[test]
 fn the_tutorial_runs_against_a_real_clock_server_with_default_signature_tolerance() {
-    let serve = start_serve("real");
+    let serve = start_serve(&["--clock", "real"]);
     let app = start_app(&serve, 0, None);
     let (stats, middle, end) = tutorial(&serve, &app, false);
     check_flow(&stats, &middle, &end);
@@ -307,7 +165,7 @@ fn with_the_manual_clock_the_same_flow_gives_the_same_log_and_the_export_replays
     let mut port = 0;
     let mut scenario = String::new();
     for _ in 0..2 {
-        let serve = start_serve("manual");
+        let serve = start_serve(&["--clock", "manual"]);
         // The fixed epoch of the manual clock is long past: a tolerance of 10^10 s lets the verifier check it.
         let app = start_app(&serve, port, Some("10000000000"));
         port = app.port;
@@ -341,128 +199,4 @@ fn with_the_manual_clock_the_same_flow_gives_the_same_log_and_the_export_replays
         .collect();
     let served: Vec<String> = logs[1].iter().filter(|l| !is_get(l)).cloned().collect();
     assert_eq!(served, replay, "scenario:\n{scenario}");
-}
-
-#[test]
-fn bad_requests_are_refused_with_freeclimb_errors_and_change_nothing() {
-    let serve = start_serve("manual");
-    let dial = format!(r#"{{"dial": {{"from": "{CALLER}", "to": "{NUMBER}"}}}}"#);
-    let set = format!(
-        r#"{{"set": {{"numbers": {{"{NUMBER}": {{"voiceUrl": "http://127.0.0.1:9/down"}}}}}}}}"#
-    );
-    assert_eq!(serve.post("/conflab/steps", &set).0, 200);
-    assert_eq!(serve.post("/conflab/steps", &dial).0, 200);
-    serve.quiet();
-    let before = serve.get("/conflab/scenario").1;
-    let log_before = serve.log();
-    let auth = format!(
-        "Basic {}",
-        base64_encode(&format!("{}:{}", serve.account_id, serve.api_key))
-    );
-    let wrong = format!(
-        "Basic {}",
-        base64_encode(&format!("{}:nope", serve.account_id))
-    );
-    let conferences = format!("/apiserver/Accounts/{}/Conferences", serve.account_id);
-    let cases: Vec<(&str, String, Vec<(&str, &str)>, &str, u16)> = vec![
-        (
-            "POST",
-            conferences.clone(),
-            vec![("Authorization", &auth)],
-            "{not json",
-            400,
-        ),
-        (
-            "POST",
-            conferences.clone(),
-            vec![("Authorization", &auth)],
-            r#"{"alias": 7}"#,
-            400,
-        ),
-        ("GET", conferences.clone(), vec![], "", 401),
-        (
-            "GET",
-            conferences.clone(),
-            vec![("Authorization", &wrong)],
-            "",
-            401,
-        ),
-        (
-            "GET",
-            format!("/apiserver/Accounts/{}/Nope", serve.account_id),
-            vec![("Authorization", &auth)],
-            "",
-            404,
-        ),
-        ("GET", "/nowhere".to_owned(), vec![], "", 404),
-    ];
-    for (method, path, headers, body, status) in &cases {
-        let (got, text) = http(&serve.addr, method, path, headers, body);
-        assert_eq!(got, *status, "{method} {path}: {text}");
-        let error: Value =
-            serde_json::from_str(&text).unwrap_or_else(|_| panic!("{method} {path}: {text}"));
-        assert!(
-            error["code"].is_u64() && error["message"].is_string(),
-            "{text}"
-        );
-    }
-    // A bad step: 400 with every problem, nothing applied.
-    let (status, text) = serve.post(
-        "/conflab/steps",
-        r#"[{"dial": {"from": "x"}}, {"hangup": {}}]"#,
-    );
-    assert_eq!(status, 400, "{text}");
-    let problems: Value = serde_json::from_str(&text).expect("JSON");
-    assert!(
-        problems["problems"].as_array().map_or(0, Vec::len) >= 3,
-        "{text}"
-    );
-    // The clock: a bad body is 400.
-    assert_eq!(serve.post("/conflab/clock", r#"{"advanceMs": -1}"#).0, 400);
-    assert_eq!(serve.get("/conflab/scenario").1, before);
-    assert_eq!(serve.log(), log_before);
-    // The app is down: the inbound call failed with webhookFailed, logged with the reason.
-    assert!(
-        log_before
-            .iter()
-            .any(|l| l.contains(r#""callEndedReason":"webhookFailed""#)),
-        "{log_before:?}"
-    );
-    // And the server still serves.
-    let (status, _) = http(
-        &serve.addr,
-        "GET",
-        &conferences,
-        &[("Authorization", &auth)],
-        "",
-    );
-    assert_eq!(status, 200);
-}
-
-#[test]
-fn the_real_clock_refuses_to_be_moved_by_hand() {
-    let serve = start_serve("real");
-    let (status, text) = serve.post("/conflab/clock", r#"{"advanceMs": 10}"#);
-    assert_eq!(status, 409, "{text}");
-    assert!(text.contains("--clock manual"), "{text}");
-}
-
-fn base64_encode(s: &str) -> String {
-    const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let b = s.as_bytes();
-    let mut out = String::new();
-    for chunk in b.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &c)| n | (u32::from(c) << (16 - 8 * i)));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }

@@ -316,18 +316,6 @@ fn raw_field<'a>(raw: &'a str, needle: &str) -> &'a str {
         .unwrap_or("")
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn raw_field_reads_string_values_only() {
-        let raw = r#"{"conferenceId":"CF12","from":"+15550001","queueId":null}"#;
-        assert_eq!(super::raw_field(raw, "\"from\":\""), "+15550001");
-        assert_eq!(super::raw_field(raw, "\"conferenceId\":\""), "CF12");
-        assert_eq!(super::raw_field(raw, "\"queueId\":\""), "");
-        assert_eq!(super::raw_field(raw, "\"to\":\""), "");
-    }
-}
-
 /// Resident memory now, in kB (`VmRSS` of /proc/self/status; 0 where there is none).
 fn rss_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -446,4 +434,16 @@ fn serve_bench(seconds: u64, clients: usize) -> ExitCode {
         let _ = server.stop().await;
         ExitCode::SUCCESS
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn raw_field_reads_string_values_only() {
+        let raw = r#"{"conferenceId":"CF12","from":"+15550001","queueId":null}"#;
+        assert_eq!(super::raw_field(raw, "\"from\":\""), "+15550001");
+        assert_eq!(super::raw_field(raw, "\"conferenceId\":\""), "CF12");
+        assert_eq!(super::raw_field(raw, "\"queueId\":\""), "");
+        assert_eq!(super::raw_field(raw, "\"to\":\""), "");
+    }
 }

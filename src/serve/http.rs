@@ -276,19 +276,17 @@ async fn log(State(app): State<App>, request: Request) -> Response {
         futures_util::stream::unfold((catch_up, rx), |(mut catch_up, mut rx)| async move {
             let line = match catch_up.pop_front() {
                 Some(line) => line,
-                None => loop {
-                    match rx.recv().await {
-                        Ok(line) => break line,
-                        // A reader too slow for the window's pace misses lines; it is told, and the stream ends.
-                        Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
-                            let text = format!("event: lagged\ndata: {n}\n\n");
-                            return Some((
-                                Ok::<_, std::convert::Infallible>(Bytes::from(text)),
-                                (catch_up, rx),
-                            ));
-                        }
-                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                None => match rx.recv().await {
+                    Ok(line) => line,
+                    // A reader too slow for the log's pace misses lines: it is told how many, and goes on.
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                        let text = format!("event: lagged\ndata: {n}\n\n");
+                        return Some((
+                            Ok::<_, std::convert::Infallible>(Bytes::from(text)),
+                            (catch_up, rx),
+                        ));
                     }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
                 },
             };
             Some((Ok(Bytes::from(format!("data: {line}\n\n"))), (catch_up, rx)))

@@ -30,6 +30,9 @@ pub struct Info {
 /// Opens when a REST response has been handed to its connection; the webhooks it caused wait for it.
 pub type Gate = watch::Sender<bool>;
 
+/// The log window so far, and a subscription to the lines that come next.
+pub type LogFeed = (Vec<Arc<str>>, broadcast::Receiver<Arc<str>>);
+
 /// One input for the session.
 pub enum Command {
     /// A REST request that passed auth and routing. `record`: the `api` step it becomes in the scenario
@@ -52,7 +55,7 @@ pub enum Command {
     /// `GET /conflab/log`: the window so far, and (to follow) a subscription to what comes next.
     Log {
         /// The lines, and the stream of the next ones.
-        reply: oneshot::Sender<(Vec<Arc<str>>, broadcast::Receiver<Arc<str>>)>,
+        reply: oneshot::Sender<LogFeed>,
     },
     /// `GET /conflab/scenario`.
     Scenario {
@@ -296,5 +299,59 @@ impl Actor {
                 }
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::serve::http::{RestRoute, route_rest};
+    use std::time::Duration;
+
+    /// A REST request's webhooks wait until its response has been handed over (the gate opens).
+    #[tokio::test]
+    async fn webhooks_wait_for_the_response_that_caused_them() {
+        let hooks = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let hooks_port = hooks.local_addr().unwrap().port();
+        let options = Options {
+            scenario: scenario::parse("{}").unwrap(),
+            addr: ([127, 0, 0, 1], 0).into(),
+            clock: ClockMode::Manual,
+            webhook_timeout: Duration::from_secs(10),
+            page_dir: None,
+        };
+        let session = Session::spawn(&options, options.addr);
+        let info = session.info.clone();
+        let body = format!(r#"{{"statusCallbackUrl":"http://127.0.0.1:{hooks_port}/status"}}"#);
+        let request = HttpRequest::new(
+            "POST",
+            &format!("/Accounts/{}/Conferences", info.account_id),
+            body,
+        )
+        .with_header(
+            "Authorization",
+            &crate::api::auth::basic_header(&info.account_id, &info.api_key),
+        );
+        let RestRoute::Record(step) = route_rest(&request, &info.account_id, &info.api_key) else {
+            panic!("a create conference is recorded");
+        };
+        let (reply, gate) = session
+            .ask(|reply| Command::Api {
+                request,
+                record: Some(step),
+                reply,
+            })
+            .await
+            .unwrap();
+        assert_eq!(reply.map(|r| r.status), Some(200));
+        // The gate is closed: the webhook does not go out.
+        let early = tokio::time::timeout(Duration::from_millis(300), hooks.accept()).await;
+        assert!(early.is_err(), "a webhook went out before its response");
+        gate.send(true).unwrap();
+        let (conn, _) = tokio::time::timeout(Duration::from_secs(10), hooks.accept())
+            .await
+            .expect("the webhook goes out once the gate opens")
+            .unwrap();
+        drop(conn);
     }
 }
