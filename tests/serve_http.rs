@@ -335,3 +335,35 @@ fn with_concurrent_clients_each_response_is_sent_before_the_webhooks_it_causes()
     }
     assert_eq!(checked, [true; CLIENTS]);
 }
+
+#[test]
+fn sigterm_and_sigint_stop_the_server_cleanly_even_with_a_log_stream_open() {
+    for signal in [libc::SIGTERM, libc::SIGINT] {
+        let mut serve = start_serve(&["--clock", "manual"]);
+        // A follower of the log, which never ends by itself.
+        let mut follower = TcpStream::connect(&serve.addr).expect("connect");
+        follower
+            .write_all(b"GET /conflab/log?follow=1 HTTP/1.1\r\nHost: x\r\n\r\n")
+            .expect("send");
+        let mut head = [0u8; 12];
+        follower.read_exact(&mut head).expect("the stream starts");
+        assert_eq!(&head, b"HTTP/1.1 200");
+        assert_eq!(serve.get("/conflab/scenario").0, 200);
+        // SAFETY: a signal to the child this test started.
+        unsafe {
+            libc::kill(serve.proc.0.id() as i32, signal);
+        }
+        let start = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = serve.proc.0.try_wait().expect("wait") {
+                break status;
+            }
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(20),
+                "signal {signal}: the server did not stop"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        assert_eq!(status.code(), Some(0), "signal {signal}: {status:?}");
+    }
+}

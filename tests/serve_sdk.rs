@@ -176,7 +176,15 @@ fn with_the_manual_clock_the_same_flow_gives_the_same_log_and_the_export_replays
         drop(serve.proc);
     }
     assert!(logs[0].len() > 20, "{:?}", logs[0]);
-    assert_eq!(logs[0], logs[1]);
+    if logs[0] != logs[1] {
+        for (i, log) in logs.iter().enumerate() {
+            let file = sdk::root().join(format!("target/serve-sdk-log{i}.jsonl"));
+            std::fs::write(&file, log.join("\n")).expect("write the log");
+        }
+        panic!(
+            "the two logs differ: see target/serve-sdk-log0.jsonl and target/serve-sdk-log1.jsonl"
+        );
+    }
     // The export replays with `conflab run` to the same log, apart from the GETs (not recorded) and run's note.
     let file = sdk::root().join("target/serve-sdk-replay.json");
     std::fs::write(&file, &scenario).expect("write the scenario");

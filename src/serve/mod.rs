@@ -56,6 +56,7 @@ pub struct Server {
     /// The API key.
     pub api_key: String,
     stop: tokio::sync::oneshot::Sender<()>,
+    session: session::Session,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -67,7 +68,7 @@ impl Server {
         let session = session::Session::spawn(&options, addr);
         let account_id = session.info.account_id.clone();
         let api_key = session.info.api_key.clone();
-        let app = http::router(session, options.page_dir.clone());
+        let app = http::router(session.clone(), options.page_dir.clone());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             axum::serve(listener, app)
@@ -81,6 +82,7 @@ impl Server {
             account_id,
             api_key,
             stop,
+            session,
             task,
         })
     }
@@ -90,9 +92,11 @@ impl Server {
         format!("http://{}/apiserver", self.addr)
     }
 
-    /// Stops accepting connections, lets the requests in progress finish, and waits.
+    /// Stops accepting connections, ends the log streams, lets the requests in progress finish, and waits.
     pub async fn stop(self) -> std::io::Result<()> {
         let _ = self.stop.send(());
+        // A following reader's stream would otherwise keep its connection, and the server, open.
+        let _ = self.session.tx.send(session::Command::Close).await;
         self.task.await.unwrap_or(Ok(()))
     }
 }

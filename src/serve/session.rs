@@ -74,6 +74,8 @@ pub enum Command {
         /// It, and how many webhooks await their answer.
         reply: oneshot::Sender<(u64, usize)>,
     },
+    /// The server stops: end the log streams (the session still answers until its handles go).
+    Close,
     /// A webhook's answer (or failure) came back.
     Webhook {
         /// Its place in the order of sending.
@@ -124,7 +126,6 @@ impl Session {
             tx: tx.downgrade(),
             client: webhook::Client::new(options.webhook_timeout),
             sent: 0,
-            next_delivery: 0,
             held: std::collections::BTreeMap::new(),
         };
         tokio::spawn(actor.serve(rx));
@@ -147,11 +148,10 @@ struct Actor {
     /// For the webhook tasks to send their answers back (weak: the session ends when the server's handles go).
     tx: mpsc::WeakSender<Command>,
     client: webhook::Client,
-    /// Webhooks sent so far (their order of sending) and the next one to deliver: with the manual clock,
-    /// answers are delivered in the order the webhooks were sent, so that the same session gives the same log
-    /// whichever answer the network brings first (`held` keeps the early ones).
+    /// Webhooks sent so far (their order of sending). With the manual clock, answers are held until every
+    /// webhook out has one, then delivered in the order the webhooks were sent, so that the same session gives
+    /// the same log whichever answer the network brings first.
     sent: u64,
-    next_delivery: u64,
     held: std::collections::BTreeMap<u64, (u64, WebhookResult)>,
 }
 
@@ -243,6 +243,11 @@ impl Actor {
                 let _ = reply.send(answer);
                 self.flush(None);
             }
+            Command::Close => {
+                // Dropping the sender ends every subscriber's stream; later ones get a closed stream at once.
+                let (closed, _) = broadcast::channel(1);
+                self.lines = closed;
+            }
             Command::Now { reply } => {
                 let _ = reply.send((self.now(), self.run.awaiting_webhooks()));
             }
@@ -250,10 +255,14 @@ impl Actor {
                 if self.clock.mode() == ClockMode::Real {
                     self.deliver(id, result);
                 } else {
+                    // With the manual clock the answers wait until every webhook out has its answer, then go
+                    // in the order the webhooks were sent: what the app does meanwhile (a REST request made
+                    // while answering) then always comes before all of them, whatever the network's timing.
                     self.held.insert(order, (id, result));
-                    while let Some((id, result)) = self.held.remove(&self.next_delivery) {
-                        self.next_delivery += 1;
-                        self.deliver(id, result);
+                    if self.held.len() >= self.run.awaiting_webhooks() {
+                        for (id, result) in std::mem::take(&mut self.held).into_values() {
+                            self.deliver(id, result);
+                        }
                     }
                 }
                 self.flush(None);
