@@ -173,7 +173,13 @@ fn without_a_built_page_the_root_says_how_to_build_it_and_with_one_it_is_attache
     let empty = std::env::temp_dir().join(format!("conflab-no-page-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&empty);
     let serve = start_serve(&["--page-dir", empty.to_str().unwrap()]);
-    assert_eq!(serve.get("/").0, 404);
+    let (status, text) = serve.get("/");
+    assert_eq!(status, 200);
+    assert!(
+        text.contains("trunk build --release --offline") && text.contains("./x serve"),
+        "{text}"
+    );
+    assert_eq!(serve.get("/app.js").0, 404);
     drop(serve);
     std::fs::write(
         empty.join("index.html"),
@@ -366,4 +372,52 @@ fn sigterm_and_sigint_stop_the_server_cleanly_even_with_a_log_stream_open() {
         };
         assert_eq!(status.code(), Some(0), "signal {signal}: {status:?}");
     }
+}
+
+#[test]
+fn the_log_streams_as_server_sent_events_from_the_lines_so_far() {
+    let serve = start_serve(&["--clock", "manual"]);
+    let set = format!(
+        r#"{{"set": {{"numbers": {{"{NUMBER}": {{"voiceUrl": "http://127.0.0.1:9/down"}}}}}}}}"#
+    );
+    assert_eq!(serve.post("/conflab/steps", &set).0, 200);
+    let mut follower = TcpStream::connect(&serve.addr).expect("connect");
+    follower
+        .write_all(b"GET /conflab/log?follow=1 HTTP/1.0\r\nHost: x\r\n\r\n")
+        .expect("send");
+    let mut reader = BufReader::new(follower);
+    let mut head = String::new();
+    while reader.read_line(&mut head).expect("head") > 2 {}
+    assert!(
+        head.starts_with("HTTP/1.0 200") || head.starts_with("HTTP/1.1 200"),
+        "{head}"
+    );
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: text/event-stream"),
+        "{head}"
+    );
+    let mut event = || {
+        let mut data = String::new();
+        reader.read_line(&mut data).expect("data line");
+        let mut blank = String::new();
+        reader.read_line(&mut blank).expect("blank line");
+        assert_eq!(blank, "\n");
+        data.strip_prefix("data: ")
+            .expect("a data line")
+            .trim_end()
+            .to_owned()
+    };
+    // The catch-up: the line so far.
+    let first = event();
+    assert!(first.contains(r#""kind":"world""#), "{first}");
+    // Then each new line, the same as GET /conflab/log gives.
+    let dial = format!(r#"{{"dial": {{"from": "{CALLER}", "to": "{NUMBER}"}}}}"#);
+    assert_eq!(serve.post("/conflab/steps", &dial).0, 200);
+    serve.quiet();
+    let log = serve.log();
+    let streamed: Vec<String> = std::iter::once(first)
+        .chain((1..log.len()).map(|_| event()))
+        .collect();
+    assert_eq!(streamed, log);
 }

@@ -351,20 +351,23 @@ async fn info(State(app): State<App>) -> Response {
 
 async fn static_file(State(app): State<App>, request: Request) -> Response {
     let path = request.uri().path().to_owned();
-    let Some(dir) = &app.page_dir else {
-        if path == "/" || path == "/index.html" {
+    let is_index = path == "/" || path == "/index.html";
+    let file = app
+        .page_dir
+        .as_ref()
+        .and_then(|dir| page::file_for(dir, &path));
+    let bytes = match &file {
+        Some(file) => tokio::fs::read(file).await.ok(),
+        None => None,
+    };
+    let (Some(file), Some(bytes)) = (file, bytes) else {
+        if is_index {
             return (
                 [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
                 page::NO_PAGE,
             )
                 .into_response();
         }
-        return not_found(&path);
-    };
-    let Some(file) = page::file_for(dir, &path) else {
-        return not_found(&path);
-    };
-    let Ok(bytes) = tokio::fs::read(&file).await else {
         return not_found(&path);
     };
     let content_type = page::content_type(&file);
