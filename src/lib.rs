@@ -21,6 +21,10 @@ pub mod wire;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 
+/// `conflab serve`: the engine behind real HTTP (native only).
+#[cfg(not(target_arch = "wasm32"))]
+pub mod serve;
+
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 

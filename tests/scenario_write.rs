@@ -272,6 +272,31 @@ mod generated {
         })
     }
 
+    /// Recorded replies (`conflab serve`'s export), on URLs of their own (a URL is in `app` or here).
+    fn replies() -> impl Strategy<Value = BTreeMap<String, Vec<conflab::scenario::Reply>>> {
+        use conflab::scenario::{Fault, Reply};
+        let reply = prop_oneof![
+            (100u16..1000, text(), 0u64..20_000).prop_map(|(status, body, delay_ms)| Reply::Http(
+                Fault {
+                    status,
+                    body,
+                    delay_ms
+                }
+            )),
+            (text(), 0u64..20_000)
+                .prop_map(|(reason, delay_ms)| Reply::Failed { reason, delay_ms }),
+        ];
+        prop::collection::btree_map(
+            prop::sample::select(vec![
+                "http://127.0.0.1:5000/in",
+                "http://rec.test/a?b=\"c\"",
+            ])
+            .prop_map(str::to_owned),
+            prop::collection::vec(reply, 0..4),
+            0..3,
+        )
+    }
+
     /// JSON for `api` bodies: every type, escapes in keys and strings, integers and finite floats.
     fn json_value() -> impl Strategy<Value = Value> {
         let leaf = prop_oneof![
@@ -391,6 +416,7 @@ mod generated {
             numbers in prop::collection::btree_map(account_number(), number(), 1..4),
             mut phones in prop::collection::btree_map(outside_phone(), phone(), 0..3),
             app in app(),
+            replies in replies(),
             gaps_and_actions in prop::collection::vec((0u64..2000, action((0..6).map(|i| format!("+1555010000{i}")).collect())), 0..8),
             // `until` reads back only up to the time maximum (docs/scenarios.md, "Time").
             until in prop::option::of(0..=conflab::scenario::MAX_TIME_MS),
@@ -422,7 +448,7 @@ mod generated {
                     }
                 }
             }
-            Scenario { seed, epoch, applications, account, numbers, phones, app, steps, until }
+            Scenario { seed, epoch, applications, account, numbers, phones, app, replies, steps, until }
         }
     }
 

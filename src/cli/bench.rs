@@ -74,6 +74,16 @@ enum What {
         #[arg(long, hide = true, num_args = 1.., allow_hyphen_values = true)]
         child: Option<Vec<String>>,
     },
+    /// `conflab serve` on loopback: REST requests per second sustained by concurrent clients (in this process),
+    /// p50 and p99 latency, and the resident memory at the start and the end (one JSON line).
+    Serve {
+        /// How long to run, in seconds: 1 to 3600.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        seconds: u64,
+        /// Concurrent clients, each with one keep-alive connection: 1 to 1024.
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=1024))]
+        clients: u64,
+    },
 }
 
 /// The most conferences `--sizes` and `--live` take: ten times the largest default size (about 3 GB at its
@@ -91,6 +101,7 @@ pub fn run(args: &Args) -> ExitCode {
     let mut out = output::Stdout::lock();
     let done = match &args.what {
         What::Memory { child } => return super::bench_memory::run(child.as_deref()),
+        What::Serve { seconds, clients } => return serve_bench(*seconds, *clients as usize),
         What::Engine { sizes, live } => engine(&mut out, sizes, *live),
         What::Mixer { legs } => mixer(&mut out, legs),
         What::AudioMemory {
@@ -520,6 +531,134 @@ fn raw_field<'a>(raw: &'a str, needle: &str) -> &'a str {
         .map(|at| &raw[at + needle.len()..])
         .and_then(|rest| rest.find('"').map(|end| &rest[..end]))
         .unwrap_or("")
+}
+
+/// Resident memory now, in kB (`VmRSS` of /proc/self/status; 0 where there is none).
+fn rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// `conflab bench serve`: `clients` tasks send `GET /Conferences` (authenticated, a conference to list) over
+/// keep-alive connections for `seconds`; prints requests per second, p50/p99 latency and RSS before and after.
+fn serve_bench(seconds: u64, clients: usize) -> ExitCode {
+    use crate::serve::{ClockMode, Options, Server};
+    use http_body_util::{BodyExt, Full};
+    use hyper_util::client::legacy::Client;
+    use hyper_util::rt::TokioExecutor;
+    use std::time::{Duration, Instant};
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            output::note(&format!("conflab bench serve: {e}"));
+            return ExitCode::from(1);
+        }
+    };
+    runtime.block_on(async move {
+        let scenario = crate::scenario::parse("{}").unwrap_or_else(|e| panic!("{e:?}"));
+        let options = Options {
+            scenario,
+            addr: ([127, 0, 0, 1], 0).into(),
+            clock: ClockMode::Real,
+            webhook_timeout: Duration::from_secs(10),
+            page_dir: None,
+        };
+        let server = match Server::start(options).await {
+            Ok(s) => s,
+            Err(e) => {
+                output::note(&format!("conflab bench serve: cannot listen: {e}"));
+                return ExitCode::from(1);
+            }
+        };
+        let auth = crate::api::auth::basic_header(&server.account_id, &server.api_key);
+        let base = format!("{}/Accounts/{}", server.base_url(), server.account_id);
+        let client: Client<_, Full<bytes::Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+        let send = move |method: &str, url: String, body: &'static str| {
+            let request = hyper::Request::builder()
+                .method(method)
+                .uri(url)
+                .header("Authorization", auth.as_str())
+                .header("Content-Type", "application/json")
+                .body(Full::new(bytes::Bytes::from_static(body.as_bytes())));
+            let client = client.clone();
+            async move {
+                let response = client.request(request.ok()?).await.ok()?;
+                let status = response.status().as_u16();
+                response.into_body().collect().await.ok()?;
+                Some(status)
+            }
+        };
+        // One conference to list, then a warm-up second.
+        let created = send(
+            "POST",
+            format!("{base}/Conferences"),
+            r#"{"alias":"bench","statusCallbackUrl":"http://127.0.0.1:9/status"}"#,
+        )
+        .await;
+        // Two phases with the same load: 2 s of warm-up (connections open, the log window full: memory is
+        // then what a long-running server holds), then the measured run.
+        let mut rss_start = 0;
+        let mut start = Instant::now();
+        let mut all = Vec::new();
+        let mut failed = 0;
+        for length in [Duration::from_secs(2), Duration::from_secs(seconds)] {
+            rss_start = rss_kb();
+            start = Instant::now();
+            let end = start + length;
+            let mut tasks = Vec::new();
+            for _ in 0..clients {
+                let send = send.clone();
+                let url = format!("{base}/Conferences");
+                tasks.push(tokio::spawn(async move {
+                    let mut latencies: Vec<u32> = Vec::with_capacity(200_000);
+                    let mut failed = 0u64;
+                    while Instant::now() < end {
+                        let t = Instant::now();
+                        match send("GET", url.clone(), "").await {
+                            Some(200) => latencies
+                                .push(u32::try_from(t.elapsed().as_micros()).unwrap_or(u32::MAX)),
+                            _ => failed += 1,
+                        }
+                    }
+                    (latencies, failed)
+                }));
+            }
+            all.clear();
+            failed = 0;
+            for t in tasks {
+                if let Ok((l, f)) = t.await {
+                    all.extend(l);
+                    failed += f;
+                }
+            }
+        }
+        let elapsed = start.elapsed().as_secs_f64();
+        let rss_end = rss_kb();
+        all.sort_unstable();
+        let pct = |p: f64| all.get(((all.len() as f64 - 1.0) * p) as usize).copied().unwrap_or(0) as f64 / 1000.0;
+        let line = format!(
+            "{{\"bench\":\"serve\",\"clients\":{clients},\"seconds\":{elapsed:.2},\"requests\":{},\"failed\":{failed},\"requestsPerSec\":{:.0},\"p50Ms\":{:.3},\"p99Ms\":{:.3},\"rssStartKb\":{rss_start},\"rssEndKb\":{rss_end},\"created\":{}}}",
+            all.len(),
+            all.len() as f64 / elapsed,
+            pct(0.5),
+            pct(0.99),
+            created.unwrap_or(0)
+        );
+        let _ = server.stop().await;
+        match output::print(&format!("{line}\n")) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => e.exit("conflab bench serve"),
+        }
+    })
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod diagram;
 pub mod output;
 mod percl;
 mod run;
+mod serve;
 mod sound;
 
 use clap::{Parser, Subcommand};
@@ -30,6 +31,8 @@ enum Command {
     /// Run a scenario on the virtual clock and print its event log (one JSON object per line).
     #[command(after_help = run::EXIT_HELP)]
     Run(run::Args),
+    /// Serve the simulated FreeClimb over HTTP: the REST API, real webhooks to your app, a control API and the page.
+    Serve(serve::Args),
     /// Measure the engine's throughput (events per second) at several sizes.
     #[command(after_help = output::EXIT_HELP)]
     Bench(bench::Args),
@@ -57,6 +60,7 @@ fn dispatch(cli: Cli) -> ExitCode {
         Command::Diagram(args) => diagram::run(&args),
         Command::Percl(args) => percl::run(&args),
         Command::Run(args) => run::run(&args),
+        Command::Serve(args) => serve::run(args),
         Command::Bench(args) => bench::run(&args),
     }
 }

@@ -26,10 +26,10 @@ use super::{
     Config, Engine, Event, FetchRequest, HttpRequest, Input, Output, WebhookRequest, WebhookResult,
 };
 use crate::scenario::template::{self, Lookup};
-use crate::scenario::{Action, AppAnswer, AppResponse, Scenario, Step};
+use crate::scenario::{Action, AppAnswer, AppResponse, Fault, Reply, Scenario, Step};
 use serde_json::Value;
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 
 /// Without `until`, a run stops after one hour of virtual time.
 pub const MAX_RUN_MS: u64 = 3_600_000;
@@ -181,6 +181,15 @@ pub struct Run {
     /// How many of `scenario.steps` (in time order) have fired.
     fired: usize,
     full: bool,
+    /// How many of `scenario.replies[url]` have been used, per URL.
+    replies_used: BTreeMap<String, usize>,
+    /// Set when a driver answers the webhooks the app does not ([`Run::hand_webhooks_to_driver`]).
+    driver: Option<Driver>,
+    /// The order key of the last input fed: (virtual time, class, sequence), class 0 a webhook response, 1 the
+    /// timers, 2 a step: the order [`Run::run_until`] feeds things at one virtual time.
+    last_fed: (u64, u8, u64),
+    /// The API responses of the last input, for a driver that answers HTTP ([`Run::take_api_replies`]).
+    api_replies: Vec<super::ApiReply>,
 }
 
 /// The log as the budgets see it: the lines not drained yet, and how much was written in all.
@@ -200,6 +209,20 @@ struct Written {
 }
 
 impl Written {
+    /// The index in the whole log of the first line held (the lines before it were drained).
+    fn base(&self) -> usize {
+        self.lines - self.held.len()
+    }
+
+    /// Takes the first `n` lines held (and their JSON text, if kept).
+    fn take_front(&mut self, n: usize) -> Vec<LogLine> {
+        let n = n.min(self.held.len());
+        if self.keep_json {
+            self.json.drain(..n.min(self.json.len()));
+        }
+        self.held.drain(..n).collect()
+    }
+
     /// Adds a line, counting it against the budgets.
     fn push(&mut self, line: LogLine) {
         let json = line.to_json();
@@ -213,19 +236,110 @@ impl Written {
     }
 }
 
+/// A response in flight, as the engine will get it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Response {
-    status: u16,
-    body: String,
-    /// Set when no answer could be made (a template that does not resolve): delivered as
-    /// [`WebhookResult::Invalid`] with this reason.
-    invalid: Option<String>,
+enum Response {
+    /// The app answered over HTTP.
+    Http { status: u16, body: String },
+    /// The request failed (connection refused, timeout, …): why.
+    Failed { reason: String },
+    /// No answer could be made (a template that does not resolve): delivered as [`WebhookResult::Invalid`].
+    Invalid { reason: String },
+}
+
+impl Response {
+    fn result(self) -> WebhookResult {
+        match self {
+            Response::Http { status, body } => WebhookResult::Response { status, body },
+            Response::Failed { reason } => WebhookResult::Failed { reason },
+            Response::Invalid { reason } => WebhookResult::Invalid { reason },
+        }
+    }
+
+    /// How the log shows it: a failure has status 0 and its reason as the body; an answer that could not be
+    /// made, status 200 and no body (the error line beside it says why).
+    fn reply(&self, delay_ms: u64) -> AppReply {
+        let (status, body) = match self {
+            Response::Http { status, body } => (*status, body.clone()),
+            Response::Failed { reason } => (0, reason.clone()),
+            Response::Invalid { .. } => (200, String::new()),
+        };
+        AppReply {
+            status,
+            body,
+            delay_ms,
+        }
+    }
+
+    fn of_reply(reply: &Reply) -> Response {
+        match reply {
+            Reply::Http(f) => Response::Http {
+                status: f.status,
+                body: f.body.clone(),
+            },
+            Reply::Failed { reason, .. } => Response::Failed {
+                reason: reason.clone(),
+            },
+        }
+    }
+}
+
+/// The webhooks a driver answers: those handed over and not yet polled, those awaiting an answer, and the
+/// answers so far per URL (the export's recorded replies).
+#[derive(Debug, Default)]
+struct Driver {
+    handed: VecDeque<WebhookRequest>,
+    awaiting: BTreeMap<u64, Awaiting>,
+    /// Per URL, the answers in the order the requests were sent (`None`: not answered yet).
+    answers: BTreeMap<String, Vec<Option<Reply>>>,
+}
+
+#[derive(Debug)]
+struct Awaiting {
+    /// The webhook's line in the log (counting lines already taken).
+    line: usize,
+    sent_at: u64,
+    /// The sequence number the runner gave it when it was sent (the order of same-time deliveries).
+    seq: u64,
+    url: String,
+    /// Which of the URL's requests it is.
+    slot: usize,
+    /// The last input fed when it was sent (the one that caused it).
+    fed_before: (u64, u8, u64),
+}
+
+/// Why [`Run::deliver`] refused an answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeliverError {
+    /// No webhook with this id waits for the driver's answer (answered already, or never handed over).
+    NotAwaited(u64),
+}
+
+impl std::fmt::Display for DeliverError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DeliverError::NotAwaited(id) => write!(
+                f,
+                "webhook {id} does not wait for an answer from the driver (answered already, or never handed over)"
+            ),
+        }
+    }
 }
 
 impl Run {
     /// A run of `scenario` at virtual time 0, before anything happened.
-    pub fn new(mut scenario: Scenario) -> Run {
-        let (config, ids) = Config::from_scenario(&scenario);
+    pub fn new(scenario: Scenario) -> Run {
+        Run::with_epoch(scenario, None)
+    }
+
+    /// [`Run::new`] with virtual time 0 at unix time `epoch_unix_secs` (default
+    /// [`super::DEFAULT_EPOCH_UNIX_SECS`]): `conflab serve --clock real` starts at the wall clock, so that the
+    /// SDKs' signature check, which allows 5 minutes, accepts the webhooks.
+    pub fn with_epoch(mut scenario: Scenario, epoch_unix_secs: Option<u64>) -> Run {
+        let (mut config, ids) = Config::from_scenario(&scenario);
+        if let Some(epoch) = epoch_unix_secs {
+            config.epoch_unix_secs = epoch;
+        }
         // A file's steps are in time order already (the reader requires it); one built in code may not be. The
         // sort is stable, so equal times keep their order, and the pointers stay the file's.
         crate::sort::sort_by_key(&mut scenario.steps, |s| s.at);
@@ -240,6 +354,10 @@ impl Run {
             api: BTreeMap::new(),
             fired: 0,
             full: false,
+            replies_used: BTreeMap::new(),
+            driver: None,
+            last_fed: (0, 0, 0),
+            api_replies: Vec::new(),
         }
     }
 
@@ -253,7 +371,7 @@ impl Run {
         &self.engine
     }
 
-    /// The log so far (the lines not drained yet, for a driver that drains: [`Run::stream`]).
+    /// The log so far: the lines not drained yet ([`Run::stream`], [`Run::take_settled_lines`]).
     pub fn log(&self) -> &[LogLine] {
         &self.log.held
     }
@@ -386,22 +504,25 @@ impl Run {
                 return Progress::Reached;
             }
             if delivery_at == Some(t) {
-                let Some(Reverse((at, _, id, r))) = self.deliveries.pop() else {
+                let Some(Reverse((at, seq, id, r))) = self.deliveries.pop() else {
                     return Progress::Drained;
                 };
-                let result = match r.invalid {
-                    Some(reason) => WebhookResult::Invalid { reason },
-                    None => WebhookResult::Response {
-                        status: r.status,
-                        body: r.body,
+                self.last_fed = (at, 0, seq);
+                self.feed(
+                    Input::WebhookResponse {
+                        at,
+                        id,
+                        result: r.result(),
                     },
-                };
-                self.feed(Input::WebhookResponse { at, id, result }, inspect);
+                    inspect,
+                );
             } else if timer_at == Some(t) {
+                self.last_fed = (t, 1, 0);
                 self.feed(Input::Timeout(t), inspect);
             } else {
                 let index = self.fired;
                 self.fired += 1;
+                self.last_fed = (t, 2, index as u64);
                 self.step(index, inspect);
             }
         }
@@ -554,6 +675,9 @@ impl Run {
             Output::Webhook(w) => return self.webhook(at, w),
             Output::Fetch(f) => return self.fetch(at, f),
             Output::ApiResponse(reply) => {
+                if self.driver.is_some() {
+                    self.api_replies.push(reply.clone());
+                }
                 let (method, path) = self.api.remove(&reply.id).unwrap_or_default();
                 Entry::Api(Box::new(ApiLine {
                     method,
@@ -622,29 +746,28 @@ impl Run {
         self.seq += 1;
         // As for a webhook: a delay past the end of time never arrives.
         if let Some(when) = at.checked_add(delay) {
-            let response = Response {
-                status,
-                body,
-                invalid: None,
-            };
+            let response = Response::Http { status, body };
             self.deliveries.push(Reverse((when, self.seq, f.id, response)));
         }
     }
 
-    /// Logs a webhook and schedules the app's answer.
+    /// Logs a webhook and schedules the app's answer; a webhook the app does not answer goes to the recorded
+    /// replies, then to the driver (when one answers webhooks), else it gets 404.
     fn webhook(&mut self, at: u64, w: WebhookRequest) {
+        if !self.app.contains_key(&w.url) {
+            if let Some(reply) = self.next_recorded_reply(&w.url) {
+                let response = Response::of_reply(&reply);
+                return self.log_webhook(at, w, response, reply.delay_ms());
+            }
+            if self.driver.is_some() {
+                return self.hand_over(at, w);
+            }
+        }
+        let http = |status: u16, body: String| Response::Http { status, body };
         let (response, delay, problem) = match crate::scenario::respond(&self.app, &w.url) {
             AppAnswer::Percl { percl, delay_ms } => {
                 match template::expand_value_at(&percl.value, &w.body, &self.engine) {
-                    Ok(v) => (
-                        Response {
-                            status: 200,
-                            body: v.to_string(),
-                            invalid: None,
-                        },
-                        delay_ms,
-                        None,
-                    ),
+                    Ok(v) => (http(200, v.to_string()), delay_ms, None),
                     // An unresolvable template makes the response invalid PerCL (docs/scenarios.md): no body is
                     // made up; the error names the template's place, and the call ends `appInvalidPercl`.
                     Err((at, e)) => {
@@ -654,12 +777,8 @@ impl Run {
                             w.url
                         );
                         (
-                            Response {
-                                status: 200,
-                                body: String::new(),
-                                invalid: Some(format!(
-                                    "the template at {place} does not resolve: {e}"
-                                )),
+                            Response::Invalid {
+                                reason: format!("the template at {place} does not resolve: {e}"),
                             },
                             delay_ms,
                             Some(text),
@@ -667,40 +786,10 @@ impl Run {
                     }
                 }
             }
-            AppAnswer::Fault(f) => (
-                Response {
-                    status: f.status,
-                    body: f.body.clone(),
-                    invalid: None,
-                },
-                f.delay_ms,
-                None,
-            ),
-            AppAnswer::NotFound => (
-                Response {
-                    status: 404,
-                    body: String::new(),
-                    invalid: None,
-                },
-                0,
-                None,
-            ),
+            AppAnswer::Fault(f) => (http(f.status, f.body.clone()), f.delay_ms, None),
+            AppAnswer::NotFound => (http(404, String::new()), 0, None),
         };
-        self.log.push(LogLine::new(
-            at,
-            Entry::Webhook(Box::new(WebhookLine {
-                url: w.url,
-                request_type: w.request_type,
-                expects_percl: w.expects_percl,
-                headers: w.headers,
-                body: w.body,
-                response: AppReply {
-                    status: response.status,
-                    body: response.body.clone(),
-                    delay_ms: delay,
-                },
-            })),
-        ));
+        self.log_webhook(at, w, response, delay);
         if let Some(text) = problem {
             self.log.push(LogLine::new(
                 at,
@@ -710,11 +799,220 @@ impl Run {
                 },
             ));
         }
+    }
+
+    /// Logs webhook `w` with the app's answer and schedules its delivery `delay` ms later.
+    fn log_webhook(&mut self, at: u64, w: WebhookRequest, response: Response, delay: u64) {
+        self.log.push(LogLine::new(
+            at,
+            Entry::Webhook(Box::new(WebhookLine {
+                url: w.url,
+                request_type: w.request_type,
+                expects_percl: w.expects_percl,
+                headers: w.headers,
+                body: w.body,
+                response: response.reply(delay),
+            })),
+        ));
         self.seq += 1;
         // A delay past the end of time never arrives (the webhook times out): `delayMs` 2^64-1 is "never".
         if let Some(when) = at.checked_add(delay) {
             self.deliveries
                 .push(Reverse((when, self.seq, w.id, response)));
         }
+    }
+
+    /// The next recorded reply for `url`, if the scenario has one left.
+    fn next_recorded_reply(&mut self, url: &str) -> Option<Reply> {
+        let replies = self.scenario.replies.get(url)?;
+        let used = self.replies_used.entry(url.to_owned()).or_insert(0);
+        let reply = replies.get(*used)?.clone();
+        *used += 1;
+        Some(reply)
+    }
+}
+
+// A driver that answers webhooks itself (`conflab serve`): the runner hands it the webhooks the scenario's app
+// does not answer, logs each at once with a placeholder answer, and fills the answer in when the driver delivers
+// it. The lines from a webhook awaiting its answer on are not settled ([`Run::take_settled_lines`]), so what a
+// driver publishes is the same log `conflab run` prints for the exported scenario, whose recorded replies are
+// these answers.
+impl Run {
+    /// From now on, webhooks whose URL the scenario's app does not answer (and that no recorded reply answers)
+    /// go to the driver: [`Run::poll_webhook`] gives them out, [`Run::deliver`] takes the answer back.
+    pub fn hand_webhooks_to_driver(&mut self) {
+        self.driver.get_or_insert_with(Driver::default);
+    }
+
+    /// The next webhook for the driver to send, if any.
+    pub fn poll_webhook(&mut self) -> Option<WebhookRequest> {
+        self.driver.as_mut()?.handed.pop_front()
+    }
+
+    /// How many webhooks wait for the driver's answer.
+    pub fn awaiting_webhooks(&self) -> usize {
+        self.driver.as_ref().map_or(0, |d| d.awaiting.len())
+    }
+
+    /// Delivers the driver's answer to webhook `id` at virtual time `at` (or later: see below) and runs what it
+    /// causes. Returns the virtual time it was delivered at.
+    ///
+    /// The log records the answer on the webhook's line with `delayMs` = delivery − sending, and the export
+    /// records it as the URL's next reply. A replay delivers a reply before the timers and steps of the same
+    /// millisecond, so when something of that kind was fed at `at` after the webhook was sent, the answer is
+    /// delivered 1 ms later: that keeps the replay's order (and moves the driver's clock by that millisecond).
+    pub fn deliver(
+        &mut self,
+        id: u64,
+        result: WebhookResult,
+        at: u64,
+        inspect: &mut dyn FnMut(&Engine),
+    ) -> Result<u64, DeliverError> {
+        let driver = self.driver.as_mut().ok_or(DeliverError::NotAwaited(id))?;
+        let waiting = driver
+            .awaiting
+            .remove(&id)
+            .ok_or(DeliverError::NotAwaited(id))?;
+        // Everything due before `at` happens first, as in the replay.
+        let mut at = at.max(self.engine.now()).max(self.last_fed.0);
+        if at > 0 {
+            self.run_until(at - 1, inspect);
+        }
+        at = at.max(self.engine.now()).max(self.last_fed.0);
+        if self.last_fed.0 == at
+            && self.last_fed != waiting.fed_before
+            && (self.last_fed.1, self.last_fed.2) > (0, waiting.seq)
+        {
+            at += 1;
+            self.run_until(at - 1, inspect);
+        }
+        let delay_ms = at - waiting.sent_at;
+        let reply = match &result {
+            WebhookResult::Response { status, body } => Reply::Http(Fault {
+                status: *status,
+                body: body.clone(),
+                delay_ms,
+            }),
+            WebhookResult::Failed { reason } => Reply::Failed {
+                reason: reason.clone(),
+                delay_ms,
+            },
+            // A driver sends HTTP and gets an answer or a failure; "no answer could be made" is the scenario
+            // app's own (a template), so it is recorded as the same failure.
+            WebhookResult::Invalid { reason } => Reply::Failed {
+                reason: reason.clone(),
+                delay_ms,
+            },
+        };
+        let response = Response::of_reply(&reply);
+        if let Some(line) = waiting
+            .line
+            .checked_sub(self.log.base())
+            .and_then(|i| self.log.held.get_mut(i))
+            && let Entry::Webhook(w) = &mut line.entry
+        {
+            w.response = response.reply(delay_ms);
+        }
+        if let Some(driver) = self.driver.as_mut()
+            && let Some(slot) = driver
+                .answers
+                .get_mut(&waiting.url)
+                .and_then(|a| a.get_mut(waiting.slot))
+        {
+            *slot = Some(reply);
+        }
+        self.last_fed = (at, 0, waiting.seq);
+        self.feed(Input::WebhookResponse { at, id, result }, inspect);
+        Ok(at)
+    }
+
+    /// Takes the log lines that are settled: those before the first webhook still awaiting the driver's answer
+    /// (all of them without a driver). A long-running driver keeps its own bounded window of them.
+    pub fn take_settled_lines(&mut self) -> Vec<LogLine> {
+        let first_open = self
+            .driver
+            .as_ref()
+            .and_then(|d| d.awaiting.values().map(|a| a.line).min())
+            .map_or(self.log.held.len(), |line| line - self.log.base());
+        self.log.take_front(first_open)
+    }
+
+    /// The scenario with the driver's answers so far as recorded replies (per URL, up to the first request
+    /// still awaiting its answer): what `conflab run` replays to the same log.
+    pub fn recorded_scenario(&self) -> Scenario {
+        let mut s = self.scenario.clone();
+        if let Some(driver) = &self.driver {
+            for (url, answers) in &driver.answers {
+                let replies = s.replies.entry(url.clone()).or_default();
+                replies.extend(answers.iter().map_while(Clone::clone));
+            }
+        }
+        s
+    }
+
+    /// The API responses since the last call (with a driver only): a driver that pushed an `api` step and ran
+    /// to now answers its HTTP client with the last one.
+    pub fn take_api_replies(&mut self) -> Vec<super::ApiReply> {
+        std::mem::take(&mut self.api_replies)
+    }
+
+    /// Runs to `at`, then sends a read-only REST request now without making it a step: it is logged, but the
+    /// scenario (the export) does not grow with every GET of a long session. Returns its response.
+    pub fn api_unrecorded(
+        &mut self,
+        at: u64,
+        request: HttpRequest,
+        inspect: &mut dyn FnMut(&Engine),
+    ) -> Option<super::ApiReply> {
+        self.run_until(at, inspect);
+        self.seq += 1;
+        let id = self.seq;
+        let shown = if request.query.is_empty() {
+            request.path.clone()
+        } else {
+            format!("{}?{}", request.path, request.query)
+        };
+        self.api.insert(id, (request.method.clone(), shown));
+        let at = at.max(self.engine.now());
+        self.feed(Input::Api { at, id, request }, inspect);
+        self.api_replies.pop()
+    }
+
+    /// Hands webhook `w` to the driver: logged now with a placeholder answer that [`Run::deliver`] fills in.
+    fn hand_over(&mut self, at: u64, w: WebhookRequest) {
+        self.seq += 1;
+        let line = self.log.lines;
+        self.log.push(LogLine::new(
+            at,
+            Entry::Webhook(Box::new(WebhookLine {
+                url: w.url.clone(),
+                request_type: w.request_type,
+                expects_percl: w.expects_percl,
+                headers: w.headers.clone(),
+                body: w.body.clone(),
+                response: AppReply {
+                    status: 0,
+                    body: String::new(),
+                    delay_ms: 0,
+                },
+            })),
+        ));
+        let Some(driver) = self.driver.as_mut() else {
+            return;
+        };
+        let answers = driver.answers.entry(w.url.clone()).or_default();
+        answers.push(None);
+        driver.awaiting.insert(
+            w.id,
+            Awaiting {
+                line,
+                sent_at: at,
+                seq: self.seq,
+                url: w.url.clone(),
+                slot: answers.len() - 1,
+                fed_before: self.last_fed,
+            },
+        );
+        driver.handed.push_back(w);
     }
 }

@@ -35,7 +35,7 @@ pub use error::{Problem, ScenarioError, ScenarioErrors};
 pub use model::*;
 pub use read::{
     MAX_SOURCE_BYTES, SCENARIO_KEYS, check_app_percl, check_step_in, is_e164, parse, parse_bytes,
-    parse_step,
+    parse_step, parse_steps,
 };
 #[allow(unused_imports)]
 // for the message readers that embed steps and scenarios (postMessage, a server)

@@ -44,6 +44,9 @@ pub struct Scenario {
     pub phones: BTreeMap<String, Phone>,
     /// The customer's webhook server: what each URL answers (`app`).
     pub app: BTreeMap<String, AppResponse>,
+    /// Replies recorded from a real app by `conflab serve`, per URL in order (`app: {URL: {"replies": [...]}}`):
+    /// the n-th request to the URL gets the n-th reply. A URL is either here or in `app`, never both.
+    pub replies: BTreeMap<String, Vec<Reply>>,
     /// The timeline, in time order (equal times keep file order).
     pub steps: Vec<Step>,
     /// Stop the run at this virtual time (ms), even if something is still pending (`until`).
@@ -256,6 +259,30 @@ pub struct Fault {
     /// The exact response body (`body`, default empty). With status 200 the engine reads it as PerCL, so a
     /// body that is not PerCL tests `appInvalidPercl`.
     pub body: String,
+}
+
+/// One reply recorded from a real app (`conflab serve`), replayed exactly: the raw answer, or the failure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reply {
+    /// An HTTP answer: status, raw body and the virtual time it took (`{"status", "body", "delayMs"}`).
+    Http(Fault),
+    /// No HTTP answer (connection refused, timed out, a body over the limit): `{"failed": WHY, "delayMs": N}`.
+    Failed {
+        /// Why, as the log shows it.
+        reason: String,
+        /// Virtual time from the request to the failure.
+        delay_ms: u64,
+    },
+}
+
+impl Reply {
+    /// The virtual time the reply took.
+    pub fn delay_ms(&self) -> u64 {
+        match self {
+            Reply::Http(f) => f.delay_ms,
+            Reply::Failed { delay_ms, .. } => *delay_ms,
+        }
+    }
 }
 
 /// What [`Scenario::respond`] gives for one URL.

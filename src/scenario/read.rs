@@ -536,6 +536,7 @@ impl<'s> Reader<'s> {
             numbers: BTreeMap::new(),
             phones: BTreeMap::new(),
             app: BTreeMap::new(),
+            replies: BTreeMap::new(),
             steps: Vec::new(),
             until: None,
         };
@@ -592,6 +593,7 @@ impl<'s> Reader<'s> {
         }
         if let Some((v, p)) = obj.get("app") {
             scenario.app = self.app(v, &p, &known);
+            scenario.replies = self.recorded_replies(v, &p);
         }
         if let Some((v, p)) = obj.get("steps") {
             scenario.steps = self.steps(
@@ -969,6 +971,9 @@ impl<'s> Reader<'s> {
         for m in self.map(v, pointer, "\"app\"") {
             let p = child(pointer, &m.key);
             self.url_key(m, &p);
+            if is_recorded(&m.value) {
+                continue;
+            }
             if let Some(response) = self.response(&m.value, &p, Some(known)) {
                 app.insert(m.key.to_string(), response);
             }
@@ -1791,4 +1796,142 @@ fn about_content(problem: &percl::Problem) -> bool {
             | TextTooLong { .. }
             | SmsSegments { .. }
     )
+}
+
+// Recorded replies (`conflab serve`'s export, docs/serve.md): `"app": {URL: {"replies": [REPLY, ...]}}`, each
+// REPLY `{"status", "body", "delayMs"}` (the raw HTTP answer) or `{"failed": WHY, "delayMs"}`. Kept apart from
+// the rest of the reader: `app` skips these entries (`is_recorded`) and `recorded_replies` reads only them.
+
+const RECORDED_KEYS: &[&str] = &["replies"];
+const REPLY_KEYS: &[&str] = &["status", "body", "delayMs", "failed"];
+
+/// Whether an `app` entry is a list of recorded replies (an object with `"replies"`), not a response.
+fn is_recorded(v: &Value<'_>) -> bool {
+    matches!(&v.kind, Kind::Object(members) if members.iter().any(|m| m.key == "replies"))
+}
+
+impl Reader<'_> {
+    /// The recorded replies of every `app` entry that has them (the others are read by `app`).
+    fn recorded_replies(&mut self, v: &Value<'_>, pointer: &str) -> BTreeMap<String, Vec<Reply>> {
+        let mut out = BTreeMap::new();
+        let Kind::Object(members) = &v.kind else {
+            return out;
+        };
+        for m in members.iter().filter(|m| is_recorded(&m.value)) {
+            let p = child(pointer, &m.key);
+            let Some(obj) = self.object(
+                &m.value,
+                &p,
+                "recorded replies",
+                "recorded replies",
+                RECORDED_KEYS,
+            ) else {
+                continue;
+            };
+            let Some((list, lp)) = obj.get("replies") else {
+                continue;
+            };
+            let Kind::Array(items) = &list.kind else {
+                self.wrong_type(list, &lp, "\"replies\"", "an array");
+                continue;
+            };
+            let replies = items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| self.recorded_reply(item, &index(&lp, i)))
+                .collect();
+            out.insert(m.key.to_string(), replies);
+        }
+        out
+    }
+
+    fn recorded_reply(&mut self, v: &Value<'_>, pointer: &str) -> Option<Reply> {
+        let obj = self.object(
+            v,
+            pointer,
+            "a recorded reply",
+            "a recorded reply",
+            REPLY_KEYS,
+        )?;
+        let delay_ms = match obj.get("delayMs") {
+            Some((v, p)) => self.count(v, &p, "delayMs").unwrap_or(0),
+            None => 0,
+        };
+        if let Some((v, p)) = obj.get("failed") {
+            let reason = self.string(v, &p, "\"failed\" (why the request failed)")?;
+            return Some(Reply::Failed { reason, delay_ms });
+        }
+        let mut fault = Fault {
+            status: 200,
+            delay_ms,
+            body: String::new(),
+        };
+        if let Some((v, p)) = obj.get("status") {
+            // A recorded status is whatever the app sent; 0..=999 is what HTTP can carry.
+            let n = self.whole(v, &p, "\"status\"", "an HTTP status from 100 to 999")?;
+            fault.status = u16::try_from(n)
+                .ok()
+                .filter(|n| (100..=999).contains(n))
+                .or_else(|| {
+                    let problem = Problem::BadNumber {
+                        what: "\"status\"".into(),
+                        value: n.to_string(),
+                        expected: "an HTTP status from 100 to 999",
+                    };
+                    self.report(problem, v.span, p);
+                    None
+                })?;
+        }
+        if let Some((v, p)) = obj.get("body") {
+            fault.body = self.string(v, &p, "\"body\" (the raw response text)")?;
+        }
+        Some(Reply::Http(fault))
+    }
+}
+
+/// Reads the body of `conflab serve`'s `POST /conflab/steps`: one step applied now (`{"dial": {…}}`) or an array
+/// of them, each checked as a step joining `scenario` (after the ones before it in the array). Every problem of
+/// every step is reported (pointers `/dial/to`, or `/1/dial/to` in an array); on any problem, no step is read.
+pub fn parse_steps(source: &str, scenario: &Scenario) -> Result<Vec<Action>, ScenarioErrors> {
+    let root = parse_json(source)?;
+    let (nodes, array): (Vec<&Value<'_>>, bool) = match &root.kind {
+        Kind::Array(items) => (items.iter().collect(), true),
+        _ => (vec![&root], false),
+    };
+    let mut joined = scenario.clone();
+    let mut actions = Vec::with_capacity(nodes.len());
+    let mut errors = Vec::new();
+    for (i, node) in nodes.into_iter().enumerate() {
+        let prefix = if array {
+            format!("/{i}")
+        } else {
+            String::new()
+        };
+        match read_step_in(node, source, &prefix, &joined) {
+            Ok(action) => {
+                joined.steps.push(Step {
+                    at: 0,
+                    action: action.clone(),
+                    pointer: String::new(),
+                });
+                actions.push(action);
+            }
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if array && actions.is_empty() && errors.is_empty() {
+        let mut r = Reader::new(source, "");
+        r.wrong_type(
+            &root,
+            "",
+            "the steps",
+            "a step or a non-empty array of steps",
+        );
+        return Err(r.finish());
+    }
+    if errors.is_empty() {
+        Ok(actions)
+    } else {
+        Err(ScenarioErrors { errors })
+    }
 }

@@ -65,11 +65,18 @@ pub fn write(s: &Scenario) -> String {
             lines('{', '}', s.phones.iter().map(|(k, p)| entry(k, phone(p)))),
         ));
     }
-    if !s.app.is_empty() {
-        let entries = s.app.iter().map(|(url, r)| {
-            let bare = render_pointer([PathSeg::Key("app"), PathSeg::Key(url)]);
-            entry(url, response(&bare, r))
-        });
+    if !s.app.is_empty() || !s.replies.is_empty() {
+        let mut entries: Vec<(&String, String)> = s
+            .app
+            .iter()
+            .map(|(url, r)| {
+                let bare = render_pointer([PathSeg::Key("app"), PathSeg::Key(url)]);
+                (url, response(&bare, r))
+            })
+            .collect();
+        entries.extend(s.replies.iter().map(|(url, r)| (url, recorded_replies(r))));
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        let entries = entries.into_iter().map(|(url, text)| entry(url, text));
         top.push(("app", lines('{', '}', entries)));
     }
     if !s.steps.is_empty() {
@@ -375,4 +382,29 @@ fn action(a: &Action, pointer: &str) -> (&'static str, String) {
         ),
         Action::Set(change) => ("set", set_object(change, Some(pointer))),
     }
+}
+
+/// A URL's recorded replies (`conflab serve`'s export): `{"replies": [...]}`, one reply per line.
+fn recorded_replies(replies: &[Reply]) -> String {
+    let items: Vec<String> = replies
+        .iter()
+        .map(|r| match r {
+            Reply::Http(f) => object([
+                ("status", Some(f.status.to_string())),
+                ("body", Some(string(&f.body))),
+                ("delayMs", Some(f.delay_ms.to_string())),
+            ]),
+            Reply::Failed { reason, delay_ms } => object([
+                ("failed", Some(string(reason))),
+                ("delayMs", Some(delay_ms.to_string())),
+            ]),
+        })
+        .collect();
+    if items.is_empty() {
+        return "{\"replies\": []}".to_owned();
+    }
+    format!(
+        "{{\"replies\": [\n      {}\n    ]}}",
+        items.join(",\n      ")
+    )
 }
