@@ -157,6 +157,17 @@ fn the_tutorial_runs_against_a_real_clock_server_with_default_signature_toleranc
     let app = start_app(&serve, 0, None);
     let (stats, middle, end) = tutorial(&serve, &app, false);
     check_flow(&stats, &middle, &end);
+    // The export carries the wall-clock epoch the server started at, so it replays to the same log, the
+    // signatures' timestamps included.
+    let scenario = serve.get("/conflab/scenario").1;
+    let epoch: Value = serde_json::from_str(&scenario).expect("the export is JSON");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let epoch = epoch["epoch"].as_u64().expect("an epoch in the export");
+    assert!(now - 600 < epoch && epoch <= now, "epoch {epoch}, now {now}");
+    assert_replays(&serve.log(), &scenario);
 }
 
 #[test]
@@ -185,9 +196,13 @@ fn with_the_manual_clock_the_same_flow_gives_the_same_log_and_the_export_replays
             "the two logs differ: see target/serve-sdk-log0.jsonl and target/serve-sdk-log1.jsonl"
         );
     }
-    // The export replays with `conflab run` to the same log, apart from the GETs (not recorded) and run's note.
-    let file = sdk::root().join("target/serve-sdk-replay.json");
-    std::fs::write(&file, &scenario).expect("write the scenario");
+    assert_replays(&logs[1], &scenario);
+}
+
+/// The export replays with `conflab run` to the served log, apart from the GETs (not recorded) and run's note.
+fn assert_replays(log: &[String], scenario: &str) {
+    let file = sdk::root().join(format!("target/serve-sdk-replay-{}.json", std::process::id()));
+    std::fs::write(&file, scenario).expect("write the scenario");
     let out = Command::new(env!("CARGO_BIN_EXE_conflab"))
         .arg("run")
         .arg(&file)
@@ -205,6 +220,7 @@ fn with_the_manual_clock_the_same_flow_gives_the_same_log_and_the_export_replays
         })
         .map(str::to_owned)
         .collect();
-    let served: Vec<String> = logs[1].iter().filter(|l| !is_get(l)).cloned().collect();
+    let served: Vec<String> = log.iter().filter(|l| !is_get(l)).cloned().collect();
+    assert!(served.len() > 20, "{served:?}");
     assert_eq!(served, replay, "scenario:\n{scenario}");
 }

@@ -328,18 +328,8 @@ impl std::fmt::Display for DeliverError {
 
 impl Run {
     /// A run of `scenario` at virtual time 0, before anything happened.
-    pub fn new(scenario: Scenario) -> Run {
-        Run::with_epoch(scenario, None)
-    }
-
-    /// [`Run::new`] with virtual time 0 at unix time `epoch_unix_secs` (default
-    /// [`super::DEFAULT_EPOCH_UNIX_SECS`]): `conflab serve --clock real` starts at the wall clock, so that the
-    /// SDKs' signature check, which allows 5 minutes, accepts the webhooks.
-    pub fn with_epoch(mut scenario: Scenario, epoch_unix_secs: Option<u64>) -> Run {
-        let (mut config, ids) = Config::from_scenario(&scenario);
-        if let Some(epoch) = epoch_unix_secs {
-            config.epoch_unix_secs = epoch;
-        }
+    pub fn new(mut scenario: Scenario) -> Run {
+        let (config, ids) = Config::from_scenario(&scenario);
         // A file's steps are in time order already (the reader requires it); one built in code may not be. The
         // sort is stable, so equal times keep their order, and the pointers stay the file's.
         crate::sort::sort_by_key(&mut scenario.steps, |s| s.at);

@@ -8,8 +8,8 @@ use std::time::Instant;
 pub enum ClockMode {
     /// Virtual ms are wall-clock ms since the start; unix time is the wall clock's.
     Real,
-    /// Virtual time moves only by `POST /conflab/clock {"advanceMs": N}`; unix time starts at the scenario
-    /// format's fixed epoch, so the same session gives the same log.
+    /// Virtual time moves only by `POST /conflab/clock {"advanceMs": N}`; unix time starts at the scenario's
+    /// `epoch` (the format's fixed one by default), so the same session gives the same log.
     Manual,
 }
 

@@ -99,15 +99,19 @@ pub struct Session {
 impl Session {
     /// Starts the actor for `options` on the current runtime; the server listens on `addr`.
     pub fn spawn(options: &Options, addr: SocketAddr) -> Session {
-        let epoch = match options.clock {
-            // Unix time is the wall clock's, so the SDKs' RequestVerifier (5 minutes' tolerance) accepts it.
-            ClockMode::Real => std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .ok()
-                .map(|d| d.as_secs()),
-            ClockMode::Manual => None,
+        let scenario = match options.clock {
+            // Unix time is the wall clock's, so the SDKs' RequestVerifier (5 minutes' tolerance) accepts it; the
+            // export keeps this epoch, so its replay gives the same log.
+            ClockMode::Real => {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0.0, |d| d.as_millis() as f64);
+                options.scenario.clone().starting_at(now)
+            }
+            // The scenario's epoch, so the same session gives the same log.
+            ClockMode::Manual => options.scenario.clone(),
         };
-        let mut run = Run::with_epoch(options.scenario.clone(), epoch);
+        let mut run = Run::new(scenario);
         run.hand_webhooks_to_driver();
         let account = &run.engine().config().account;
         let info = Arc::new(Info {
