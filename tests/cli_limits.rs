@@ -115,6 +115,19 @@ fn a_full_device_is_one_line_and_exit_74_for_every_subcommand() {
         &bash(r#""$0" bench engine --sizes 1 --live 1 >/dev/full"#),
         "conflab bench: cannot write stdout: ",
     );
+    // Help and version are outputs too.
+    write_failed(
+        &bash(r#""$0" --help >/dev/full"#),
+        "conflab: cannot write stdout: ",
+    );
+    write_failed(
+        &bash(r#""$0" run --help >/dev/full"#),
+        "conflab: cannot write stdout: ",
+    );
+    write_failed(
+        &bash(r#""$0" --version >/dev/full"#),
+        "conflab: cannot write stdout: ",
+    );
 }
 
 #[test]
@@ -476,15 +489,9 @@ fn an_until_longer_than_a_wav_file_holds_is_refused_and_creates_nothing() {
     refused(
         &run_limited(
             300_000,
-            &[
-                LIFECYCLE,
-                "--until",
-                "18446744073709551615",
-                "--hear",
-                &hear,
-            ],
+            &[LIFECYCLE, "--until", "9007199254740991", "--hear", &hear],
         ),
-        "--until 18446744073709551615 ms is longer than a WAV file holds at 16000 Hz; with --record-dir or --hear give --until 134217726 or less (37.3 hours)",
+        "--until 9007199254740991 ms is longer than a WAV file holds at 16000 Hz; with --record-dir or --hear give --until 134217726 or less (37.3 hours)",
     );
     assert!(!a.exists());
     // At 192 kHz the longest is 11184810 ms.

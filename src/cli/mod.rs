@@ -33,23 +33,42 @@ enum Command {
     Run(run::Args),
     /// Serve the simulated FreeClimb over HTTP: the REST API, real webhooks to your app, a control API and the page.
     Serve(serve::Args),
-    /// Measure the engine's throughput (events per second) at several sizes.
+    /// Measure conflab against baselines of the same run: the engine, the mixer, memory, the server.
     #[command(after_help = output::EXIT_HELP)]
     Bench(bench::Args),
 }
 
 /// Parses the command line, runs the subcommand and returns its exit code.
 pub fn main() -> ExitCode {
-    dispatch(Cli::parse())
+    run_args(std::env::args_os())
 }
 
-/// Runs `args` (the program name first) as a command line in this process: how `conflab bench memory`'s child
-/// runs `conflab run` and then measures itself.
-pub(crate) fn run_args(args: Vec<String>) -> ExitCode {
+/// Runs `args` (the program name first) as a command line in this process (also how `conflab bench memory`'s
+/// child runs `conflab run` and then measures itself).
+pub(crate) fn run_args<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
     match Cli::try_parse_from(args) {
         Ok(cli) => dispatch(cli),
-        Err(e) => {
-            let _ = e.print();
+        Err(e) => usage(&e),
+    }
+}
+
+/// Prints clap's answer to a command line it did not run: help and version on stdout (exit 0, or 141/74 when
+/// stdout cannot take it, as every other output), usage errors on stderr (exit 2).
+fn usage(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    // Plain text: the styles are for terminals, and this may go to a file or a pipe.
+    let text = e.render().to_string();
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => match output::print(&text) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => error.exit("conflab"),
+        },
+        _ => {
+            output::note_raw(&text);
             ExitCode::from(2)
         }
     }
