@@ -184,9 +184,10 @@ fn play_is_the_chime_loaded_once_and_a_replaced_prompt_is_never_stopped_by_a_sta
     let mut t = two_calls();
     let c = t.media(0, &play("CA1", file(), Some(3000)));
     assert_eq!(c.len(), 2);
-    let Command::LoadPcm { pcm, samples } = &c[0].1 else {
+    let Command::LoadPcm { pcm, rate, samples } = &c[0].1 else {
         panic!("the chime is loaded first: {:?}", c[0]);
     };
+    assert_eq!(*rate, RATE, "the chime is made at the mixer's rate");
     assert_eq!(
         samples.len(),
         3 * RATE as usize,
@@ -669,10 +670,10 @@ fn any_block_length_renders_the_whole_run() {
 fn a_clip_loaded_under_a_url_plays_for_that_url_and_its_wait_music() {
     let mut t = two_calls();
     let url = "https://app.test/a.wav";
-    let load = t.load_clip(url, vec![0.5; 100]);
+    let load = t.load_clip(url, vec![0.5; 100], 16_000);
     assert!(matches!(
         &load[..],
-        [(0, Command::LoadPcm { pcm: PcmId(0), .. })]
+        [(0, Command::LoadPcm { pcm: PcmId(0), rate: 16_000, samples })] if samples.len() == 100
     ));
     // Play of that URL: the clip, looped, stopped at the engine's 3 s; no chime is loaded.
     let c = t.media(0, &play("CA1", file(), Some(3000)));
@@ -712,5 +713,31 @@ fn a_clip_loaded_under_a_url_plays_for_that_url_and_its_wait_music() {
                 on: true
             }
         )]
+    );
+}
+
+#[test]
+fn a_media_file_is_loaded_at_its_own_rate_and_shared_not_copied() {
+    // One second at 8 kHz in a 48 kHz score: the LoadPcm carries the 8,000 decoded samples themselves (the
+    // whole-file resample carried 48,000 new ones), and the mixer resamples as it plays.
+    let s = signal::scenario("audio_parity.json");
+    let mut files = MediaFiles::new();
+    files.insert("media/hello.wav", vec![0.25; 8000], 8000);
+    let (_, score) = Score::from_run(&s, None, &files, 48_000);
+    let loads: Vec<_> = score
+        .commands
+        .iter()
+        .filter_map(|(_, c)| match c {
+            Command::LoadPcm { rate, samples, .. } => Some((*rate, samples)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(loads.len(), 1, "{loads:?}");
+    let (rate, samples) = loads[0];
+    assert_eq!((rate, samples.len()), (8000, 8000));
+    let decoded = &files.get("media/hello.wav").unwrap().samples;
+    assert!(
+        std::ptr::eq(&samples[..], &decoded[..]),
+        "shared, not copied"
     );
 }

@@ -3,7 +3,8 @@
 //!   stderr and exit 74, for `percl fmt`, `percl check --format json`, `diagram`, `run` and `bench`;
 //! * bench arguments out of range are refused with exit 2;
 //! * `--media` and phone media files are read within limits (a regular file, a declared rate of 8–192 kHz, at
-//!   most 600 s), checked under a memory limit;
+//!   most 600 s), checked under a memory limit; the longest file at 8 kHz in a 48 kHz render fits in a limit that
+//!   resampling it whole exceeded (media is kept at its own rate and resampled as it plays);
 //! * nothing is lost: a refused run touches no file, an output that is also an input is refused, outputs appear
 //!   whole (temporary file, then rename) and the streamed WAV files are the in-memory render's bytes;
 //! * the render streams: a 10-minute run with two `--hear` files and a recording fits in a memory limit that the
@@ -470,6 +471,45 @@ fn a_long_render_streams_within_a_memory_limit() {
     // B (660 Hz) still hears A's 440 Hz tone at the end of the run.
     let tail = &heard[heard.len() - 8000..];
     assert!(tail.iter().map(|x| x * x).sum::<f32>() / 8000.0 > 0.01);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_long_media_file_is_held_at_its_own_rate_within_a_memory_limit() {
+    let dir = scratch("own-rate");
+    // The longest media file, 600 s at 8 kHz (19 MB decoded), played in a 48 kHz render. Resampled whole to
+    // 48 kHz it took 115 MB more (and a copy of that for the mixer): over this limit. Kept at 8 kHz and
+    // resampled as it plays, the run needs about 60 MB of address space.
+    let tone: Vec<f32> = (0..600 * 8000)
+        .map(|i| if i % 16 < 8 { 0.5 } else { -0.5 })
+        .collect();
+    let file = dir.join("long8k.wav");
+    std::fs::write(&file, wav::encode(&tone, 8000)).unwrap();
+    drop(tone);
+    let heard = dir.join("heard.wav");
+    let out = run_limited(
+        120_000,
+        &[
+            "tests/scenarios/audio_urls.json",
+            "--sample-rate",
+            "48000",
+            "--media",
+            &format!("https://app.test/hello.wav={}", s(&file)),
+            "--hear",
+            &format!("+15550111111={}", s(&heard)),
+        ],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("rendered 6.500 s of audio at 48000 Hz (0 recordings, 1 --hear file)"),
+        "{err}"
+    );
+    // The phone heard the file (a 500 Hz square wave at half scale) while the app played it.
+    let (samples, rate) = wav::decode(&std::fs::read(&heard).unwrap()).unwrap();
+    assert_eq!((rate, samples.len()), (48_000, 6_500 * 48));
+    let second = &samples[48_000..96_000];
+    assert!(second.iter().map(|x| x * x).sum::<f32>() / 48_000.0 > 0.05);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

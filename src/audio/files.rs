@@ -4,22 +4,16 @@
 
 use crate::scenario::{Media, Scenario};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-/// One decoded file: mono samples at their own rate.
+/// One decoded file: mono samples at their own rate. The mixer plays them at that rate (it resamples as it
+/// renders), and shares them: the `LoadPcm` command and the mixer hold this same allocation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Clip {
     /// Mono frames, full scale ±1.0.
-    pub samples: Vec<f32>,
+    pub samples: Arc<[f32]>,
     /// Their sample rate.
     pub sample_rate: u32,
-}
-
-impl Clip {
-    /// The clip at `rate`: the samples themselves when the rates agree, else linearly interpolated by
-    /// [`conflab_mixer::source::resample_linear`] (exact integer positions, so every platform gives the same bits).
-    pub fn resampled(&self, rate: u32) -> Vec<f32> {
-        conflab_mixer::source::resample_linear(&self.samples, self.sample_rate, rate)
-    }
 }
 
 /// The decoded files, by the path as the scenario writes it or by the URL they stand for.
@@ -39,7 +33,7 @@ impl MediaFiles {
         self.clips.insert(
             path.to_owned(),
             Clip {
-                samples,
+                samples: samples.into(),
                 sample_rate,
             },
         );

@@ -10,6 +10,7 @@ use crate::engine::run_scenario_inspect;
 use crate::scenario::{Media, Scenario};
 use conflab_mixer::{Command, LegId, RoomId};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// A stretch of frames `[start, end)` during which a phone's audio is leg `leg`'s.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -193,8 +194,9 @@ impl ScoreBuilder {
         let mut t = Translator::new(sample_rate, scenario.seed);
         let mut commands: Vec<(u64, Command)> = Vec::new();
         for (key, clip) in files.iter() {
-            let samples = clip.resampled(sample_rate);
-            commands.extend(t.load_clip(key, samples));
+            // At the file's own rate and shared, not copied: the mixer resamples as it plays, so a file is held
+            // once, at its own size.
+            commands.extend(t.load_clip(key, Arc::clone(&clip.samples), clip.sample_rate));
         }
         // The voices at the start; `world` lines in the log change them as the run goes.
         for (phone, p) in &scenario.phones {

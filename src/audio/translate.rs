@@ -35,6 +35,7 @@ use super::voice::seed_for;
 use crate::engine::media::{MediaChange, Member, Sound};
 use conflab_mixer::{Command, LegId, PcmId, RoomId, SourceSpec};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// The key under which the chime placeholder is registered among the clips.
 const CHIME_KEY: &str = "conflab:chime";
@@ -137,13 +138,19 @@ impl Translator {
     }
 
     /// Registers a clip under `key` (a phone media file's path, or a `Play`/`waitUrl` URL whose sound it is) from
-    /// samples already at the translator's rate;
-    /// returns the `LoadPcm` command, stamped with the latest input's frame. Loading a key again replaces it.
-    pub fn load_clip(&mut self, key: &str, samples: Vec<f32>) -> Vec<(u64, Command)> {
+    /// samples at `rate` Hz, their own rate (the mixer resamples as it plays); returns the `LoadPcm` command,
+    /// stamped with the latest input's frame. Loading a key again replaces it.
+    pub fn load_clip(
+        &mut self,
+        key: &str,
+        samples: impl Into<Arc<[f32]>>,
+        rate: u32,
+    ) -> Vec<(u64, Command)> {
         let pcm = PcmId(self.next_pcm);
         self.next_pcm += 1;
         self.clips.insert(key.to_owned(), pcm);
-        vec![(self.now, Command::LoadPcm { pcm, samples })]
+        let samples = samples.into();
+        vec![(self.now, Command::LoadPcm { pcm, rate, samples })]
     }
 
     /// The clip registered under `key`.
@@ -437,8 +444,9 @@ impl Translator {
         if let Some(pcm) = self.clip(CHIME_KEY) {
             return pcm;
         }
+        // Made at the mixer's rate already, so it plays as it is.
         let samples = chime::chime(self.sample_rate);
-        out.extend(self.load_clip(CHIME_KEY, samples));
+        out.extend(self.load_clip(CHIME_KEY, samples, self.sample_rate));
         self.clips[CHIME_KEY]
     }
 

@@ -5,7 +5,8 @@
 //! `decodeAudioData` included), it is half the size of 32-bit float, and 96 dB of range is more than a phone
 //! call has. The conversion is deterministic: clamp to [−1, 1], scale by 32767, round half away from zero.
 //! Read: 8/16/24/32-bit integer PCM and 32-bit float, any channel count (mixed down to mono by averaging),
-//! at a declared rate of 8 to 192 kHz (the caller resamples), at most [`MAX_MEDIA_SECONDS`] long.
+//! at a declared rate of 8 to 192 kHz (kept at that rate: the mixer resamples as it plays), at most
+//! [`MAX_MEDIA_SECONDS`] long.
 //!
 //! [`Writer`] writes the same file incrementally, block by block as a render produces it, so a long recording
 //! never has to be held in memory; [`encode`] is the whole-buffer form (the browser's downloads).
@@ -20,12 +21,12 @@ pub const MAX_SAMPLES: u64 = (u32::MAX as u64 - 36) / 2;
 
 /// The sample rates a WAV file read as media may declare (telephone narrowband to studio rates, as
 /// `conflab run --sample-rate`). A rate outside is refused before any sample is decoded: a file declaring 1 Hz
-/// would otherwise be resampled into 16,000 times as many frames.
+/// would otherwise stretch each sample over 16,000 frames of a 16 kHz render.
 pub const READ_RATES: RangeInclusive<u32> = 8_000..=192_000;
 
 /// The longest media file read, in seconds (10 minutes: prompts, announcements and a hold-music loop; a file
-/// loops where the app plays it on). Decoded and resampled it takes at most 10 min × the rate × 4 bytes
-/// (38 MB at 16 kHz, 460 MB at 192 kHz).
+/// loops where the app plays it on). Decoded it takes at most 10 min × its own rate × 4 bytes (19 MB at 8 kHz,
+/// 460 MB at 192 kHz), whatever the render's rate: the mixer keeps it at its rate and resamples as it plays.
 pub const MAX_MEDIA_SECONDS: u64 = 600;
 
 /// Why bytes are not a WAV file conflab can read.
@@ -212,8 +213,8 @@ pub fn decode(bytes: &[u8]) -> Result<(Vec<f32>, u32), WavError> {
     decode_within(bytes, u64::MAX)
 }
 
-/// [`decode`] for a media file a run plays: also at most [`MAX_MEDIA_SECONDS`] long (resampled to the render's
-/// rate, a file's memory is its length, not its size).
+/// [`decode`] for a media file a run plays: also at most [`MAX_MEDIA_SECONDS`] long (a decoded file's memory is
+/// its length × its rate, not its size in bytes).
 pub fn decode_media(bytes: &[u8]) -> Result<(Vec<f32>, u32), WavError> {
     decode_within(bytes, MAX_MEDIA_SECONDS)
 }

@@ -14,12 +14,13 @@
 //! * a `u64`: two words, low first;
 //! * text: its UTF-8 byte length, then the bytes packed four to a word, little-endian, the last word padded
 //!   with zeros;
-//! * samples (`LoadPcm`): their count, then one word of bits per sample;
+//! * samples (`LoadPcm`): their count, then one word of bits per sample (at the clip's own rate, the word
+//!   before them: the mixer resamples as it plays);
 //! * a [`SourceSpec`]: its own tag, then its fields.
 //!
 //! | tag | command | payload |
 //! |---|---|---|
-//! | 1 | `LoadPcm` | pcm, samples |
+//! | 1 | `LoadPcm` | pcm, rate, samples |
 //! | 2 | `AddLeg` | leg, source |
 //! | 3 | `RemoveLeg` | leg |
 //! | 4 | `Join` | leg, room, talk, listen |
@@ -46,6 +47,8 @@
 //!
 //! Decoding never panics and never allocates more than the stream holds: a length is checked against the words
 //! left before anything is allocated for it.
+
+use std::sync::Arc;
 
 /// A call leg: something that can talk into a room and hear it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -125,12 +128,16 @@ pub enum SourceSpec {
 /// One change to the mix. Applied between blocks; gain changes are ramped over the next block, so none clicks.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
-    /// Registers a clip at the mixer's sample rate (the driver resamples or decodes it first).
+    /// Registers a clip at its own sample rate; the sources that play it resample it to the mixer's as they
+    /// render (so a clip is held at its rate, not the mixer's).
     LoadPcm {
         /// Its id.
         pcm: PcmId,
-        /// Mono frames.
-        samples: Vec<f32>,
+        /// The samples' rate in Hz (0: the clip plays as silence).
+        rate: u32,
+        /// Mono frames at `rate`, shared (the mixer keeps this allocation, and a driver that keeps the decoded
+        /// file too holds it once).
+        samples: Arc<[f32]>,
     },
     /// A leg appears (a call is placed or answered); `input` is what its phone says.
     AddLeg {
@@ -433,7 +440,7 @@ impl Reader<'_> {
         String::from_utf8(bytes).map_err(|_| DecodeError::BadText { at })
     }
 
-    fn samples(&mut self) -> Result<Vec<f32>, DecodeError> {
+    fn samples(&mut self) -> Result<Arc<[f32]>, DecodeError> {
         let n = self.word()? as usize;
         if n > self.left() {
             return Err(DecodeError::Truncated { at: self.start });
@@ -489,9 +496,10 @@ impl Command {
         let mut w = Writer(out);
         w.u64(at_frame);
         match self {
-            Command::LoadPcm { pcm, samples } => {
+            Command::LoadPcm { pcm, rate, samples } => {
                 w.word(LOAD_PCM);
                 w.word(pcm.0);
+                w.word(*rate);
                 let samples = &samples[..samples.len().min(u32::MAX as usize)];
                 w.word(samples.len() as u32);
                 w.0.extend(samples.iter().map(|s| s.to_bits()));
@@ -572,6 +580,7 @@ impl Command {
         let command = match r.word()? {
             LOAD_PCM => Command::LoadPcm {
                 pcm: PcmId(r.word()?),
+                rate: r.word()?,
                 samples: r.samples()?,
             },
             ADD_LEG => Command::AddLeg {

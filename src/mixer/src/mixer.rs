@@ -59,12 +59,10 @@
 //! * Meters measure a leg's input before its talk gain: a muted participant's meter still shows that it talks.
 //! * [`Command::AddLeg`] for a leg that is still present replaces it at once (no ramp), like a new call.
 
-use std::sync::Arc;
-
 use crate::command::{Command, LegId, PcmId, RoomId, SourceSpec};
 use crate::limiter::{Limiter, LimiterState, THRESHOLD};
 use crate::meter::{Gate, Meter, Sums};
-use crate::source::Source;
+use crate::source::{Clip, Source};
 
 /// How the mixer renders.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -393,7 +391,8 @@ pub struct Mixer {
     scratch: Vec<f32>,
     /// A block for a listener's personal sounds, or its room part.
     personal: Vec<f32>,
-    pcm: Vec<Option<Arc<[f32]>>>,
+    /// The registered clips by [`PcmId`], each at its own rate.
+    pcm: Vec<Option<Clip>>,
 }
 
 impl Mixer {
@@ -458,12 +457,13 @@ impl Mixer {
 
     fn apply_inner(&mut self, command: Command) -> Result<(), ApplyError> {
         match command {
-            Command::LoadPcm { pcm, samples } => {
+            Command::LoadPcm { pcm, rate, samples } => {
                 let i = index(pcm.0, MAX_PCM, "pcm")?;
                 if self.pcm.len() <= i {
                     self.pcm.resize(i + 1, None);
                 }
-                self.pcm[i] = Some(Arc::from(samples));
+                // Kept at its own rate: the sources playing it resample as they render.
+                self.pcm[i] = Some(Clip::new(samples, rate));
             }
             Command::AddLeg { leg, input } => {
                 let i = index(leg.0, MAX_LEGS, "leg")?;
@@ -859,6 +859,11 @@ impl Mixer {
         let i = self.active_leg(leg).ok()?;
         let n = self.config.block;
         Some(&mut self.inputs[i * n..(i + 1) * n])
+    }
+
+    /// The clip registered as `pcm`, at its own rate (`None` if none is).
+    pub fn clip(&self, pcm: PcmId) -> Option<&Clip> {
+        self.pcm.get(pcm.0 as usize)?.as_ref()
     }
 
     /// What `leg` heard in the last block (`None` for an unknown leg; silence while it is in no room and

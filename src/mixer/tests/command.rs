@@ -47,12 +47,16 @@ fn command() -> impl Strategy<Value = Command> {
     let leg = any::<u32>().prop_map(LegId);
     let room = any::<u32>().prop_map(RoomId);
     prop_oneof![
-        (any::<u32>(), proptest::collection::vec(finite(), 0..20)).prop_map(|(p, samples)| {
-            Command::LoadPcm {
+        (
+            any::<u32>(),
+            any::<u32>(),
+            proptest::collection::vec(finite(), 0..20)
+        )
+            .prop_map(|(p, rate, samples)| Command::LoadPcm {
                 pcm: PcmId(p),
-                samples,
-            }
-        }),
+                rate,
+                samples: samples.into(),
+            }),
         (leg.clone(), spec()).prop_map(|(leg, input)| Command::AddLeg { leg, input }),
         leg.clone().prop_map(|leg| Command::RemoveLeg { leg }),
         (leg.clone(), room.clone(), any::<bool>(), any::<bool>()).prop_map(
@@ -151,11 +155,12 @@ fn layout_is_as_documented() {
     assert_eq!(words(0, &c), vec![0, 0, 2, 2, 3, 440.0f32.to_bits()]);
     let c = Command::LoadPcm {
         pcm: PcmId(9),
-        samples: vec![0.5, -1.0],
+        rate: 8000,
+        samples: vec![0.5, -1.0].into(),
     };
     assert_eq!(
         words(0, &c),
-        vec![0, 0, 1, 9, 2, 0.5f32.to_bits(), (-1.0f32).to_bits()]
+        vec![0, 0, 1, 9, 8000, 2, 0.5f32.to_bits(), (-1.0f32).to_bits()]
     );
 }
 
@@ -183,7 +188,7 @@ fn truncated_names_the_command_start() {
         Err(DecodeError::Truncated { at: 0 })
     );
     assert_eq!(
-        Command::decode(&[0, 0, 1, 1, u32::MAX, 0]),
+        Command::decode(&[0, 0, 1, 1, 8000, u32::MAX, 0]),
         Err(DecodeError::Truncated { at: 0 })
     );
 }

@@ -2,7 +2,7 @@
 //! player's timing, at every usual sample rate and block length. Inputs are external frames written by the test,
 //! so every expected value can be computed exactly.
 
-use conflab_mixer::{ApplyError, Command, Config, LegId, Mixer, Player, RoomId, SourceSpec};
+use conflab_mixer::{ApplyError, Command, Config, LegId, Mixer, PcmId, Player, RoomId, SourceSpec};
 
 const RATES: [u32; 4] = [8_000, 16_000, 44_100, 48_000];
 const BLOCKS: [usize; 3] = [128, 64, 480];
@@ -823,5 +823,56 @@ fn the_quick_limiter_path_gives_the_bits_of_the_full_limiter() {
     assert!(
         limited_blocks > 100,
         "the loud parts were limited ({limited_blocks} blocks)"
+    );
+}
+
+#[test]
+fn a_clip_is_held_at_its_own_rate_and_resampled_as_it_plays() {
+    // One second at 8 kHz on a 48 kHz mixer: 8,000 samples held, shared with the driver (the whole-file
+    // resample held 48,000 more), and the leg hears it for 48,000 frames.
+    let config = Config {
+        sample_rate: 48_000,
+        block: 480,
+    };
+    let mut m = Mixer::new(config);
+    let decoded: std::sync::Arc<[f32]> = vec![0.25; 8000].into();
+    m.apply(Command::LoadPcm {
+        pcm: PcmId(0),
+        rate: 8000,
+        samples: decoded.clone(),
+    });
+    let clip = m.clip(PcmId(0)).expect("registered");
+    assert_eq!((clip.samples().len(), clip.rate()), (8000, 8000));
+    assert!(
+        std::ptr::eq(clip.samples(), &decoded[..]),
+        "the mixer shares the driver's samples, no copy"
+    );
+    assert!(m.clip(PcmId(1)).is_none());
+    m.apply(Command::AddLeg {
+        leg: LegId(0),
+        input: SourceSpec::Silence,
+    });
+    m.apply(Command::Prompt {
+        leg: LegId(0),
+        source: SourceSpec::Pcm {
+            pcm: PcmId(0),
+            looped: false,
+        },
+    });
+    let mut heard = Vec::new();
+    for _ in 0..110 {
+        m.render();
+        heard.extend_from_slice(m.output(LegId(0)).expect("the leg"));
+    }
+    let last = heard.iter().rposition(|&x| x != 0.0).expect("it played");
+    assert_eq!(
+        last + 1,
+        48_000,
+        "the clip lasts one second at the mixer's rate"
+    );
+    // (The first block ramps the prompt in.)
+    assert!(
+        heard[480..48_000].iter().all(|&x| x > 0.2),
+        "0.25 DC throughout"
     );
 }

@@ -70,7 +70,8 @@ fn run(steps: &[Step], config: Config) -> Result<Vec<u32>, TestCaseError> {
     let mut m = Mixer::new(config);
     m.apply(Command::LoadPcm {
         pcm: PcmId(0),
-        samples: vec![0.5, -0.5, 0.25, -0.25, 0.0],
+        rate: config.sample_rate,
+        samples: vec![0.5, -0.5, 0.25, -0.25, 0.0].into(),
     });
     let mut bits = Vec::new();
     for step in steps {

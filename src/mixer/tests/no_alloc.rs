@@ -1,5 +1,5 @@
 //! `Mixer::render` never allocates or frees: a counting global allocator around 1,000 renders of a busy mixer
-//! (16 legs in 2 rooms, every source kind as input, prompt, overlay and wait music, a recording, joins, leaves,
+//! (16 legs in 2 rooms, every source kind as input (clips at the mixer's rate and at another), prompt, overlay and wait music, a recording, joins, leaves,
 //! a removal and one-shot sources ending inside the window). Its own test binary, so the allocator counts only
 //! this scene.
 
@@ -106,6 +106,15 @@ fn kinds() -> Vec<SourceSpec> {
             digits: "12#".into(),
             slot_ms: 500,
         },
+        // A clip at 8 kHz, resampled to the mixer's 16 kHz as it renders.
+        SourceSpec::Pcm {
+            pcm: PcmId(1),
+            looped: true,
+        },
+        SourceSpec::Pcm {
+            pcm: PcmId(1),
+            looped: false,
+        },
     ]
 }
 
@@ -115,11 +124,17 @@ fn busy_mixer() -> Mixer {
         block: 128,
     };
     let mut m = Mixer::new(config);
-    let clip: Vec<f32> = (0..4_000)
+    let clip: std::sync::Arc<[f32]> = (0..4_000)
         .map(|i| ((i % 40) as f32 / 40.0 - 0.5) * 0.2)
         .collect();
     m.apply(Command::LoadPcm {
         pcm: PcmId(0),
+        rate: 16_000,
+        samples: clip.clone(),
+    });
+    m.apply(Command::LoadPcm {
+        pcm: PcmId(1),
+        rate: 8000,
         samples: clip,
     });
     let kinds = kinds();

@@ -3,13 +3,13 @@
 
 use std::sync::Arc;
 
-use conflab_mixer::source::{Source, resample_linear};
+use conflab_mixer::source::{Clip, Source, resample_linear};
 use conflab_mixer::{PcmId, SourceSpec};
 
 /// −12 dBFS as a linear amplitude.
 const MINUS_12_DB: f32 = 0.251_188_64;
 
-fn no_pcm(_: PcmId) -> Option<Arc<[f32]>> {
+fn no_pcm(_: PcmId) -> Option<Clip> {
     None
 }
 
@@ -116,7 +116,7 @@ fn every_kind_is_independent_of_the_block_size() {
     let clip: Arc<[f32]> = (0..333).map(|i| (i as f32 / 333.0) - 0.5).collect();
     let lookup = move |id: PcmId| {
         if id == PcmId(1) {
-            Some(clip.clone())
+            Some(Clip::new(clip.clone(), 16_000))
         } else {
             None
         }
@@ -430,7 +430,7 @@ fn pcm_plays_once_or_loops() {
     let clip: Arc<[f32]> = (0..1000).map(|i| i as f32 / 1000.0).collect();
     let lookup = |id: PcmId| {
         if id == PcmId(9) {
-            Some(clip.clone())
+            Some(Clip::new(clip.clone(), 8000))
         } else {
             None
         }

@@ -6,7 +6,7 @@ use std::cell::Cell;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use conflab_mixer::source::Source;
+use conflab_mixer::source::{Clip, Source};
 use conflab_mixer::{PcmId, SourceSpec};
 
 /// Counts every allocation and reallocation made by a thread that armed it (the test harness's own threads
@@ -49,7 +49,11 @@ static GLOBAL: Counting = Counting;
 #[test]
 fn rendering_never_allocates() {
     let clip: Arc<[f32]> = (0..300).map(|i| i as f32 / 300.0).collect();
-    let lookup = move |_: PcmId| Some(clip.clone());
+    // Clip 0 is at the render's rate; clip 1 at 11,025 Hz is resampled as it renders.
+    let lookup = move |id: PcmId| {
+        let rate = if id == PcmId(1) { 11_025 } else { 8000 };
+        Some(Clip::new(clip.clone(), rate))
+    };
     let specs = [
         SourceSpec::Silence,
         SourceSpec::External,
@@ -91,6 +95,14 @@ fn rendering_never_allocates() {
         SourceSpec::Dtmf {
             digits: "1234567890*#ABCD?".into(),
             slot_ms: 500,
+        },
+        SourceSpec::Pcm {
+            pcm: PcmId(1),
+            looped: true,
+        },
+        SourceSpec::Pcm {
+            pcm: PcmId(1),
+            looped: false,
         },
     ];
     let mut out = vec![0.0f32; 128];

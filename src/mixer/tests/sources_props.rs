@@ -1,15 +1,13 @@
 //! Properties of the sources over generated specs: any block split gives the same samples, one-shots end
-//! exactly when `remaining()` said they would, the deterministic math tracks std's, and the resampler keeps
-//! lengths and bounds.
-
-use std::sync::Arc;
+//! exactly when `remaining()` said they would, the deterministic math tracks std's, the resampler keeps
+//! lengths and bounds, and a clip resampled as it plays is bit for bit the clip resampled whole.
 
 use conflab_mixer::dsp::{Rng, db_to_gain, exp, sin_phase, sin_turns};
-use conflab_mixer::source::{Source, resample_linear};
+use conflab_mixer::source::{Clip, Source, resample_linear};
 use conflab_mixer::{PcmId, SourceSpec};
 use proptest::prelude::*;
 
-fn no_pcm(_: PcmId) -> Option<Arc<[f32]>> {
+fn no_pcm(_: PcmId) -> Option<Clip> {
     None
 }
 
@@ -160,5 +158,37 @@ proptest! {
         if !out.is_empty() {
             prop_assert_eq!(out[0], samples[0]);
         }
+    }
+
+    #[test]
+    fn a_clip_resampled_as_it_plays_is_the_clip_resampled_whole(
+        samples in prop::collection::vec(-1.0f32..1.0, 0..300),
+        from in prop::sample::select(vec![1u32, 8000, 11_025, 16_000, 22_050, 44_100, 48_000, 192_000]),
+        to in prop::sample::select(vec![8000u32, 16_000, 44_100, 48_000]),
+        looped in any::<bool>(),
+        blocks in prop::collection::vec(1usize..700, 1..12),
+    ) {
+        let whole = resample_linear(&samples, from, to);
+        let clip = Clip::new(samples.clone(), from);
+        let spec = SourceSpec::Pcm { pcm: PcmId(0), looped };
+        let mut s = Source::new(&spec, to, &|_| Some(clip.clone()));
+        prop_assert_eq!(s.remaining(), if looped { None } else { Some(whole.len() as u64) });
+        let total: usize = blocks.iter().sum();
+        let mut out = vec![f32::NAN; total];
+        let mut at = 0;
+        let mut playing = true;
+        for &n in &blocks {
+            playing = s.render(&mut out[at..at + n]);
+            at += n;
+        }
+        // Looped: the whole resample again and again (a pass restarts at output frame 0); once: then silence.
+        let want: Vec<f32> = if looped && !whole.is_empty() {
+            whole.iter().cycle().take(total).copied().collect()
+        } else {
+            whole.iter().copied().chain(std::iter::repeat(0.0)).take(total).collect()
+        };
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        prop_assert_eq!(bits(&out), bits(&want));
+        prop_assert_eq!(playing, looped || total < whole.len());
     }
 }

@@ -18,11 +18,9 @@ pub mod speech;
 pub mod talker;
 pub mod tone;
 
-use std::sync::Arc;
-
 use crate::command::{PcmId, SourceSpec};
 
-pub use pcm::resample_linear;
+pub use pcm::{Clip, resample_linear};
 
 /// `ms` milliseconds in frames at `sample_rate`, rounded to the nearest frame (exact for the usual rates).
 pub fn frames_for_ms(ms: u64, sample_rate: u32) -> u64 {
@@ -48,20 +46,16 @@ pub struct Source {
 }
 
 impl Source {
-    /// Builds the running source for `spec` at `sample_rate`. `pcm` resolves [`SourceSpec::Pcm`] clips
-    /// (`None` for an unknown clip: it plays silence, and a one-shot ends at once).
-    pub fn new(
-        spec: &SourceSpec,
-        sample_rate: u32,
-        pcm: &dyn Fn(PcmId) -> Option<Arc<[f32]>>,
-    ) -> Source {
+    /// Builds the running source for `spec` at `sample_rate`. `pcm` resolves [`SourceSpec::Pcm`] clips, each
+    /// at its own rate (`None` for an unknown clip: it plays silence, and a one-shot ends at once).
+    pub fn new(spec: &SourceSpec, sample_rate: u32, pcm: &dyn Fn(PcmId) -> Option<Clip>) -> Source {
         let kind = match spec {
             SourceSpec::Silence => Kind::Silence,
             SourceSpec::External => Kind::External,
             SourceSpec::Tone { hz } => Kind::Tone(tone::Tone::new(*hz, sample_rate)),
             SourceSpec::Pcm { pcm: id, looped } => {
-                let samples = pcm(*id).unwrap_or_else(|| Arc::from(Vec::new()));
-                Kind::Pcm(pcm::Pcm::new(samples, *looped))
+                let clip = pcm(*id).unwrap_or_else(|| Clip::new(Vec::new(), sample_rate));
+                Kind::Pcm(pcm::Pcm::new(clip, sample_rate, *looped))
             }
             SourceSpec::Speech { text, looped } => {
                 Kind::Speech(Box::new(speech::Speech::new(text, *looped, sample_rate)))
