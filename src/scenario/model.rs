@@ -126,6 +126,20 @@ pub struct Number {
 }
 
 impl Number {
+    /// A number with `app`'s URLs and alias written on it (the shorthand for an application of its own).
+    pub fn with_urls(app: Application) -> Number {
+        Number {
+            application_id: None,
+            voice_url: app.voice_url,
+            voice_fallback_url: app.voice_fallback_url,
+            status_callback_url: app.status_callback_url,
+            call_connect_url: app.call_connect_url,
+            sms_url: app.sms_url,
+            sms_fallback_url: app.sms_fallback_url,
+            alias: app.alias,
+        }
+    }
+
     /// The application this number's own URLs make (its shorthand); `None` when it names one by id.
     pub fn own_application(&self) -> Option<Application> {
         self.application_id.is_none().then(|| Application {

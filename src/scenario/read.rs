@@ -702,26 +702,10 @@ impl<'s> Reader<'s> {
     /// One number's definition (the value of a `numbers` entry).
     fn number(&mut self, v: &Value<'_>, p: &str) -> Option<Number> {
         let obj = self.object(v, p, "a number", "a number", NUMBER_KEYS)?;
-        {
-            let mut number = Number::default();
-            for (key, slot) in [
-                ("voiceUrl", &mut number.voice_url),
-                ("voiceFallbackUrl", &mut number.voice_fallback_url),
-                ("statusCallbackUrl", &mut number.status_callback_url),
-                ("callConnectUrl", &mut number.call_connect_url),
-                ("smsUrl", &mut number.sms_url),
-                ("smsFallbackUrl", &mut number.sms_fallback_url),
-            ] {
-                if let Some((v, p)) = obj.get(key) {
-                    *slot = self.url(v, &p, key);
-                }
-            }
-            if let Some((v, p)) = obj.get("alias") {
-                number.alias = self.string(v, &p, "\"alias\"");
-            }
-            self.number_application(&obj, &mut number);
-            Some(number)
-        }
+        // A number writes the same keys as an application (its shorthand for one of its own).
+        let mut number = Number::with_urls(self.application_keys(&obj));
+        self.number_application(&obj, &mut number);
+        Some(number)
     }
 
     /// The scenario's `epoch` and `applications` (read before `numbers`, whose `applicationId`s name them).
@@ -764,6 +748,11 @@ impl<'s> Reader<'s> {
     /// One application's definition (the value of an `applications` entry).
     fn application(&mut self, v: &Value<'_>, p: &str) -> Option<Application> {
         let obj = self.object(v, p, "an application", "an application", APPLICATION_KEYS)?;
+        Some(self.application_keys(&obj))
+    }
+
+    /// The keys an application and a number share: its six URLs and `alias`.
+    fn application_keys(&mut self, obj: &Obj<'_, '_>) -> Application {
         let mut app = Application::default();
         for (key, slot) in [
             ("voiceUrl", &mut app.voice_url),
@@ -780,7 +769,7 @@ impl<'s> Reader<'s> {
         if let Some((v, p)) = obj.get("alias") {
             app.alias = self.string(v, &p, "\"alias\"");
         }
-        Some(app)
+        app
     }
 
     /// A number's `applicationId`: one of the scenario's applications (when they are known), and no URL of the
