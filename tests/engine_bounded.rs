@@ -6,7 +6,7 @@
 
 use conflab::engine::log::{LogLine, to_jsonl};
 use conflab::engine::run_scenario;
-use conflab::engine::runner::MAX_LOG_BYTES;
+use conflab::engine::runner::{LogBudget, MAX_LOG_BYTES, Progress, Run};
 use serde_json::Value;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
@@ -428,4 +428,48 @@ fn webhooks_past_the_per_instant_budget_end_their_calls_with_a_note() {
     assert_eq!(ended, 20, "every call ends");
     assert!(budget_notes >= 1, "a note says which budget stopped them");
     assert!(lines.iter().all(|l| l.at == 0));
+}
+
+/// The GetDigits loop above with a short URL: a run that goes on for ever, a line every few milliseconds.
+const LOOPING: &str = r#"{"numbers": {"+15550100000": {"voiceUrl": "https://app.test/loop"}},
+    "app": {"https://app.test/loop": [{"GetDigits": {"actionUrl": "https://app.test/loop", "initialTimeoutMs": 1}}]},
+    "steps": [{"at": 0, "dial": {"from": "+15550111111", "to": "+15550100000"}}]}"#;
+
+/// Runs `LOOPING` to virtual time `until` with `budget`, draining as it goes (as a long-running driver does);
+/// returns the lines written and whether the run stopped at its budget.
+fn run_looping(budget: Option<LogBudget>, until: u64) -> (usize, bool) {
+    let scenario = conflab::scenario::parse(LOOPING).unwrap();
+    let mut run = Run::new(scenario);
+    run.set_log_budget(budget);
+    let mut written = 0;
+    loop {
+        let progress = run.run_until(until, &mut |_| {});
+        written += run.drain_log().count();
+        match progress {
+            Progress::LogFull => return (written, true),
+            Progress::Paused => {}
+            _ => return (written, false),
+        }
+    }
+}
+
+#[test]
+fn a_run_stops_at_its_log_budget_and_a_driver_without_one_goes_on() {
+    let small = LogBudget {
+        lines: 500,
+        bytes: MAX_LOG_BYTES,
+    };
+    let (lines, stopped) = run_looping(Some(small), 60_000);
+    assert!(stopped);
+    // The budget, the lines of the input that crossed it, and the note.
+    assert!((500..520).contains(&lines), "{lines}");
+    let bytes = LogBudget {
+        lines: usize::MAX,
+        bytes: 50_000,
+    };
+    assert!(run_looping(Some(bytes), 60_000).1);
+    // `conflab serve` keeps a window and runs for hours: without a budget the same run reaches its `until`.
+    let (lines, stopped) = run_looping(None, 60_000);
+    assert!(!stopped);
+    assert!(lines > 5_000, "{lines}");
 }

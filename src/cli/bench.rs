@@ -545,6 +545,23 @@ fn rss_kb() -> u64 {
         .unwrap_or(0)
 }
 
+/// Latency histogram buckets of `conflab bench serve`: one per microsecond up to 100 ms (the last holds the rest).
+const LATENCY_BUCKETS: usize = 100_000;
+
+/// The latency (ms) below which `p` of the requests in `histogram` (1 µs buckets) fall.
+fn percentile_ms(histogram: &[u64], p: f64) -> f64 {
+    let total: u64 = histogram.iter().sum();
+    let rank = ((total.saturating_sub(1)) as f64 * p) as u64;
+    let mut seen = 0;
+    for (micros, n) in histogram.iter().enumerate() {
+        seen += n;
+        if seen > rank {
+            return micros as f64 / 1000.0;
+        }
+    }
+    0.0
+}
+
 /// `conflab bench serve`: `clients` tasks send `GET /Conferences` (authenticated, a conference to list) over
 /// keep-alive connections for `seconds`; prints requests per second, p50/p99 latency and RSS before and after.
 fn serve_bench(seconds: u64, clients: usize) -> ExitCode {
@@ -606,51 +623,59 @@ fn serve_bench(seconds: u64, clients: usize) -> ExitCode {
         .await;
         // Two phases with the same load: 2 s of warm-up (connections open, the log window full: memory is
         // then what a long-running server holds), then the measured run.
+        // Latencies go into fixed histograms (1 µs buckets up to 100 ms), made and touched before the first RSS
+        // reading, so the memory figures are the server's: the clients' own measurements do not grow with the run.
+        let mut histograms: Vec<Vec<u64>> = (0..clients)
+            .map(|_| std::hint::black_box(vec![1u64; LATENCY_BUCKETS]))
+            .collect();
         let mut rss_start = 0;
         let mut start = Instant::now();
-        let mut all = Vec::new();
+        let mut total = vec![0u64; LATENCY_BUCKETS];
         let mut failed = 0;
         for length in [Duration::from_secs(2), Duration::from_secs(seconds)] {
             rss_start = rss_kb();
             start = Instant::now();
             let end = start + length;
             let mut tasks = Vec::new();
-            for _ in 0..clients {
+            for mut histogram in histograms.drain(..) {
+                histogram.fill(0);
                 let send = send.clone();
                 let url = format!("{base}/Conferences");
                 tasks.push(tokio::spawn(async move {
-                    let mut latencies: Vec<u32> = Vec::with_capacity(200_000);
                     let mut failed = 0u64;
                     while Instant::now() < end {
                         let t = Instant::now();
                         match send("GET", url.clone(), "").await {
-                            Some(200) => latencies
-                                .push(u32::try_from(t.elapsed().as_micros()).unwrap_or(u32::MAX)),
+                            Some(200) => {
+                                let micros = usize::try_from(t.elapsed().as_micros()).unwrap_or(usize::MAX);
+                                histogram[micros.min(LATENCY_BUCKETS - 1)] += 1;
+                            }
                             _ => failed += 1,
                         }
                     }
-                    (latencies, failed)
+                    (histogram, failed)
                 }));
             }
-            all.clear();
+            total.fill(0);
             failed = 0;
             for t in tasks {
-                if let Ok((l, f)) = t.await {
-                    all.extend(l);
+                if let Ok((h, f)) = t.await {
+                    for (sum, n) in total.iter_mut().zip(&h) {
+                        *sum += n;
+                    }
+                    histograms.push(h);
                     failed += f;
                 }
             }
         }
         let elapsed = start.elapsed().as_secs_f64();
         let rss_end = rss_kb();
-        all.sort_unstable();
-        let pct = |p: f64| all.get(((all.len() as f64 - 1.0) * p) as usize).copied().unwrap_or(0) as f64 / 1000.0;
+        let requests: u64 = total.iter().sum();
         let line = format!(
-            "{{\"bench\":\"serve\",\"clients\":{clients},\"seconds\":{elapsed:.2},\"requests\":{},\"failed\":{failed},\"requestsPerSec\":{:.0},\"p50Ms\":{:.3},\"p99Ms\":{:.3},\"rssStartKb\":{rss_start},\"rssEndKb\":{rss_end},\"created\":{}}}",
-            all.len(),
-            all.len() as f64 / elapsed,
-            pct(0.5),
-            pct(0.99),
+            "{{\"bench\":\"serve\",\"clients\":{clients},\"seconds\":{elapsed:.2},\"requests\":{requests},\"failed\":{failed},\"requestsPerSec\":{:.0},\"p50Ms\":{:.3},\"p99Ms\":{:.3},\"rssStartKb\":{rss_start},\"rssEndKb\":{rss_end},\"created\":{}}}",
+            requests as f64 / elapsed,
+            percentile_ms(&total, 0.5),
+            percentile_ms(&total, 0.99),
             created.unwrap_or(0)
         );
         let _ = server.stop().await;
@@ -663,6 +688,20 @@ fn serve_bench(seconds: u64, clients: usize) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn percentiles_come_from_the_histogram() {
+        let mut h = vec![0u64; super::LATENCY_BUCKETS];
+        h[100] = 50; // 0.1 ms
+        h[2_000] = 49; // 2 ms
+        h[9_000] = 1; // 9 ms
+        // Ranks 0 to 49 are 0.1 ms, 50 to 98 are 2 ms, 99 is 9 ms (ranks over 99 gaps: p · 99).
+        assert_eq!(super::percentile_ms(&h, 0.5), 0.1);
+        assert_eq!(super::percentile_ms(&h, 0.51), 2.0);
+        assert_eq!(super::percentile_ms(&h, 0.99), 2.0);
+        assert_eq!(super::percentile_ms(&h, 1.0), 9.0);
+        assert_eq!(super::percentile_ms(&[0; 4], 0.5), 0.0);
+    }
+
     #[test]
     fn vm_hwm_is_read_in_kib() {
         let status = "Name:\tconflab\nVmPeak:\t  20000 kB\nVmHWM:\t    1234 kB\nVmRSS:\t 1000 kB\n";

@@ -39,6 +39,24 @@ pub const MAX_LOG_LINES: usize = 1_000_000;
 /// them), whatever the time: 256 MiB. Counted the same way by every driver, so a session and its replay stop at
 /// the same line.
 pub const MAX_LOG_BYTES: u64 = 256 * 1024 * 1024;
+/// The per-run log budget: a run stops once its log reaches either figure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LogBudget {
+    /// Lines, drained or not.
+    pub lines: usize,
+    /// Bytes of JSON lines and their newlines, drained or not.
+    pub bytes: u64,
+}
+
+impl Default for LogBudget {
+    fn default() -> Self {
+        LogBudget {
+            lines: MAX_LOG_LINES,
+            bytes: MAX_LOG_BYTES,
+        }
+    }
+}
+
 /// How many lines a streaming run ([`stream_scenario`]) holds before it hands them out.
 pub const STREAM_BATCH: usize = 256;
 
@@ -173,6 +191,8 @@ pub struct Run {
     log: Written,
     /// Streaming: [`Run::run_until`] pauses once this many lines are held.
     batch: Option<usize>,
+    /// The per-run log budget (`None`: a driver that keeps a bounded window and runs for hours).
+    budget: Option<LogBudget>,
     /// Webhook responses to deliver: (time, sequence, webhook id, result).
     deliveries: BinaryHeap<Reverse<(u64, u64, u64, Response)>>,
     seq: u64,
@@ -339,6 +359,7 @@ impl Run {
             scenario,
             log: Written::default(),
             batch: None,
+            budget: Some(LogBudget::default()),
             deliveries: BinaryHeap::new(),
             seq: 0,
             api: BTreeMap::new(),
@@ -400,6 +421,13 @@ impl Run {
                 })
                 .collect()
         }
+    }
+
+    /// Sets the per-run log budget ([`LogBudget::default`] unless changed). `None` is for a driver that keeps a
+    /// bounded window of the log and runs for hours (`conflab serve`: a day of REST polling is millions of lines,
+    /// not a runaway); the per-instant budgets ([`super::Budgets`]) still stop an app that loops.
+    pub fn set_log_budget(&mut self, budget: Option<LogBudget>) {
+        self.budget = budget;
     }
 
     /// Lines and bytes (each line's JSON and its newline) written so far, drained or not.
@@ -520,10 +548,11 @@ impl Run {
 
     /// The budget the log has reached, if any, in words.
     fn over_budget(&self) -> Option<String> {
-        if self.log.lines >= MAX_LOG_LINES {
-            Some(format!("{MAX_LOG_LINES} lines"))
-        } else if self.log.bytes >= MAX_LOG_BYTES {
-            Some(format!("{MAX_LOG_BYTES} bytes"))
+        let budget = self.budget?;
+        if self.log.lines >= budget.lines {
+            Some(format!("{} lines", budget.lines))
+        } else if self.log.bytes >= budget.bytes {
+            Some(format!("{} bytes", budget.bytes))
         } else {
             None
         }

@@ -113,6 +113,8 @@ impl Session {
         };
         let mut run = Run::new(scenario);
         run.hand_webhooks_to_driver();
+        // The server keeps a window of the log, not the whole of it, and runs for hours: no per-run log budget.
+        run.set_log_budget(None);
         let account = &run.engine().config().account;
         let info = Arc::new(Info {
             base_url: format!("http://{addr}/apiserver"),
