@@ -166,7 +166,10 @@ fn the_tutorial_runs_against_a_real_clock_server_with_default_signature_toleranc
         .unwrap()
         .as_secs();
     let epoch = epoch["epoch"].as_u64().expect("an epoch in the export");
-    assert!(now - 600 < epoch && epoch <= now, "epoch {epoch}, now {now}");
+    assert!(
+        now - 600 < epoch && epoch <= now,
+        "epoch {epoch}, now {now}"
+    );
     assert_replays(&serve.log(), &scenario);
 }
 
@@ -201,7 +204,10 @@ fn with_the_manual_clock_the_same_flow_gives_the_same_log_and_the_export_replays
 
 /// The export replays with `conflab run` to the served log, apart from the GETs (not recorded) and run's note.
 fn assert_replays(log: &[String], scenario: &str) {
-    let file = sdk::root().join(format!("target/serve-sdk-replay-{}.json", std::process::id()));
+    let file = sdk::root().join(format!(
+        "target/serve-sdk-replay-{}.json",
+        std::process::id()
+    ));
     std::fs::write(&file, scenario).expect("write the scenario");
     let out = Command::new(env!("CARGO_BIN_EXE_conflab"))
         .arg("run")

@@ -135,13 +135,13 @@ fn print_log(
         Some(lines) => lines.iter().try_for_each(|l| out.line(&l.to_json()))?,
         None => {
             let mut failed = None;
-            let streamed = stream_scenario(scenario, until, &mut |_| {}, &mut |_, json| {
-                match out.line(json) {
-                    Ok(()) => true,
-                    Err(e) => {
-                        failed = Some(e);
-                        false
-                    }
+            let streamed = stream_scenario(scenario, until, &mut |_| {}, &mut |_, json| match out
+                .line(json)
+            {
+                Ok(()) => true,
+                Err(e) => {
+                    failed = Some(e);
+                    false
                 }
             });
             if let (Streamed::Refused, Some(e)) = (streamed, failed) {

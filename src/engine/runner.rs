@@ -737,7 +737,8 @@ impl Run {
         // As for a webhook: a delay past the end of time never arrives.
         if let Some(when) = at.checked_add(delay) {
             let response = Response::Http { status, body };
-            self.deliveries.push(Reverse((when, self.seq, f.id, response)));
+            self.deliveries
+                .push(Reverse((when, self.seq, f.id, response)));
         }
     }
 
