@@ -1,0 +1,216 @@
+//! The page as the inspector of `conflab serve`, end to end: `conflab serve --clock manual --page-dir dist` serves
+//! the release page attached to itself, headless Chromium opens it, and (a) a step POSTed to `/conflab/steps` shows
+//! in the page, (b) a control clicked in the page reaches the server's log, (c) the page's log equals the
+//! server's `GET /conflab/log` line for line; the manual clock moves from the page, and acting in the past is
+//! refused. Needs `dist/` (or `CONFLAB_DIST`) and Chromium, so it is `#[ignore]`d and `./x test` runs it.
+#![cfg(not(target_arch = "wasm32"))]
+
+#[path = "e2e/harness.rs"]
+#[allow(dead_code)] // the harness serves every e2e file; this one needs only part of it
+mod harness;
+#[path = "support/serve.rs"]
+mod serve;
+
+use harness::Browser;
+use serde_json::Value;
+use std::path::PathBuf;
+
+const CALLER: &str = "+15550111111";
+
+/// The page's log (`window.conflabLog()`, set while attached) as JSON lines.
+async fn page_log(browser: &Browser) -> Vec<String> {
+    let text = browser
+        .js("return window.conflabLog ? window.conflabLog() : null")
+        .await;
+    text.as_str()
+        .unwrap_or_else(|| panic!("window.conflabLog is not set: {text}"))
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Waits until the page's log is the server's, line for line, and returns it.
+async fn same_log(browser: &Browser, server: &serve::Serve) -> Vec<String> {
+    browser
+        .wait_until("the page's log to equal the server's", async || {
+            let (page, served) = (page_log(browser).await, server.log());
+            if page == served {
+                Ok(page)
+            } else {
+                Err(format!(
+                    "page {} lines, server {} lines; first difference at {:?}",
+                    page.len(),
+                    served.len(),
+                    page.iter().zip(&served).position(|(a, b)| a != b)
+                ))
+            }
+        })
+        .await
+}
+
+fn now(server: &serve::Serve) -> u64 {
+    let (_, info) = server.get("/conflab/info");
+    let info: Value = serde_json::from_str(&info).expect("info is JSON");
+    info["now"].as_u64().expect("now")
+}
+
+#[tokio::test]
+#[ignore = "needs dist/ and Chromium: run by ./x test"]
+async fn the_page_served_by_conflab_serve_shows_and_drives_the_server() {
+    let dist = std::env::var_os("CONFLAB_DIST")
+        .map_or_else(|| harness::root().join("dist"), PathBuf::from);
+    assert!(
+        dist.join("index.html").is_file(),
+        "{} is missing: run `trunk build --release --offline` first, or ./x test",
+        dist.display()
+    );
+    let world = harness::root().join("src/sandbox/default_world.json");
+    let server = serve::start_serve(&[
+        "--clock",
+        "manual",
+        "--page-dir",
+        dist.to_str().expect("UTF-8 path"),
+        world.to_str().expect("UTF-8 path"),
+    ]);
+    let browser = Browser::start("serve-page").await;
+    browser
+        .client
+        .goto(&format!("http://{}/", server.addr))
+        .await
+        .expect("open the served page");
+    let banner = format!(
+        "Attached to conflab serve at http://{}/apiserver (clock: manual)",
+        server.addr
+    );
+    browser
+        .wait_for_js(
+            "the attachment banner",
+            &format!(
+                "const b = document.getElementById('attached'); return !!b && b.textContent.startsWith({})",
+                Value::from(banner.as_str())
+            ),
+            Value::Bool(true),
+        )
+        .await;
+    // What would replace the server's session is not offered; the clock does not play here.
+    assert_eq!(
+        browser
+            .js("return [!!document.getElementById('session-reset'), !!document.getElementById('session-import'), \
+                 !!document.getElementById('session-example'), document.getElementById('play').disabled]")
+            .await,
+        serde_json::json!([false, false, false, true])
+    );
+
+    // (a) A step from outside shows in the page: the call, and the server's lines in its log.
+    let (status, body) = server.post(
+        "/conflab/steps",
+        &format!(r#"{{"dial": {{"from": "{CALLER}", "to": "+15550100000"}}}}"#),
+    );
+    assert_eq!((status, body.as_str()), (200, r#"{"applied":1}"#));
+    server.advance(3_000);
+    let row = format!(r#"li.phone[data-phone="{CALLER}"]"#);
+    let call_id = browser
+        .wait_until("the caller's call to show in the page", async || {
+            let v = browser
+                .js(&format!(
+                    "const r = document.querySelector('{row}'); return r ? (r.dataset.callId || null) : null"
+                ))
+                .await;
+            v.as_str().map(str::to_owned).ok_or(format!("{v}"))
+        })
+        .await;
+    assert!(call_id.starts_with("CA"), "{call_id}");
+    let log = same_log(&browser, &server).await;
+    assert!(
+        log.len() >= 5,
+        "a dial logs its webhooks and PerCL: {log:?}"
+    );
+    assert!(log.iter().any(|l| l.contains(&call_id)), "{log:?}");
+    assert_eq!(
+        browser
+            .js("return document.getElementById('clock-time').dataset.ms")
+            .await,
+        Value::from("3000"),
+        "the page's clock is the server's"
+    );
+
+    // (b) A control in the page steps the server: Hang up.
+    browser
+        .click(&format!(r#"{row} button[aria-label^="Hang up"]"#))
+        .await;
+    let hung_up = |lines: &[String]| {
+        lines
+            .iter()
+            .filter(|l| l.contains(&call_id) && l.contains(r#""status":"completed""#))
+            .count()
+    };
+    browser
+        .wait_until("the server to log the hang-up", async || {
+            let lines = server.log();
+            if hung_up(&lines) > 0 {
+                Ok(())
+            } else {
+                Err(format!("{} lines, none completes {call_id}", lines.len()))
+            }
+        })
+        .await;
+    let (_, scenario) = server.get("/conflab/scenario");
+    assert!(
+        scenario.contains(&format!(
+            r#"{{"at": 3000, "hangup": {{"phone": "{CALLER}"}}}}"#
+        )),
+        "the page's step is the server's: {scenario}"
+    );
+
+    // (c) The page's log is the server's, line for line.
+    server.quiet();
+    let log = same_log(&browser, &server).await;
+    assert_eq!(hung_up(&log), 1, "{log:?}");
+
+    // The manual clock moves from the page: Jump asks the server.
+    browser.type_text("#jump-to", "00:05.000").await;
+    browser.click("#jump-go").await;
+    browser
+        .wait_until("the server's clock to move to 5 s", async || {
+            let now = now(&server);
+            if now == 5_000 {
+                Ok(())
+            } else {
+                Err(format!("now {now}"))
+            }
+        })
+        .await;
+    browser
+        .wait_for_js(
+            "the page's clock to follow",
+            "return document.getElementById('clock-time').dataset.ms",
+            Value::from("5000"),
+        )
+        .await;
+
+    // Back in the past is a local view; acting there is refused, and the server is unchanged.
+    browser.type_text("#jump-to", "00:01.000").await;
+    browser.click("#jump-go").await;
+    browser
+        .wait_for_js(
+            "the page to view 1 s",
+            "return document.getElementById('clock-time').dataset.ms",
+            Value::from("1000"),
+        )
+        .await;
+    let before = server.log();
+    browser
+        .click(r#"li.phone[data-phone="+15550122222"] button[aria-label^="Dial"]"#)
+        .await;
+    browser
+        .wait_for_js(
+            "the refusal",
+            "const a = document.querySelector('main .alert'); return a ? a.textContent.includes(\"viewing the server's past\") : false",
+            Value::Bool(true),
+        )
+        .await;
+    assert_eq!(server.log(), before, "a refused step reaches nothing");
+    assert_eq!(now(&server), 5_000);
+    browser.assert_no_console_problems().await;
+    browser.finish().await;
+}
