@@ -5,8 +5,8 @@
 //!
 //! Syncing: the log stream (`GET {base}/log?follow=1`, server-sent events) says when something happened; at most
 //! every [`SYNC_EVERY_MS`] the page then fetches `{base}/info` and `{base}/scenario` and replays the server's
-//! session up to its `now` ([`LiveAction::Sync`]). Under `--clock real` it also syncs every second, so its clock
-//! follows the server's. Controls send their steps to `{base}/steps` (and the manual clock's moves to
+//! session up to its `now` ([`LiveAction::Sync`]). Every second it also reads `{base}/info`, and syncs when the
+//! server's clock moved without a line (the real clock, or a manual one moved by another client). Controls send their steps to `{base}/steps` (and the manual clock's moves to
 //! `{base}/clock`) through [`act`]; the next sync shows the effect.
 
 use super::live::{Live, LiveAction};
@@ -20,8 +20,8 @@ use yew::prelude::*;
 
 /// The debounce of the log stream: at most one sync per this many milliseconds.
 const SYNC_EVERY_MS: u32 = 250;
-/// How often the page follows a real clock that moved with nothing logged.
-const REAL_CLOCK_EVERY_MS: u32 = 1_000;
+/// How often the page looks whether the server's clock moved with nothing logged.
+const CLOCK_CHECK_EVERY_MS: u32 = 1_000;
 
 thread_local! {
     /// The control API's base path from the meta tag (`/conflab`), read once.
@@ -119,8 +119,7 @@ fn schedule() {
     }
 }
 
-/// Attaches the page to the server, once: the first sync, the log stream, and under a real clock the second
-/// timer. Does nothing on a page the server did not serve.
+/// Attaches the page to the server, once: the first sync, the log stream, and the clock check. Does nothing on a page the server did not serve.
 #[hook]
 pub fn use_attach(live: UseReducerHandle<Live>) {
     use_effect_with((), move |_| {
@@ -162,11 +161,21 @@ fn start(base: String, live: UseReducerHandle<Live>) {
             "This browser could not open the server's log stream; the page shows the server's session as it was when it opened.".into(),
         )),
     }
-    // The real clock moves without a line being logged: follow it.
-    gloo_timers::callback::Interval::new(REAL_CLOCK_EVERY_MS, || {
-        if info().is_some_and(|i| i.clock == ServerClock::Real) {
-            schedule();
-        }
+    // A clock can move without a line being logged (the real one always; a manual one moved by someone else's
+    // `POST /conflab/clock`): look at the server's time, and sync when it moved.
+    let base = base.clone();
+    gloo_timers::callback::Interval::new(CLOCK_CHECK_EVERY_MS, move || {
+        let url = format!("{base}/info");
+        wasm_bindgen_futures::spawn_local(async move {
+            let server_now = fetch(&url, None)
+                .await
+                .ok()
+                .and_then(|(_, body)| core::parse_info(&body).ok())
+                .map(|i| i.now);
+            if server_now.is_some() && server_now != info().map(|i| i.now) {
+                schedule();
+            }
+        });
     })
     .forget();
 }
@@ -229,7 +238,9 @@ pub fn act(live: &UseReducerHandle<Live>, action: LiveAction) -> Option<LiveActi
     };
     match action {
         LiveAction::Step(step) => {
-            if let Some(message) = core::past_refusal(&live.borrow()) {
+            // Read, and the borrow dropped, before dispatching: the reducer borrows the sandbox mutably.
+            let in_the_past = core::past_refusal(&live.borrow());
+            if let Some(message) = in_the_past {
                 return refuse(message);
             }
             let (live, body) = (live.clone(), core::step_body(&step));
