@@ -217,3 +217,95 @@ async fn the_page_served_by_conflab_serve_shows_and_drives_the_server() {
     browser.assert_no_console_problems().await;
     browser.finish().await;
 }
+
+/// Under `--clock real` the page follows the server's clock, a forward jump goes only to the server's present,
+/// and a control clicked in the page still steps the server, whose log the page then shows line for line.
+#[tokio::test]
+#[ignore = "needs dist/ and Chromium: run by ./x test"]
+async fn under_a_real_clock_the_page_follows_the_server() {
+    let dist = std::env::var_os("CONFLAB_DIST")
+        .map_or_else(|| harness::root().join("dist"), PathBuf::from);
+    let world = harness::root().join("src/sandbox/default_world.json");
+    let server = serve::start_serve(&[
+        "--page-dir",
+        dist.to_str().expect("UTF-8 path"),
+        world.to_str().expect("UTF-8 path"),
+    ]);
+    let browser = Browser::start("serve-page-real").await;
+    browser
+        .client
+        .goto(&format!("http://{}/", server.addr))
+        .await
+        .expect("open the served page");
+    browser
+        .wait_for_js(
+            "the attachment banner",
+            "const b = document.getElementById('attached'); return !!b && b.textContent.includes('(clock: real)')",
+            Value::Bool(true),
+        )
+        .await;
+    // The page's clock moves with the server's, by itself (the page's own Play is off).
+    let shown = |v: Value| v.as_str().and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
+    let first = browser
+        .wait_until("the page's clock to show the server's time", async || {
+            let ms = shown(
+                browser
+                    .js("return document.getElementById('clock-time').dataset.ms")
+                    .await,
+            );
+            if ms > 0 { Ok(ms) } else { Err(format!("{ms}")) }
+        })
+        .await;
+    browser
+        .wait_until("the page's clock to move on", async || {
+            let ms = shown(
+                browser
+                    .js("return document.getElementById('clock-time').dataset.ms")
+                    .await,
+            );
+            if ms > first {
+                Ok(())
+            } else {
+                Err(format!("{ms}"))
+            }
+        })
+        .await;
+    assert!(
+        shown(
+            browser
+                .js("return document.getElementById('clock-time').dataset.ms")
+                .await
+        ) <= now(&server),
+        "the page never runs ahead of the server"
+    );
+    assert_eq!(
+        browser
+            .js("return document.getElementById('play').disabled")
+            .await,
+        Value::Bool(true)
+    );
+    // A jump far ahead goes to the server's present, not past it.
+    browser.type_text("#jump-to", "59:00.000").await;
+    browser.click("#jump-go").await;
+    let after = shown(
+        browser
+            .js("return document.getElementById('clock-time').dataset.ms")
+            .await,
+    );
+    assert!(after < 3_540_000 && after <= now(&server), "{after}");
+
+    // A click in the page steps the server.
+    browser.dial(CALLER, "+15550100000").await;
+    let served = server.log();
+    assert!(served.iter().any(|l| l.contains(CALLER)), "{served:?}");
+    let (_, scenario) = server.get("/conflab/scenario");
+    assert!(
+        scenario.contains(&format!(
+            r#""dial": {{"from": "{CALLER}", "to": "+15550100000"}}"#
+        )),
+        "{scenario}"
+    );
+    same_log(&browser, &server).await;
+    browser.assert_no_console_problems().await;
+    browser.finish().await;
+}
