@@ -39,6 +39,17 @@ pub struct ServerInfo {
     pub clock: ServerClock,
     /// The server's virtual time (ms).
     pub now: u64,
+    /// Webhooks sent to a real app and not answered yet.
+    pub awaiting_webhooks: u64,
+}
+
+impl ServerInfo {
+    /// Whether the page may show the server's session now. While a webhook awaits its answer the export has no
+    /// reply for it yet (a replay would answer it 404, a line the server never logs), so the page waits for the
+    /// answer, which releases the server's next lines.
+    pub fn settled(&self) -> bool {
+        self.awaiting_webhooks == 0
+    }
 }
 
 /// Why the server's answer could not be used.
@@ -83,13 +94,16 @@ pub fn parse_info(body: &str) -> Result<ServerInfo, AttachError> {
             )));
         }
     };
-    let now = v["now"]
-        .as_u64()
-        .ok_or_else(|| AttachError::Info("no \"now\" number".into()))?;
+    let number = |key: &str| {
+        v[key]
+            .as_u64()
+            .ok_or_else(|| AttachError::Info(format!("no \"{key}\" number")))
+    };
     Ok(ServerInfo {
         base_url,
         clock,
-        now,
+        now: number("now")?,
+        awaiting_webhooks: number("awaitingWebhooks")?,
     })
 }
 
@@ -210,15 +224,21 @@ mod tests {
             ServerInfo {
                 base_url: "http://127.0.0.1:8765/apiserver".into(),
                 clock: ServerClock::Manual,
-                now: 250
+                now: 250,
+                awaiting_webhooks: 0
             }
         );
+        assert!(info.settled());
+        let waiting =
+            parse_info(r#"{"baseUrl":"b","clock":"real","now":9,"awaitingWebhooks":2}"#).unwrap();
+        assert!(!waiting.settled());
+        assert_eq!(waiting.clock, ServerClock::Real);
         assert_eq!(
             banner(&info),
             "Attached to conflab serve at http://127.0.0.1:8765/apiserver (clock: manual)"
         );
         assert!(matches!(
-            parse_info(r#"{"baseUrl":"x","clock":"fast","now":1}"#),
+            parse_info(r#"{"baseUrl":"x","clock":"fast","now":1,"awaitingWebhooks":0}"#),
             Err(AttachError::Info(m)) if m.contains("fast")
         ));
         assert!(parse_info("<html>").is_err());

@@ -103,6 +103,10 @@ impl Syncer {
         // the page's sandbox keeps as written for later).
         let (_, info) = fetch(&format!("{}/info", self.base), None).await?;
         let info = core::parse_info(&info).map_err(|e| e.to_string())?;
+        if !info.settled() {
+            // The answer releases the server's next lines, and the stream brings the page back here.
+            return Ok(());
+        }
         let (_, scenario) = fetch(&format!("{}/scenario", self.base), None).await?;
         let scenario = core::parse_scenario(&scenario).map_err(|e| e.to_string())?;
         let now = info.now;
