@@ -92,6 +92,14 @@ async fn the_page_served_by_conflab_serve_shows_and_drives_the_server() {
             Value::Bool(true),
         )
         .await;
+    assert!(
+        browser
+            .js("return document.getElementById('clock-hint').textContent")
+            .await
+            .as_str()
+            .is_some_and(|h| h.starts_with("The clock is conflab serve's manual one")),
+        "the clock bar says whose clock it is"
+    );
     // What would replace the server's session is not offered; the clock does not play here.
     assert_eq!(
         browser

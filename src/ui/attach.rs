@@ -57,6 +57,20 @@ pub fn info() -> Option<ServerInfo> {
     INFO.with(|i| i.borrow().clone())
 }
 
+/// The clock bar's hint while attached: what its controls do to the server's clock.
+pub fn clock_hint() -> Option<&'static str> {
+    base()?;
+    Some(match info().map(|i| i.clock) {
+        Some(ServerClock::Manual) => {
+            "The clock is conflab serve's manual one: Next event and Jump to a later time move it; earlier times are a view of its past."
+        }
+        Some(ServerClock::Real) => {
+            "The clock is conflab serve's real one and moves by itself; earlier times are a view of its past."
+        }
+        None => "The clock is conflab serve's.",
+    })
+}
+
 /// The banner's words: where the page is attached and how the server's clock moves.
 pub fn banner() -> Option<String> {
     let base = base()?;
@@ -266,7 +280,9 @@ pub fn act(live: &UseReducerHandle<Live>, action: LiveAction) -> Option<LiveActi
             }
             match info().map(|i| i.clock) {
                 Some(ServerClock::Manual) => {
-                    let body = core::clock_body(present, to)?;
+                    // From the server's time as last read, if another client moved it further than the page knows.
+                    let from = info().map_or(present, |i| i.now.max(present));
+                    let body = core::clock_body(from, to)?;
                     let live = live.clone();
                     wasm_bindgen_futures::spawn_local(async move {
                         match fetch(&format!("{base}/clock"), Some(&body)).await {

@@ -266,7 +266,8 @@ pub fn Clock(props: &Props) -> Html {
             if let Some(message) = &*jump_error {
                 <span id="jump-error" class="alert" role="alert">{message.clone()}</span>
             }
-            <span class="hint">{"Dial +15550100000 (Conference line) from a phone, then the Host line from another."}</span>
+            <span class="hint" id="clock-hint">{super::attach::clock_hint().unwrap_or(
+                "Dial +15550100000 (Conference line) from a phone, then the Host line from another.")}</span>
         </section>
     }
 }
