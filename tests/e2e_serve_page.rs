@@ -1,8 +1,8 @@
 //! The page as the inspector of `conflab serve`, end to end: `conflab serve --clock manual --page-dir dist` serves
 //! the release page attached to itself, headless Chromium opens it, and (a) a step POSTed to `/conflab/steps` shows
 //! in the page, (b) a control clicked in the page reaches the server's log, (c) the page's log equals the
-//! server's `GET /conflab/log` line for line; the manual clock moves from the page, and acting in the past is
-//! refused. Needs `dist/` (or `CONFLAB_DIST`) and Chromium, so it is `#[ignore]`d and `./x test` runs it.
+//! server's `GET /conflab/log` line for line; the manual clock moves from the page, acting in the past is
+//! refused, and a step the server refuses (400) shows its problems in the page's refusal line. Needs `dist/` (or `CONFLAB_DIST`) and Chromium, so it is `#[ignore]`d and `./x test` runs it.
 #![cfg(not(target_arch = "wasm32"))]
 
 #[path = "e2e/harness.rs"]
@@ -222,7 +222,61 @@ async fn the_page_served_by_conflab_serve_shows_and_drives_the_server() {
         .await;
     assert_eq!(server.log(), before, "a refused step reaches nothing");
     assert_eq!(now(&server), 5_000);
+
     browser.assert_no_console_problems().await;
+
+    // Back at the present, a step the server refuses shows its problems in the refusal line: a REST request whose
+    // body names a template the scenario format does not know.
+    browser.type_text("#jump-to", "00:05.000").await;
+    browser.click("#jump-go").await;
+    browser
+        .wait_for_js(
+            "the page back at the present",
+            "return document.getElementById('clock-time').dataset.ms",
+            Value::from("5000"),
+        )
+        .await;
+    browser.pick("#rc-endpoint", "POST /Conferences").await;
+    browser
+        .type_text(
+            "#rc-body",
+            r#"{"alias":"{{nobody}}","statusCallbackUrl":"https://app.test/conference-status"}"#,
+        )
+        .await;
+    browser
+        .wait_for_js(
+            "Send to be enabled",
+            "return document.querySelector('#rc-send').disabled",
+            Value::Bool(false),
+        )
+        .await;
+    browser.click("#rc-send").await;
+    let refusal = browser
+        .wait_until("the server's refusal", async || {
+            let v = browser
+                .js("return [...document.querySelectorAll('main .alert:not(#world-refused)')].map(a => a.textContent).join(' | ')")
+                .await;
+            let text = v.as_str().unwrap_or("").to_owned();
+            if text.starts_with("The server refused the step: ") {
+                Ok(text)
+            } else {
+                Err(text)
+            }
+        })
+        .await;
+    assert!(refusal.contains("/api/body/alias"), "{refusal}");
+    assert_eq!(server.log(), before, "a refused step reaches nothing");
+    // The browser reports the 400 itself; it is the only problem on its console.
+    let console = browser
+        .check_console()
+        .await
+        .expect_err("the browser logs the refused POST");
+    assert!(
+        console.contains("1 problem(s)")
+            && console.contains("/conflab/steps")
+            && console.contains("400"),
+        "{console}"
+    );
     browser.finish().await;
 }
 
