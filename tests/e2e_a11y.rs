@@ -4,12 +4,15 @@
 //!
 //! axe-core comes from npm (`./x setup` installs it under `~/.cache/wasm-tools`); `./x test` passes its path as
 //! `CONFLAB_AXE_JS`. With `CONFLAB_UPDATE_SCREENSHOTS=1` the run also rewrites the README's screenshots,
-//! `docs/screenshots/sandbox-{light,dark}.png` (1400×1001: the page at 70 % in a 2000×1430 window).
+//! `docs/screenshots/sandbox-{light,dark}.png` (1400×1001: the page at 70 % in a 2000×1430 window). The page as
+//! `conflab serve`'s inspector (its banner, its controls with the session's replacing ones off) is checked too.
 #![cfg(not(target_arch = "wasm32"))]
 
 #[path = "e2e/harness.rs"]
 #[allow(dead_code)] // the harness serves every e2e file; this one needs only part of it
 mod harness;
+#[path = "support/serve.rs"]
+mod serve;
 
 use harness::Browser;
 use serde_json::{Value, json};
@@ -259,4 +262,62 @@ async fn no_axe_violations_in_the_dark_scheme() {
         ],
     )
     .await;
+}
+
+/// The page served by `conflab serve --clock manual` (attached: the banner, a call in progress, the session
+/// panel's replacing controls off), light and dark.
+#[tokio::test]
+#[ignore = "needs dist/, Chromium and axe-core: run by ./x test"]
+async fn no_axe_violations_on_the_page_attached_to_conflab_serve() {
+    let axe = axe_source();
+    let dist = std::env::var_os("CONFLAB_DIST")
+        .map_or_else(|| harness::root().join("dist"), std::path::PathBuf::from);
+    let world = harness::root().join("src/sandbox/default_world.json");
+    let server = serve::start_serve(&[
+        "--clock",
+        "manual",
+        "--page-dir",
+        dist.to_str().expect("UTF-8 path"),
+        world.to_str().expect("UTF-8 path"),
+    ]);
+    let (status, _) = server.post(
+        "/conflab/steps",
+        &format!(r#"{{"dial": {{"from": "+15550111111", "to": "{CONFERENCE_LINE}"}}}}"#),
+    );
+    assert_eq!(status, 200);
+    server.advance(3_000);
+    for (scheme, args) in [
+        ("light", &[][..]),
+        (
+            "dark",
+            &[
+                "--force-dark-mode",
+                "--blink-settings=preferredColorScheme=0",
+            ][..],
+        ),
+    ] {
+        let browser = Browser::start_with(&format!("a11y-attached-{scheme}"), args).await;
+        browser
+            .client
+            .goto(&format!("http://{}/", server.addr))
+            .await
+            .expect("open the served page");
+        browser.wait_for_css("#attached").await;
+        browser
+            .wait_for_js(
+                "the server's call in the page",
+                "const r = document.querySelector('li.phone[data-phone=\"+15550111111\"]'); return !!(r && r.dataset.callId)",
+                Value::Bool(true),
+            )
+            .await;
+        let violations = axe_violations(&browser, &axe).await;
+        browser.screenshot(&format!("a11y-attached-{scheme}")).await;
+        assert!(
+            violations.is_empty(),
+            "axe-core found {} violation(s) on the attached page ({scheme}):\n{}",
+            violations.len(),
+            violations.join("\n")
+        );
+        browser.finish().await;
+    }
 }

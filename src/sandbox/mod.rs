@@ -29,6 +29,7 @@
 //! of log, plus the engine's per-instant budgets; at a budget the run stops with a note and the session refuses
 //! further steps ([`SandboxError::LogFull`]). `conflab run` does not keep the log at all (it streams it).
 
+pub mod attach;
 pub mod message;
 pub mod permalink;
 pub mod world;

@@ -40,4 +40,4 @@ pub use read::{
 #[allow(unused_imports)]
 // for the message readers that embed steps and scenarios (postMessage, a server)
 pub(crate) use read::{read_scenario_at, read_step_at, read_step_in};
-pub use write::{set_object, write};
+pub use write::{set_object, step_now, write};

@@ -279,8 +279,9 @@ fn step(s: &Step) -> String {
 }
 
 /// One step applied now, as `parse_step` reads it: `{"dial": {…}}` (for checking a step built in code the way
-/// a file's step is checked; the form of a `set` step's PerCL responses does not matter there).
-pub(crate) fn step_now(a: &Action) -> String {
+/// a file's step is checked, and the body the page attached to `conflab serve` POSTs to `/conflab/steps`; the
+/// form of a `set` step's PerCL responses does not matter there).
+pub fn step_now(a: &Action) -> String {
     let (name, body) = action(a, "");
     format!("{{{}: {body}}}", string(name))
 }

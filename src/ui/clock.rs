@@ -232,11 +232,14 @@ pub fn Clock(props: &Props) -> Html {
         })
     };
     let speed = props.live.speed;
+    // Attached to `conflab serve`, the clock is the server's: it does not play here.
+    let attached = super::attach::is_attached();
     html! {
         <section id="clock" class="card clock" aria-label="Virtual clock" data-playing={playing.to_string()}
                  data-speed={speed.to_string()}>
             <button type="button" id="play" class="primary" aria-pressed={playing.to_string()} onclick={on_play}
-                    title="Play or pause (space)">
+                    disabled={attached}
+                    title={if attached { "The clock is conflab serve's: Next event and Jump move a manual one" } else { "Play or pause (space)" }}>
                 { if playing { "Pause" } else { "Play" } }</button>
             <button type="button" id="step-back" disabled={back.is_none()} onclick={on_back}
                     title={back.map_or_else(|| "Nothing happened before now".to_owned(),
@@ -247,7 +250,7 @@ pub fn Clock(props: &Props) -> Html {
                     title={next.map(|at| format!("Jump to {}, when the next thing is due (→)", format_at(at)))}>
                 {"Next event"}</button>
             <label class="speed">{"Speed "}
-                <select id="speed" onchange={on_speed} aria-label="Clock speed">
+                <select id="speed" onchange={on_speed} aria-label="Clock speed" disabled={attached}>
                     { for SPEEDS.iter().map(|&(quarters, label)| html! {
                         <option value={quarters.to_string()} selected={quarters == speed}>{label}</option>
                     }) }
@@ -263,7 +266,8 @@ pub fn Clock(props: &Props) -> Html {
             if let Some(message) = &*jump_error {
                 <span id="jump-error" class="alert" role="alert">{message.clone()}</span>
             }
-            <span class="hint">{"Dial +15550100000 (Conference line) from a phone, then the Host line from another."}</span>
+            <span class="hint" id="clock-hint">{super::attach::clock_hint().unwrap_or(
+                "Dial +15550100000 (Conference line) from a phone, then the Host line from another.")}</span>
         </section>
     }
 }

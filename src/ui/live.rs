@@ -114,6 +114,9 @@ pub enum LiveAction {
     Touched,
     /// Show a refusal that happened outside the sandbox (a broken import, a refused microphone).
     Refused(String),
+    /// The page attached to `conflab serve` fetched the server's session and time
+    /// ([`crate::sandbox::attach::sync`]); a refusal shown stays, since nobody acted.
+    Sync(Scenario, u64),
 }
 
 impl Reducible for Live {
@@ -121,7 +124,11 @@ impl Reducible for Live {
 
     fn reduce(self: Rc<Self>, action: LiveAction) -> Rc<Self> {
         let mut next = (*self).clone();
-        next.error = None;
+        let syncing = matches!(action, LiveAction::Sync(..));
+        if !syncing {
+            next.error = None;
+        }
+        let mut synced = true;
         let before = {
             let sandbox = next.sandbox.borrow();
             (sandbox.generation(), sandbox.log().len())
@@ -160,6 +167,9 @@ impl Reducible for Live {
                     sandbox.fork();
                 }
                 LiveAction::Touched => {}
+                LiveAction::Sync(scenario, now) => {
+                    synced = crate::sandbox::attach::sync(&mut sandbox, scenario, now);
+                }
                 LiveAction::Refused(message) => next.error = Some(message),
             }
         }
@@ -169,7 +179,7 @@ impl Reducible for Live {
             let sandbox = next.sandbox.borrow();
             (sandbox.generation(), sandbox.log().len())
         };
-        if ticking && before == after && self.error.is_none() {
+        if (ticking && before == after && self.error.is_none()) || (syncing && !synced) {
             return self;
         }
         next.version += 1;
@@ -179,10 +189,19 @@ impl Reducible for Live {
 
 /// The page's `on_action`: dispatches to `live`, except that a step in the past (one that would drop the steps
 /// written for later, or the known future) first asks, with [`crate::page::fork_question`]'s words; agreed, it
-/// forks the session ([`LiveAction::Fork`]) and then takes the step; cancelled, nothing happens.
+/// forks the session ([`LiveAction::Fork`]) and then takes the step; cancelled, nothing happens. While the page
+/// is attached to `conflab serve`, steps and clock moves go to the server instead ([`super::attach::act`]).
 pub fn guarded(live: UseReducerHandle<Live>) -> Callback<LiveAction> {
     Callback::from(move |action: LiveAction| {
-        if matches!(action, LiveAction::Step(_)) {
+        let action = if super::attach::is_attached() {
+            match super::attach::act(&live, action) {
+                Some(action) => action,
+                None => return,
+            }
+        } else {
+            action
+        };
+        if !super::attach::is_attached() && matches!(action, LiveAction::Step(_)) {
             let question = crate::page::fork_question(&live.borrow());
             if let Some(question) = question {
                 let agreed = web_sys::window()

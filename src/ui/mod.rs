@@ -6,6 +6,7 @@
 //! the page renders its state and its log. Nothing here decides FreeClimb behaviour: the requests a control sends
 //! and the page's other choices are made in the core ([`crate::page`], [`crate::audio::live`]).
 
+mod attach;
 mod audio_link;
 mod audio_panel;
 mod clock;
@@ -104,6 +105,12 @@ pub fn App() -> Html {
     let _timed = Timed::new("conflab:c:App");
     let live = use_reducer_eq(|| {
         // The session this browser had (or a permalink's); a new visitor gets the default world.
+        // Attached to `conflab serve`, the session is the server's: it arrives with the first sync.
+        if attach::is_attached() {
+            let empty =
+                crate::scenario::parse("{}").unwrap_or_else(|_| crate::sandbox::default_world());
+            return Live::new(empty, false);
+        }
         let (mut live, problem) = persist::initial_live();
         live.error = problem;
         // The clock runs in real time by default: a new visitor's default world is alive as soon as the page is.
@@ -117,6 +124,7 @@ pub fn App() -> Html {
     });
     embed::use_embed(live.clone());
     persist::use_persist(&live);
+    attach::use_attach(live.clone());
     // One callback for the page's life: a new one per render would make every row's props differ, and every
     // row re-render, at each step (the sandbox it reads is the same shared value throughout).
     let on_action = (*use_memo((), {
@@ -164,6 +172,10 @@ pub fn App() -> Html {
             <header class="top">
                 <h1><span class="logo" aria-hidden="true"></span>{"conflab"}</h1>
                 <p class="tagline">{"A FreeClimb sandbox running live: phones call the account's numbers, the app's PerCL answers, REST changes conferences, and every webhook, API call and status change shows as it happens."}</p>
+                if let Some(banner) = attach::banner() {
+                    <p id="attached" class="attached" role="status">{banner}
+                        {" — the views show the server's session, and the controls send their steps to it."}</p>
+                }
             </header>
             <clock::Clock live={snapshot.clone()} on_action={on_action.clone()} />
             <timeline::Timeline live={snapshot.clone()} on_action={on_action.clone()} />

@@ -170,7 +170,8 @@ pub fn use_persist(live: &Live) {
     let opened_at = use_mut_ref(|| live.version);
     let live = live.clone();
     use_effect_with((live.version, live.playing), move |_| {
-        if live.version != *opened_at.borrow() {
+        // Attached to `conflab serve`, the session is the server's: this browser's own saved session stays.
+        if live.version != *opened_at.borrow() && !super::attach::is_attached() {
             let now = web_sys::window()
                 .and_then(|w| w.performance())
                 .map_or(0.0, |p| p.now());

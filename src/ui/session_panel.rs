@@ -364,30 +364,41 @@ pub fn SessionPanel(props: &SessionPanelProps) -> Html {
         })
     };
 
+    // Attached to `conflab serve`, the session is the server's: nothing here replaces it.
+    let attached = super::attach::is_attached();
     html! {
         <section class="card scenario session" aria-labelledby="session-title">
             <div class="percl-head">
                 <h2 id="session-title">{"Session"}</h2>
-                <label class="field inline">{"Example"}
-                    <select id="session-example" onchange={on_example}>
-                        <option value="" selected=true>{"Load an example…"}</option>
-                        { for EXAMPLES.iter().enumerate().map(|(i, (title, _))| html! {
-                            <option value={i.to_string()}>{*title}</option>
-                        }) }
-                    </select>
-                </label>
+                if !attached {
+                    <label class="field inline">{"Example"}
+                        <select id="session-example" onchange={on_example}>
+                            <option value="" selected=true>{"Load an example…"}</option>
+                            { for EXAMPLES.iter().enumerate().map(|(i, (title, _))| html! {
+                                <option value={i.to_string()}>{*title}</option>
+                            }) }
+                        </select>
+                    </label>
+                }
             </div>
+            if attached {
+                <p class="hint" id="session-attached">{"Examples, import, reset and \"Run to the end\" are off: the session is conflab serve's, and only its clock and steps change it (export it here or from /conflab/scenario)."}</p>
+            }
             <p class="hint">
                 {"The session is a scenario being written: its world and every step taken, each at the time it was taken. "}
                 {"Export it and "}<code>{"conflab run FILE --until T"}</code>{" prints the same log up to T; the format is in docs/scenarios.md."}
             </p>
             <SessionStatus />
             <div class="audio-row">
-                <button type="button" id="session-to-end" onclick={on_to_end}
-                        title="Move the clock to the last thing that happens when nothing else is done">{"Run to the end"}</button>
+                if !attached {
+                    <button type="button" id="session-to-end" onclick={on_to_end}
+                            title="Move the clock to the last thing that happens when nothing else is done">{"Run to the end"}</button>
+                }
                 <button type="button" id="session-export" onclick={on_export}>{"Export"}</button>
                 <button type="button" id="session-permalink" onclick={on_permalink}>{"Copy permalink"}</button>
-                <button type="button" id="session-reset" onclick={on_reset}>{"Reset"}</button>
+                if !attached {
+                    <button type="button" id="session-reset" onclick={on_reset}>{"Reset"}</button>
+                }
             </div>
             if let Some((url, copied)) = &*link {
                 <label class="field">{ if *copied { "Permalink (copied)" } else { "Permalink (copy it from here)" } }
@@ -400,32 +411,34 @@ pub fn SessionPanel(props: &SessionPanelProps) -> Html {
                               value={text.clone()} />
                 </label>
             }
-            <details class="session-import" open={!matches!(*import, Import::None)}>
-                <summary>{"Import a session"}</summary>
-                <textarea id="session-import-text" class="scenario-source" aria-label="Scenario JSON to import"
-                          spellcheck="false" ref={import_text} placeholder="Paste a scenario file here" />
-                <div class="audio-row">
-                    <button type="button" id="session-import" onclick={on_import}>{"Import"}</button>
-                    <label class="field inline">{"or a file"}
-                        <input type="file" id="session-import-file" accept=".json,application/json" onchange={on_file} />
-                    </label>
-                </div>
-                { match &*import {
-                    Import::None => html! {},
-                    Import::Done(text) => html! { <p id="session-import-status" role="status">{text.clone()}</p> },
-                    Import::Broken(errors) => html! {
-                        <>
-                            <p class="alert" role="alert" id="session-import-status">
-                                {format!("The file has {} problem{}; the session is unchanged.", errors.len(),
-                                         if errors.len() == 1 { "" } else { "s" })}
-                            </p>
-                            <ul class="scenario-errors" id="session-import-errors">
-                                { for errors.iter().map(|e| html! { <li><code>{e}</code></li> }) }
-                            </ul>
-                        </>
-                    },
-                } }
-            </details>
+            if !attached {
+                <details class="session-import" open={!matches!(*import, Import::None)}>
+                    <summary>{"Import a session"}</summary>
+                    <textarea id="session-import-text" class="scenario-source" aria-label="Scenario JSON to import"
+                              spellcheck="false" ref={import_text} placeholder="Paste a scenario file here" />
+                    <div class="audio-row">
+                        <button type="button" id="session-import" onclick={on_import}>{"Import"}</button>
+                        <label class="field inline">{"or a file"}
+                            <input type="file" id="session-import-file" accept=".json,application/json" onchange={on_file} />
+                        </label>
+                    </div>
+                    { match &*import {
+                        Import::None => html! {},
+                        Import::Done(text) => html! { <p id="session-import-status" role="status">{text.clone()}</p> },
+                        Import::Broken(errors) => html! {
+                            <>
+                                <p class="alert" role="alert" id="session-import-status">
+                                    {format!("The file has {} problem{}; the session is unchanged.", errors.len(),
+                                             if errors.len() == 1 { "" } else { "s" })}
+                                </p>
+                                <ul class="scenario-errors" id="session-import-errors">
+                                    { for errors.iter().map(|e| html! { <li><code>{e}</code></li> }) }
+                                </ul>
+                            </>
+                        },
+                    } }
+                </details>
+            }
             <div class="audio-row">
                 <button type="button" id="session-sound" onclick={on_sound}>{"Hear the session"}</button>
                 <span class="hint">{"What a phone heard up to now, and the recordings, rendered as "}<code>{"conflab run --hear"}</code>{" does."}</span>
