@@ -208,6 +208,40 @@ fn an_unreadable_or_invalid_phone_media_file_is_refused() {
     // Without audio flags the file is never read, and the run works.
     let out = conflab(&["run", s(&missing)]);
     assert_eq!(out.status.code(), Some(0));
+    // Every phone's problem is reported, each at its pointer: two phones on one missing file, one on a bad file.
+    let both = dir.join("both.json");
+    std::fs::write(
+        &both,
+        original
+            .replace("audio_media/tone500.wav", "nowhere.wav")
+            .replace(
+                r#""+15550177777": {"media": {"silence": true}}"#,
+                r#""+15550177777": {"media": {"file": "bad.wav"}}, "+15550188888": {"media": {"file": "nowhere.wav"}}"#,
+            ),
+    )
+    .unwrap();
+    let out = conflab(&["run", s(&both), "--hear", &hear]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(text(&out.stdout), "", "something ran");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 3, "{err}");
+    // By file (bad.wav, then nowhere.wav), then by phone.
+    assert!(
+        lines[0]
+            .starts_with("conflab run: /phones/+15550177777/media/file: phone media file bad.wav")
+            && lines[0].contains("not a readable WAV file"),
+        "{err}"
+    );
+    for (line, phone) in lines[1..].iter().zip(["+15550166666", "+15550188888"]) {
+        assert!(
+            line.starts_with(&format!(
+                "conflab run: /phones/{phone}/media/file: phone media file nowhere.wav"
+            )) && line.ends_with("paths are relative to the scenario file"),
+            "{err}"
+        );
+    }
+    assert!(!dir.join("l.wav").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -79,7 +79,9 @@ pub fn run(args: &Args) -> ExitCode {
     let mut plan = match sound::plan(&scenario, Path::new(&args.file), &flags) {
         Ok(p) => p,
         Err(sound::FlagError(message)) => {
-            output::note(&format!("conflab run: {message}"));
+            for line in message.lines() {
+                output::note(&format!("conflab run: {line}"));
+            }
             return ExitCode::from(2);
         }
     };

@@ -12,8 +12,9 @@
 use super::output::{OutputError, TempFile};
 use crate::audio::{self, MediaFiles, RenderError, Score, wav};
 use crate::engine::log::LogLine;
-use crate::scenario::{Action, Scenario};
-use std::collections::BTreeSet;
+use crate::scenario::error::MAX_RENDERED_ERRORS;
+use crate::scenario::{Action, Media, Scenario};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{BufWriter, Read};
 use std::path::{Path, PathBuf};
@@ -35,7 +36,7 @@ pub struct Plan {
     files: MediaFiles,
 }
 
-/// A problem with the audio flags, as one line for stderr.
+/// A problem with the audio flags: one line for stderr, or one line per problem (phone media files).
 pub struct FlagError(pub String);
 
 /// The phones `--hear` may name: the same rule as a step's phone (docs/scenarios.md, "Which phones a step may
@@ -148,17 +149,43 @@ pub fn plan(
         vec![("the scenario".to_owned(), scenario_path.to_path_buf())];
     let base = scenario_path.parent().unwrap_or(Path::new(""));
     let mut files = MediaFiles::new();
-    for rel in MediaFiles::wanted(scenario) {
-        let path = base.join(&rel);
+    // Every phone's file is read (each path once); every problem is reported at each phone that names the file,
+    // by its JSON pointer in the scenario, before anything runs.
+    let mut by_path: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (phone, p) in &scenario.phones {
+        if let Media::File { path } = &p.media {
+            let token = phone.replace('~', "~0").replace('/', "~1");
+            by_path
+                .entry(path.as_str())
+                .or_default()
+                .push(format!("/phones/{token}/media/file"));
+        }
+    }
+    let mut problems = Vec::new();
+    for (rel, pointers) in by_path {
+        let path = base.join(rel);
         let what = format!("phone media file {rel} (read as {})", path.display());
-        let (samples, rate) = read_media(&path).map_err(|e| match e {
-            MediaError::Read(e) => FlagError(format!(
-                "{what}: {e}; paths are relative to the scenario file"
-            )),
-            MediaError::Refused(why) => FlagError(format!("{what}: {why}")),
-        })?;
-        files.insert(&rel, samples, rate);
-        inputs.push((what, path));
+        match read_media(&path) {
+            Ok((samples, rate)) => {
+                files.insert(rel, samples, rate);
+                inputs.push((what, path));
+            }
+            Err(e) => {
+                let why = match e {
+                    MediaError::Read(e) => format!("{e}; paths are relative to the scenario file"),
+                    MediaError::Refused(why) => why,
+                };
+                problems.extend(pointers.into_iter().map(|p| format!("{p}: {what}: {why}")));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        let more = problems.len().saturating_sub(MAX_RENDERED_ERRORS);
+        problems.truncate(MAX_RENDERED_ERRORS);
+        if more > 0 {
+            problems.push(format!("… and {more} more phone media problems"));
+        }
+        return Err(FlagError(problems.join("\n")));
     }
     for m in media {
         let Some((url, file)) = m
