@@ -125,7 +125,7 @@ fuzz_target!(|data: &[u8]| {
     let log = run_scenario(&read, until);
     check(&log);
     let mut streamed: Vec<String> = Vec::new();
-    stream_scenario(&read, until, &mut |_| {}, &mut |_, json| {
+    stream_scenario(read.clone(), until, &mut |_| {}, &mut |_, json| {
         streamed.push(json.to_owned());
         true
     });

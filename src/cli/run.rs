@@ -92,7 +92,13 @@ pub fn run(args: &Args) -> ExitCode {
         }
         None => (None, None),
     };
-    if let Err(e) = print_log(&scenario, args.until, lines) {
+    // The log: the lines the audio score made, or (without audio flags) the run streamed as it happens, which
+    // takes the scenario (nothing needs it after).
+    let log = match lines {
+        Some(lines) => Log::Made(lines),
+        None => Log::Stream(Box::new(scenario)),
+    };
+    if let Err(e) = print_log(log, args.until) {
         return e.exit("conflab run");
     }
     if let (Some(plan), Some(score)) = (plan, score) {
@@ -125,19 +131,22 @@ fn read_scenario(file: &str) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-/// Writes the event log to stdout: `lines` when the audio score already ran the scenario, otherwise the run
-/// streamed as it happens (each line written as it is made, so memory holds what is live, not the whole log).
-fn print_log(
-    scenario: &scenario::Scenario,
-    until: Option<u64>,
-    lines: Option<Vec<LogLine>>,
-) -> Result<(), output::OutputError> {
+/// The event log `conflab run` prints.
+enum Log {
+    /// Made already (the audio score ran the scenario).
+    Made(Vec<LogLine>),
+    /// To run, streaming each line as it is made (memory holds what is live, not the whole log).
+    Stream(Box<scenario::Scenario>),
+}
+
+/// Writes the event log to stdout.
+fn print_log(log: Log, until: Option<u64>) -> Result<(), output::OutputError> {
     let mut out = output::Stdout::lock();
-    match lines {
-        Some(lines) => lines.iter().try_for_each(|l| out.line(&l.to_json()))?,
-        None => {
+    match log {
+        Log::Made(lines) => lines.iter().try_for_each(|l| out.line(&l.to_json()))?,
+        Log::Stream(scenario) => {
             let mut failed = None;
-            let streamed = stream_scenario(scenario, until, &mut |_| {}, &mut |_, json| match out
+            let streamed = stream_scenario(*scenario, until, &mut |_| {}, &mut |_, json| match out
                 .line(json)
             {
                 Ok(()) => true,

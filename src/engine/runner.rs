@@ -92,7 +92,7 @@ pub fn run_scenario_inspect(
     inspect: &mut dyn FnMut(&Engine),
 ) -> Vec<LogLine> {
     let mut log = Vec::new();
-    stream_scenario(scenario, until, inspect, &mut |line, _| {
+    stream_scenario(scenario.clone(), until, inspect, &mut |line, _| {
         log.push(line);
         true
     });
@@ -111,16 +111,17 @@ pub enum Streamed {
 /// [`run_scenario_inspect`], handing each log line and its JSON text (the edge form, as the byte budget counted
 /// it) to `emit` as the run goes (in batches of at most [`STREAM_BATCH`] lines) instead of keeping the log:
 /// memory holds what is live, not the run's length. `emit` returns `false` to stop the run (its output is gone).
-/// The lines are exactly [`run_scenario`]'s.
+/// The lines are exactly [`run_scenario`]'s. It takes the scenario (the run keeps it), so a driver that has no
+/// other use for it holds one copy, not two.
 pub fn stream_scenario(
-    scenario: &Scenario,
+    scenario: Scenario,
     until: Option<u64>,
     inspect: &mut dyn FnMut(&Engine),
     emit: &mut dyn FnMut(LogLine, &str) -> bool,
 ) -> Streamed {
-    let mut run = Run::new(scenario.clone());
-    run.stream(STREAM_BATCH);
     let until = until.or(scenario.until);
+    let mut run = Run::new(scenario);
+    run.stream(STREAM_BATCH);
     let horizon = until.unwrap_or_else(|| run.horizon());
     let progress = loop {
         let progress = run.run_until(horizon, inspect);
