@@ -270,16 +270,7 @@ async fn no_axe_violations_in_the_dark_scheme() {
 #[ignore = "needs dist/, Chromium and axe-core: run by ./x test"]
 async fn no_axe_violations_on_the_page_attached_to_conflab_serve() {
     let axe = axe_source();
-    let dist = std::env::var_os("CONFLAB_DIST")
-        .map_or_else(|| harness::root().join("dist"), std::path::PathBuf::from);
-    let world = harness::root().join("src/sandbox/default_world.json");
-    let server = serve::start_serve(&[
-        "--clock",
-        "manual",
-        "--page-dir",
-        dist.to_str().expect("UTF-8 path"),
-        world.to_str().expect("UTF-8 path"),
-    ]);
+    let server = serve::start_serve_page(&harness::dist(), &["--clock", "manual"]);
     let (status, _) = server.post(
         "/conflab/steps",
         &format!(r#"{{"dial": {{"from": "+15550111111", "to": "{CONFERENCE_LINE}"}}}}"#),

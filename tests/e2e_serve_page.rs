@@ -13,7 +13,6 @@ mod serve;
 
 use harness::Browser;
 use serde_json::Value;
-use std::path::PathBuf;
 
 const CALLER: &str = "+15550111111";
 
@@ -57,21 +56,7 @@ fn now(server: &serve::Serve) -> u64 {
 #[tokio::test]
 #[ignore = "needs dist/ and Chromium: run by ./x test"]
 async fn the_page_served_by_conflab_serve_shows_and_drives_the_server() {
-    let dist = std::env::var_os("CONFLAB_DIST")
-        .map_or_else(|| harness::root().join("dist"), PathBuf::from);
-    assert!(
-        dist.join("index.html").is_file(),
-        "{} is missing: run `trunk build --release --offline` first, or ./x test",
-        dist.display()
-    );
-    let world = harness::root().join("src/sandbox/default_world.json");
-    let server = serve::start_serve(&[
-        "--clock",
-        "manual",
-        "--page-dir",
-        dist.to_str().expect("UTF-8 path"),
-        world.to_str().expect("UTF-8 path"),
-    ]);
+    let server = serve::start_serve_page(&harness::dist(), &["--clock", "manual"]);
     let browser = Browser::start("serve-page").await;
     browser
         .client
@@ -285,14 +270,7 @@ async fn the_page_served_by_conflab_serve_shows_and_drives_the_server() {
 #[tokio::test]
 #[ignore = "needs dist/ and Chromium: run by ./x test"]
 async fn under_a_real_clock_the_page_follows_the_server() {
-    let dist = std::env::var_os("CONFLAB_DIST")
-        .map_or_else(|| harness::root().join("dist"), PathBuf::from);
-    let world = harness::root().join("src/sandbox/default_world.json");
-    let server = serve::start_serve(&[
-        "--page-dir",
-        dist.to_str().expect("UTF-8 path"),
-        world.to_str().expect("UTF-8 path"),
-    ]);
+    let server = serve::start_serve_page(&harness::dist(), &[]);
     let browser = Browser::start("serve-page-real").await;
     browser
         .client

@@ -9,7 +9,6 @@ mod harness;
 
 use harness::Browser;
 use serde_json::{Value, json};
-use std::path::PathBuf;
 
 const ISSUE: &str = include_str!("../src/scenario/example.json");
 
@@ -45,8 +44,7 @@ const PARENT_FILE: &str = "e2e-session-parent.html";
 
 /// Puts the parent page next to `index.html` in the served folder.
 fn write_parent() {
-    let dist = std::env::var_os("CONFLAB_DIST")
-        .map_or_else(|| harness::root().join("dist"), PathBuf::from);
+    let dist = harness::dist();
     std::fs::write(dist.join(PARENT_FILE), PARENT).expect("write the parent page into dist/");
 }
 

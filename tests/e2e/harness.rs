@@ -30,6 +30,18 @@ pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The built page the tests serve: `dist/`, or the folder `CONFLAB_DIST` names (e.g. a private debug build);
+/// it must hold `index.html`.
+pub fn dist() -> PathBuf {
+    let dist = std::env::var_os("CONFLAB_DIST").map_or_else(|| root().join("dist"), PathBuf::from);
+    assert!(
+        dist.join("index.html").is_file(),
+        "{} is missing: run `trunk build --release --offline` first, or ./x test",
+        dist.join("index.html").display()
+    );
+    dist
+}
+
 /// Where screenshots, process logs and Chromium profiles go: `target/e2e/`.
 pub fn out_dir() -> PathBuf {
     let dir = root().join("target/e2e");
@@ -153,13 +165,7 @@ impl Browser {
 
     /// [`Browser::start`] with extra Chromium command-line switches (e.g. a forced dark colour scheme).
     pub async fn start_with(name: &str, extra_args: &[&str]) -> Self {
-        let dist =
-            std::env::var_os("CONFLAB_DIST").map_or_else(|| root().join("dist"), PathBuf::from);
-        assert!(
-            dist.join("index.html").is_file(),
-            "{} is missing: run `trunk build --release --offline` first, or ./x test",
-            dist.join("index.html").display()
-        );
+        let dist = dist();
         let out = out_dir();
 
         let server_port = free_port();

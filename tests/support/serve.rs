@@ -45,6 +45,17 @@ pub struct Serve {
     pub api_key: String,
 }
 
+/// Starts `conflab serve --port 0 ARGS… --page-dir DIST` on the page's default world: the page attached to it.
+pub fn start_serve_page(dist: &std::path::Path, args: &[&str]) -> Serve {
+    let world = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/sandbox/default_world.json"
+    );
+    let mut all = args.to_vec();
+    all.extend(["--page-dir", dist.to_str().expect("UTF-8 path"), world]);
+    start_serve(&all)
+}
+
 /// Starts `conflab serve --port 0 ARGS…` and reads its banner.
 pub fn start_serve(args: &[&str]) -> Serve {
     let mut proc = Proc::spawn(
