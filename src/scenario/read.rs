@@ -1029,10 +1029,7 @@ impl<'s> Reader<'s> {
             "an app response",
             RESPONSE_KEYS,
         )?;
-        let delay_ms = match obj.get("delayMs") {
-            Some((v, p)) => self.count(v, &p, "delayMs").unwrap_or(0),
-            None => 0,
-        };
+        let delay_ms = self.delay_ms(&obj);
         if let Some((v, p)) = obj.get("percl") {
             for key in ["status", "body"] {
                 if let Some((other, p)) = obj.get(key) {
@@ -1834,6 +1831,14 @@ impl Reader<'_> {
         out
     }
 
+    /// An app answer's or a recorded reply's `delayMs` (0 when absent or wrong, the problem reported).
+    fn delay_ms(&mut self, obj: &Obj<'_, '_>) -> u64 {
+        match obj.get("delayMs") {
+            Some((v, p)) => self.count(v, &p, "delayMs").unwrap_or(0),
+            None => 0,
+        }
+    }
+
     fn recorded_reply(&mut self, v: &Value<'_>, pointer: &str) -> Option<Reply> {
         let obj = self.object(
             v,
@@ -1842,10 +1847,7 @@ impl Reader<'_> {
             "a recorded reply",
             REPLY_KEYS,
         )?;
-        let delay_ms = match obj.get("delayMs") {
-            Some((v, p)) => self.count(v, &p, "delayMs").unwrap_or(0),
-            None => 0,
-        };
+        let delay_ms = self.delay_ms(&obj);
         if let Some((v, p)) = obj.get("failed") {
             let reason = self.string(v, &p, "\"failed\" (why the request failed)")?;
             return Some(Reply::Failed { reason, delay_ms });
