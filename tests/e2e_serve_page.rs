@@ -113,6 +113,8 @@ async fn the_page_served_by_conflab_serve_shows_and_drives_the_server() {
         })
         .await;
     assert!(call_id.starts_with("CA"), "{call_id}");
+    // For a person to look at: target/e2e/serve-page-attached.png.
+    browser.screenshot("serve-page-attached").await;
     let log = same_log(&browser, &server).await;
     assert!(
         log.len() >= 5,
