@@ -49,18 +49,20 @@ impl MediaFiles {
         self.clips.iter().map(|(k, v)| (k.as_str(), v))
     }
 
-    /// The paths `scenario` refers to, each once, sorted: what a driver must read and [`MediaFiles::insert`].
-    pub fn wanted(scenario: &Scenario) -> Vec<String> {
-        let mut paths: Vec<String> = scenario
-            .phones
-            .values()
-            .filter_map(|p| match &p.media {
-                Media::File { path } => Some(path.clone()),
-                _ => None,
-            })
-            .collect();
-        paths.sort();
-        paths.dedup();
+    /// The paths `scenario`'s phones refer to, each once, sorted, with the JSON pointer of every phone that names
+    /// it (`/phones/P/media/file`): what a driver must read and [`MediaFiles::insert`], and where to report a file
+    /// it cannot.
+    pub fn wanted(scenario: &Scenario) -> BTreeMap<String, Vec<String>> {
+        let mut paths: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (phone, p) in &scenario.phones {
+            if let Media::File { path } = &p.media {
+                let token = phone.replace('~', "~0").replace('/', "~1");
+                paths
+                    .entry(path.clone())
+                    .or_default()
+                    .push(format!("/phones/{token}/media/file"));
+            }
+        }
         paths
     }
 }

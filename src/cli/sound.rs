@@ -13,8 +13,8 @@ use super::output::{OutputError, TempFile};
 use crate::audio::{self, MediaFiles, RenderError, Score, wav};
 use crate::engine::log::LogLine;
 use crate::scenario::error::MAX_RENDERED_ERRORS;
-use crate::scenario::{Action, Media, Scenario};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::scenario::{Action, Scenario};
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{BufWriter, Read};
 use std::path::{Path, PathBuf};
@@ -151,23 +151,13 @@ pub fn plan(
     let mut files = MediaFiles::new();
     // Every phone's file is read (each path once); every problem is reported at each phone that names the file,
     // by its JSON pointer in the scenario, before anything runs.
-    let mut by_path: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for (phone, p) in &scenario.phones {
-        if let Media::File { path } = &p.media {
-            let token = phone.replace('~', "~0").replace('/', "~1");
-            by_path
-                .entry(path.as_str())
-                .or_default()
-                .push(format!("/phones/{token}/media/file"));
-        }
-    }
     let mut problems = Vec::new();
-    for (rel, pointers) in by_path {
-        let path = base.join(rel);
+    for (rel, pointers) in MediaFiles::wanted(scenario) {
+        let path = base.join(&rel);
         let what = format!("phone media file {rel} (read as {})", path.display());
         match read_media(&path) {
             Ok((samples, rate)) => {
-                files.insert(rel, samples, rate);
+                files.insert(&rel, samples, rate);
                 inputs.push((what, path));
             }
             Err(e) => {
